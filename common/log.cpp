@@ -68,9 +68,20 @@ std::string scrub(std::string_view text) {
     const char next = j < text.size() ? text[j] : '\0';
     const bool pan_sized = digits.size() >= kMinPanRun;
     if (pan_sized && digits.size() <= kPanMaxLength && next == '^') {
-      // Track 1 (ISO/IEC 7813 format B): drop up to the end sentinel or end of line.
+      // Track 1 (ISO/IEC 7813 format B). The name (up to 26 characters, spaces
+      // allowed) ends at the second '^'; the data after it runs to the end
+      // sentinel or, when a reader stripped it, to the next white space. Without a
+      // second separator we cannot tell where the track ends: drop the line's rest.
       out += kTrackRedacted;
-      while (j < text.size() && text[j] != '?' && text[j] != '\n') ++j;
+      const std::size_t name_end = text.find('^', j + 1);
+      if (name_end != std::string_view::npos && name_end - j <= 27) {
+        j = name_end + 1;
+        while (j < text.size() && text[j] != '?' && text[j] != ' ' && text[j] != '\t' &&
+               text[j] != '\n')
+          ++j;
+      } else {
+        while (j < text.size() && text[j] != '?' && text[j] != '\n') ++j;
+      }
       if (j < text.size() && text[j] == '?') ++j;
     } else if (pan_sized && digits.size() <= kPanMaxLength && (next == '=' || next == 'D')) {
       // Track 2, or its EMV tag 57 form with 'D' as separator and 'F' padding.
