@@ -1,1 +1,106 @@
-// placeholder: written by the module's author
+// tenderctl: the tool CLI. Its output is a stable contract (see README.md), so
+// commands live in one table and each prints exactly the fields it documents.
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/tenderctl/cli.hpp"
+#include "common/log.hpp"
+
+namespace tender::ctl {
+
+std::optional<std::string_view> Args::option(std::string_view name) const {
+  auto it = options.find(name);
+  if (it == options.end()) return std::nullopt;
+  return std::string_view{it->second};
+}
+
+Result<std::string_view> Args::required(std::string_view name) const {
+  if (auto v = option(name)) return *v;
+  return make_error(Errc::invalid_argument, "missing option " + std::string(name));
+}
+
+Result<Args> parse_args(const std::vector<std::string>& words,
+                        const std::set<std::string, std::less<>>& allowed) {
+  Args args;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.size() > 2 && w.starts_with("--")) {
+      if (!allowed.contains(w)) return make_error(Errc::invalid_argument, "unknown option " + w);
+      if (i + 1 >= words.size()) return make_error(Errc::invalid_argument, "option " + w + " needs a value");
+      if (!args.options.emplace(w, words[i + 1]).second)
+        return make_error(Errc::invalid_argument, "option " + w + " given twice");
+      ++i;
+    } else {
+      args.positional.push_back(w);
+    }
+  }
+  return args;
+}
+
+namespace {
+
+struct Command {
+  std::string_view group;
+  std::string_view verb;  // empty: the group alone ("pinblock --format 0 ...")
+  CommandResult (*run)(const std::vector<std::string>&);
+  std::string_view usage;
+};
+
+constexpr std::array<Command, 5> kCommands = {{
+    {"track", "parse", track_parse, "track parse DATA"},
+    {"tlv", "decode", tlv_decode, "tlv decode HEX"},
+    {"pinblock", "encrypt", pinblock_encrypt,
+     "pinblock encrypt --pin PIN --pan PAN --bdk HEX --ksn HEX [--fill HEX8]"},
+    {"pinblock", "", pinblock, "pinblock --format 0|4 --pin PIN --pan PAN [--fill HEX8]"},
+    {"dukpt", "derive", dukpt_derive, "dukpt derive --bdk HEX --ksn HEX"},
+}};
+
+void print_usage(std::FILE* to) {
+  std::fprintf(to, "usage: tenderctl COMMAND ...\n");
+  for (const auto& c : kCommands)
+    std::fprintf(to, "  tenderctl %.*s\n", static_cast<int>(c.usage.size()), c.usage.data());
+}
+
+int fail(std::string_view message) {
+  // One line, whatever the message holds, and scrubbed: a mistyped command
+  // line may put a PAN where a command name was expected.
+  std::string line = tender::log::scrub(message);
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fprintf(stderr, "tenderctl: %s\n", line.c_str());
+  return kExitBadInput;
+}
+
+}  // namespace
+}  // namespace tender::ctl
+
+int main(int argc, char** argv) {
+  using namespace tender::ctl;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty()) {
+    print_usage(stderr);
+    return kExitBadInput;
+  }
+  if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    print_usage(stdout);
+    return kExitOk;
+  }
+  for (const auto& cmd : kCommands) {
+    if (words[0] != cmd.group) continue;
+    std::size_t consumed = 1;
+    if (!cmd.verb.empty()) {
+      if (words.size() < 2 || words[1] != cmd.verb) continue;
+      consumed = 2;
+    }
+    const std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(consumed), words.end());
+    auto result = cmd.run(rest);
+    if (!result) return fail(result.error().describe());
+    std::cout << result->dump() << '\n';
+    return kExitOk;
+  }
+  print_usage(stderr);
+  return fail("unknown command '" + words[0] + "'");
+}

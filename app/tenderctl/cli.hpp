@@ -1,0 +1,45 @@
+// Shared plumbing of tenderctl: argument parsing and the output contract
+// (JSON on stdout, upper-case hex; exit 2 with one line on stderr for bad input).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+namespace tender::ctl {
+
+using Json = nlohmann::ordered_json;  // keys in the order the contract lists them
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 2;
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string, std::less<>> options;  // "--pin" -> "1234"
+
+  [[nodiscard]] std::optional<std::string_view> option(std::string_view name) const;
+  // Errc::invalid_argument naming the missing option.
+  [[nodiscard]] Result<std::string_view> required(std::string_view name) const;
+};
+
+// Every option takes a value ("--name VALUE"); an option not in `allowed`, a
+// repeated one, or one without a value is an error.
+Result<Args> parse_args(const std::vector<std::string>& words, const std::set<std::string, std::less<>>& allowed);
+
+// A command produces JSON or an error; main() prints either.
+using CommandResult = Result<Json>;
+
+CommandResult track_parse(const std::vector<std::string>& words);
+CommandResult tlv_decode(const std::vector<std::string>& words);
+CommandResult pinblock(const std::vector<std::string>& words);
+CommandResult pinblock_encrypt(const std::vector<std::string>& words);
+CommandResult dukpt_derive(const std::vector<std::string>& words);
+
+}  // namespace tender::ctl
