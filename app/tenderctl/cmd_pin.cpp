@@ -2,13 +2,12 @@
 // These print clear PIN blocks and keys because that is what they are for: they
 // are development tools for the standards' published test keys, never for
 // production key material (README says so).
-#include <sys/random.h>
-
 #include <array>
 
 #include "app/tenderctl/cli.hpp"
 #include "common/bytes.hpp"
 #include "common/pan.hpp"
+#include "drivers/pinpad/block_cipher.hpp"
 #include "drivers/pinpad/dukpt_aes.hpp"
 #include "drivers/pinpad/dukpt_tdes.hpp"
 #include "drivers/pinpad/pin_block.hpp"
@@ -20,15 +19,14 @@ using namespace tender::pinpad;
 
 constexpr std::size_t kTdesKsnLength = 10;
 constexpr std::size_t kAesKsnLength = 12;
-constexpr std::uint32_t kTdesCounterMask = 0x1FFFFF;  // rightmost 21 bits of the KSN
 
 // The random half of an ISO 9564 format 4 PIN field: from --fill when the caller
 // wants a reproducible block, otherwise from the kernel's CSPRNG.
 Result<Bytes> format4_fill(const Args& args) {
   if (auto fill = args.option("--fill")) return from_hex_exact(*fill, 8);
   Bytes random(8);
-  if (getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size()))
-    return make_error(Errc::io_error, "no random bytes from the kernel");
+  auto filled = random_bytes(random);
+  if (!filled) return std::move(filled).error();
   return random;
 }
 
@@ -84,10 +82,10 @@ std::string aes_scheme_name(std::size_t bdk_length) {
 Result<tdes::Ksn> tdes_transaction_ksn(const Bytes& given) {
   tdes::Ksn ksn{};
   std::copy(given.begin(), given.end(), ksn.begin());
-  auto counter = static_cast<std::uint32_t>(load_be(ByteView{ksn}.subspan(7)) & kTdesCounterMask);
+  auto counter = tdes::ksn_counter(ksn);
   if (counter == 0) {
-    ksn[9] = 0x01;
     counter = 1;
+    ksn = tdes::ksn_with_counter(ksn, counter);
   }
   if (!tdes::counter_is_valid(counter))
     return make_error(Errc::invalid_argument, "KSN counter has more than 10 one-bits; no device uses it");
@@ -97,14 +95,20 @@ Result<tdes::Ksn> tdes_transaction_ksn(const Bytes& given) {
 Result<aes::Ksn> aes_transaction_ksn(const Bytes& given) {
   aes::Ksn ksn{};
   std::copy(given.begin(), given.end(), ksn.begin());
-  auto counter = static_cast<std::uint32_t>(load_be(ByteView{ksn}.subspan(8)));
+  auto counter = aes::ksn_counter(ksn);
   if (counter == 0) {
-    ksn[11] = 0x01;
     counter = 1;
+    ksn = aes::make_ksn(aes::ksn_initial_key_id(ksn), counter);
   }
   if (!aes::counter_is_valid(counter))
     return make_error(Errc::invalid_argument, "KSN counter has more than 16 one-bits; no device uses it");
   return ksn;
+}
+
+Error initial_ksn_error() {
+  return make_error(Errc::invalid_argument,
+                    "KSN counter is 0, an initial KSN: no transaction key exists for it "
+                    "(the first transaction uses counter 1)");
 }
 
 }  // namespace
@@ -198,8 +202,9 @@ CommandResult dukpt_derive(const std::vector<std::string>& words) {
     std::copy(in->ksn.begin(), in->ksn.end(), ksn.begin());
     auto ipek = tdes::derive_ipek(in->bdk.reveal(), ksn);
     if (!ipek) return std::move(ipek).error();
-    // The keys for exactly this KSN. Counter 0 (the initial KSN) has no set bits
-    // to walk, so its transaction key is the IPEK itself.
+    // The keys of exactly this KSN. Counter 0 is an initial KSN: no transaction
+    // uses it and neither standard defines a transaction key for it.
+    if (tdes::ksn_counter(ksn) == 0) return initial_ksn_error();
     auto txn = tdes::derive_transaction_key(*ipek, ksn);
     if (!txn) return std::move(txn).error();
     out["scheme"] = "tdes";
@@ -211,6 +216,7 @@ CommandResult dukpt_derive(const std::vector<std::string>& words) {
   std::copy(in->ksn.begin(), in->ksn.end(), ksn.begin());
   auto initial = aes::derive_initial_key(in->bdk.reveal(), ByteView{ksn}.first(8));
   if (!initial) return std::move(initial).error();
+  if (aes::ksn_counter(ksn) == 0) return initial_ksn_error();
   auto derivation = aes::derive_derivation_key(initial->reveal(), ksn);
   if (!derivation) return std::move(derivation).error();
   auto pin_key = aes::derive_pin_key(in->bdk.reveal(), ksn);

@@ -58,7 +58,7 @@ constexpr std::array<Command, 5> kCommands = {{
     {"dukpt", "derive", dukpt_derive, "dukpt derive --bdk HEX --ksn HEX"},
 }};
 
-void print_usage(std::FILE* to) {
+void print_usage(std::FILE* to) {  // for --help only: errors stay one line
   std::fprintf(to, "usage: tenderctl COMMAND ...\n");
   for (const auto& c : kCommands)
     std::fprintf(to, "  tenderctl %.*s\n", static_cast<int>(c.usage.size()), c.usage.data());
@@ -80,10 +80,7 @@ int fail(std::string_view message) {
 int main(int argc, char** argv) {
   using namespace tender::ctl;
   std::vector<std::string> words(argv + 1, argv + argc);
-  if (words.empty()) {
-    print_usage(stderr);
-    return kExitBadInput;
-  }
+  if (words.empty()) return fail("no command (see tenderctl --help)");
   if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_usage(stdout);
     return kExitOk;
@@ -101,6 +98,5 @@ int main(int argc, char** argv) {
     std::cout << result->dump() << '\n';
     return kExitOk;
   }
-  print_usage(stderr);
-  return fail("unknown command '" + words[0] + "'");
+  return fail("unknown command '" + words[0] + "' (see tenderctl --help)");
 }

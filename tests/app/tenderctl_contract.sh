@@ -99,11 +99,13 @@ expect_bad_input "missing pan" pinblock --format 0 --pin 1234
 TDES_BDK=0123456789ABCDEFFEDCBA9876543210
 AES_BDK=FEDCBA9876543210F1F1F1F1F1F1F1F1
 expect_json "tdes derive E00001 (X9.24-1 A.4.2)" \
-  '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A","pin_key":"042666B49184CFA368DE9628D0397BC9"}' \
+  '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A","pin_key":"042666B49184CF5C68DE9628D0397B36"}' \
   dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210E00001
 expect_json "tdes derive EFF800 (X9.24-1 A.4.3)" \
-  '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A","pin_key":"F9CDFEBF4F5B1D9EB3EC12454527E176"}' \
+  '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A","pin_key":"F9CDFEBF4F5B1D61B3EC12454527E189"}' \
   dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210EFF800
+expect_bad_input "tdes derive initial KSN (counter 0 has no transaction key)" dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210E00000
+expect_bad_input "aes derive initial KSN" dukpt derive --bdk $AES_BDK --ksn 123456789012345600000000
 aes=$("$ctl" dukpt derive --bdk $AES_BDK --ksn 123456789012345600000001)
 if [[ "$aes" == '{"scheme":"aes128","initial_key":"1273671EA26AC29AFA4D1084127652A1","derivation_key":"4F21B565BAD9835E112B6465635EAE44","pin_key":"'*'"}' ]]; then pass; else fail "aes derive: $aes"; fi
 # X9.24-3 working key: AES-ECB under the derivation key of the derivation data
@@ -133,6 +135,7 @@ if [[ "$plain" == 441234AAAAAAAAAAFFC853BBF9685D5E ]]; then pass; else fail "aes
 
 # --- general -------------------------------------------------------------------------
 expect_bad_input "no such command" frobnicate
+expect_bad_input "no command at all"
 expect_bad_input "pan as command is scrubbed" 4111111111111111
 "$ctl" --help >/dev/null || fail "--help exits non-zero"
 
