@@ -16,7 +16,7 @@ namespace tender::pinpad {
 namespace {
 
 constexpr std::array<Byte, 4> kFileMagic = {'T', 'K', 'S', 0x01};
-constexpr Byte kModeClear = 0x00;
+constexpr Byte kModeClear = 0x00;  // never written; recognised only to refuse it
 constexpr Byte kModeGcm = 0x01;
 constexpr std::size_t kHeaderSize = 4 + 1 + 4;
 constexpr std::size_t kDigestSize = 32;
@@ -74,7 +74,7 @@ Result<void> fsync_directory(const std::filesystem::path& dir) {
   return ok();
 }
 
-// The whole file, into wiped memory: a clear-mode file holds keys.
+// The whole file, into wiped memory.
 Result<SecretBytes> read_file(const std::filesystem::path& path) {
   FileDescriptor fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
   if (fd.get() < 0) {
@@ -187,8 +187,6 @@ Result<SecretBytes> MemoryKeyStore::load(std::string_view slot) {
 
 // ---- FileKeyStore --------------------------------------------------------------------
 
-FileKeyStore::FileKeyStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
-
 FileKeyStore::FileKeyStore(std::filesystem::path dir, const WrappingKey& wrapping_key)
     : dir_(std::move(dir)), wrapping_key_(wrapping_key) {}
 
@@ -201,20 +199,15 @@ Result<void> FileKeyStore::save(std::string_view slot, ByteView serialized) {
   if (serialized.size() > kMaxFileSize / 2)
     return make_error(Errc::invalid_argument, "key store content too large");
 
-  const bool wrapped = wrapping_key_.has_value();
-  const std::size_t body_size = wrapped ? kIvSize + serialized.size() + kTagSize : serialized.size();
+  const std::size_t body_size = kIvSize + serialized.size() + kTagSize;
   SecretBytes image(kHeaderSize + body_size + kDigestSize);
   auto bytes = image.mutable_bytes();
   for (std::size_t i = 0; i < kFileMagic.size(); ++i) bytes[i] = kFileMagic[i];
-  bytes[4] = wrapped ? kModeGcm : kModeClear;
+  bytes[4] = kModeGcm;
   store_be(body_size, bytes.subspan(5, 4));
   auto body = bytes.subspan(kHeaderSize, body_size);
-  if (wrapped) {
-    const Bytes aad = gcm_aad(bytes.first(kHeaderSize), slot);
-    if (auto r = gcm_seal(*wrapping_key_, aad, serialized, body); !r) return r;
-  } else {
-    for (std::size_t i = 0; i < serialized.size(); ++i) body[i] = serialized[i];
-  }
+  const Bytes aad = gcm_aad(bytes.first(kHeaderSize), slot);
+  if (auto r = gcm_seal(wrapping_key_, aad, serialized, body); !r) return r;
   const auto digest = sha256(bytes.first(kHeaderSize + body_size));
   for (std::size_t i = 0; i < kDigestSize; ++i) bytes[kHeaderSize + body_size + i] = digest[i];
 
@@ -273,16 +266,11 @@ Result<SecretBytes> FileKeyStore::load(std::string_view slot) {
     return make_error(Errc::malformed, "key store file body length mismatch: " + path.string());
   const ByteView body = data.subspan(kHeaderSize, body_size);
   const Byte mode = data[4];
-  if (mode == kModeClear) {
-    if (wrapping_key_)
-      return make_error(Errc::crypto_error, "key store file is not wrapped but a wrapping key is set");
-    return SecretBytes{body};
-  }
+  if (mode == kModeClear)
+    return make_error(Errc::crypto_error, "key store file is not wrapped; refusing clear keys: " + path.string());
   if (mode == kModeGcm) {
-    if (!wrapping_key_)
-      return make_error(Errc::crypto_error, "key store file is wrapped and no wrapping key is set");
     const Bytes aad = gcm_aad(data.first(kHeaderSize), slot);
-    return gcm_open(*wrapping_key_, aad, body);
+    return gcm_open(wrapping_key_, aad, body);
   }
   return make_error(Errc::malformed, "key store file has an unknown mode: " + path.string());
 }

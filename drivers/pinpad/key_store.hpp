@@ -1,17 +1,14 @@
 // Persistence of DUKPT originator state: the future key registers and the counter must
 // survive a power cut, or the device would reuse a KSN (or lose its keys).
 //
-// KeyStore is the seam; FileKeyStore is the development and emulator store, and
-// MemoryKeyStore serves tests. PRODUCTION NOTE: a file holding DUKPT registers in the
-// clear violates the rule that keys never rest unprotected. On a real device the file
-// content must be wrapped under a key held by the secure element / PED, which is what
-// the FileKeyStore constructor with a wrapping key does (AES-256-GCM); the unwrapped
-// constructor exists only for development and emulator runs.
+// KeyStore is the seam; FileKeyStore keeps each slot in a file, always wrapped
+// (AES-256-GCM) under a key the caller holds: keys never rest on disk in the clear,
+// not even in development. On a real device the wrapping key lives in the secure
+// element / PED; the emulator supplies its own. MemoryKeyStore serves tests.
 #pragma once
 
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,16 +49,14 @@ using WrappingKey = SecretArray<32>;
 // an interrupted save is never read and is overwritten by the next save.
 //
 // File layout (big-endian):
-//   "TKS" 0x01 | mode (0 clear, 1 AES-256-GCM) | body length u32 | body | SHA-256
+//   "TKS" 0x01 | mode (1 = AES-256-GCM) | body length u32 | body | SHA-256
 // where the SHA-256 covers everything before it, so any damaged byte is
 // Errc::checksum. A GCM body is IV(12) | ciphertext | tag(16), with the header and the
 // slot name as additional data, so a file copied to another slot does not open.
-// A wrapped file read without the right wrapping key, or a clear file read by a store
-// that has one, is Errc::crypto_error.
+// A file that does not open under the wrapping key, or one whose mode says it is not
+// wrapped (mode 0, which earlier development images used), is Errc::crypto_error.
 class FileKeyStore final : public KeyStore {
  public:
-  // Development / emulator only: content stored in the clear (with its checksum).
-  explicit FileKeyStore(std::filesystem::path dir);
   // Content stored AES-256-GCM encrypted under `wrapping_key`.
   FileKeyStore(std::filesystem::path dir, const WrappingKey& wrapping_key);
 
@@ -73,7 +68,7 @@ class FileKeyStore final : public KeyStore {
 
  private:
   std::filesystem::path dir_;
-  std::optional<WrappingKey> wrapping_key_;
+  WrappingKey wrapping_key_;
 };
 
 // Versioned binary images of originator state for KeyStore::save. Fixed layout:
