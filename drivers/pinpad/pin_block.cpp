@@ -7,6 +7,7 @@ namespace tender::pinpad {
 namespace {
 
 constexpr Byte kFormat0Control = 0x0;
+constexpr Byte kFormat2Control = 0x2;
 constexpr Byte kFormat4Control = 0x4;
 constexpr Byte kFormat0Fill = 0xF;
 constexpr Byte kFormat4Fill = 0xA;
@@ -171,6 +172,18 @@ Result<SecretString> format4_decipher(ByteView aes_key, ByteView enciphered, std
       !r)
     return std::move(r).error();
   return read_pin_nibbles(pin_field.reveal().first(8), kFormat4Control, kFormat4Fill);
+}
+
+Result<SecretArray<8>> format2_encode(std::string_view pin) {
+  if (auto r = check_pin(pin); !r) return std::move(r).error();
+  SecretArray<8> block;
+  write_pin_nibbles(block.mutable_bytes(), kFormat2Control, pin, kFormat0Fill);
+  return block;
+}
+
+Result<SecretString> format2_decode(ByteView clear_block) {
+  if (clear_block.size() != 8) return make_error(Errc::invalid_argument, "format 2 PIN block must be 8 bytes");
+  return read_pin_nibbles(clear_block, kFormat2Control, kFormat0Fill);
 }
 
 }  // namespace tender::pinpad

@@ -30,6 +30,11 @@ Result<SecretArray<8>> format0_encode(std::string_view pin, std::string_view pan
 // `clear_block` must be 8 bytes (Errc::invalid_argument otherwise).
 Result<SecretString> format0_decode(ByteView clear_block, std::string_view pan);
 
+// Format 2 (ISO-2), 8 bytes: 2 N P P P P P/F ... F, no PAN. The plaintext offline
+// PIN block of EMV Book 3 6.5.12 (VERIFY P2 = 80 and, enciphered, P2 = 88).
+Result<SecretArray<8>> format2_encode(std::string_view pin);
+Result<SecretString> format2_decode(ByteView clear_block);
+
 // --- Format 4 (ISO-4, AES) -----------------------------------------------------------
 // Plain-text PIN field: 4 N PIN digits, 'A' fill to 16 nibbles, then 8 random bytes.
 // `random8` must be exactly 8 bytes from a CSPRNG (see random_bytes()).
