@@ -22,6 +22,7 @@ inline constexpr int kExitBadInput = 2;
 
 struct Args {
   std::vector<std::string> positional;
+  std::set<std::string, std::less<>> flags;  // "--verbose": options without a value
   std::map<std::string, std::string, std::less<>> options;  // "--pin" -> "1234"
 
   [[nodiscard]] std::optional<std::string_view> option(std::string_view name) const;
@@ -29,9 +30,10 @@ struct Args {
   [[nodiscard]] Result<std::string_view> required(std::string_view name) const;
 };
 
-// Every option takes a value ("--name VALUE"); an option not in `allowed`, a
-// repeated one, or one without a value is an error.
-Result<Args> parse_args(const std::vector<std::string>& words, const std::set<std::string, std::less<>>& allowed);
+// Options in `allowed` take a value ("--name VALUE"), those in `flags` take none;
+// anything else starting with "--", a repeated option, or a missing value is an error.
+Result<Args> parse_args(const std::vector<std::string>& words, const std::set<std::string, std::less<>>& allowed,
+                        const std::set<std::string, std::less<>>& flags = {});
 
 // A command produces JSON or an error; main() prints either.
 using CommandResult = Result<Json>;
@@ -41,5 +43,7 @@ CommandResult tlv_decode(const std::vector<std::string>& words);
 CommandResult pinblock(const std::vector<std::string>& words);
 CommandResult pinblock_encrypt(const std::vector<std::string>& words);
 CommandResult dukpt_derive(const std::vector<std::string>& words);
+CommandResult emv_run(const std::vector<std::string>& words);
+CommandResult emv_cards(const std::vector<std::string>& words);
 
 }  // namespace tender::ctl

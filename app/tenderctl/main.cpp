@@ -23,11 +23,16 @@ Result<std::string_view> Args::required(std::string_view name) const {
 }
 
 Result<Args> parse_args(const std::vector<std::string>& words,
-                        const std::set<std::string, std::less<>>& allowed) {
+                        const std::set<std::string, std::less<>>& allowed,
+                        const std::set<std::string, std::less<>>& flags) {
   Args args;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     if (w.size() > 2 && w.starts_with("--")) {
+      if (flags.contains(w)) {
+        if (!args.flags.insert(w).second) return make_error(Errc::invalid_argument, "option " + w + " given twice");
+        continue;
+      }
       if (!allowed.contains(w)) return make_error(Errc::invalid_argument, "unknown option " + w);
       if (i + 1 >= words.size()) return make_error(Errc::invalid_argument, "option " + w + " needs a value");
       if (!args.options.emplace(w, words[i + 1]).second)
@@ -49,13 +54,16 @@ struct Command {
   std::string_view usage;
 };
 
-constexpr std::array<Command, 5> kCommands = {{
+constexpr std::array<Command, 7> kCommands = {{
     {"track", "parse", track_parse, "track parse DATA"},
     {"tlv", "decode", tlv_decode, "tlv decode HEX"},
     {"pinblock", "encrypt", pinblock_encrypt,
      "pinblock encrypt --pin PIN --pan PAN --bdk HEX --ksn HEX [--fill HEX8]"},
     {"pinblock", "", pinblock, "pinblock --format 0|4 --pin PIN --pan PAN [--fill HEX8]"},
     {"dukpt", "derive", dukpt_derive, "dukpt derive --bdk HEX --ksn HEX"},
+    {"emv", "run", emv_run,
+     "emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]"},
+    {"emv", "cards", emv_cards, "emv cards"},
 }};
 
 void print_usage(std::FILE* to) {  // for --help only: errors stay one line
@@ -80,6 +88,10 @@ int fail(std::string_view message) {
 int main(int argc, char** argv) {
   using namespace tender::ctl;
   std::vector<std::string> words(argv + 1, argv + argc);
+  // The CLI's stdout is its contract; diagnostics stay quiet unless asked for.
+  tender::log::set_level(tender::log::Level::warn);
+  for (const auto& w : words)
+    if (w == "--verbose") tender::log::set_level(tender::log::Level::info);
   if (words.empty()) return fail("no command (see tenderctl --help)");
   if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_usage(stdout);

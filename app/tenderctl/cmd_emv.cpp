@@ -1,0 +1,253 @@
+// tenderctl emv run / emv cards: a whole contact transaction through the real
+// kernel, against a built-in virtual card, a profile file, or a recorded trace.
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <variant>
+
+#include "app/issuer/simulated_issuer.hpp"
+#include "app/tenderctl/cli.hpp"
+#include "app/tenderctl/mask.hpp"
+#include "app/terminal/capk_json.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+#include "drivers/icc/sim/replay_card.hpp"
+#include "drivers/icc/sim/virtual_card.hpp"
+#include "drivers/icc/sim_reader.hpp"
+#include "drivers/pinpad/block_cipher.hpp"
+#include "drivers/pinpad/soft_ped.hpp"
+#include "emv/kernel.hpp"
+
+namespace tender::ctl {
+namespace {
+
+// The contract's outcome names (the kernel's own names are for people).
+constexpr std::array<std::pair<emv::Outcome, std::string_view>, 7> kOutcomeNames = {{
+    {emv::Outcome::approved_offline, "approved_offline"},
+    {emv::Outcome::declined_offline, "declined_offline"},
+    {emv::Outcome::online_request, "online_request"},
+    {emv::Outcome::approved_online, "approved_online"},
+    {emv::Outcome::declined_online, "declined_online"},
+    {emv::Outcome::fallback, "fallback"},
+    {emv::Outcome::terminated, "terminated"},
+}};
+
+std::string_view outcome_name(emv::Outcome outcome) {
+  for (const auto& [o, n] : kOutcomeNames)
+    if (o == outcome) return n;
+  return "terminated";
+}
+
+enum class OnlineMode { approve, decline, unreachable };
+
+Result<OnlineMode> online_mode(const Args& args) {
+  const auto mode = args.option("--online").value_or("approve");
+  if (mode == "approve") return OnlineMode::approve;
+  if (mode == "decline") return OnlineMode::decline;
+  if (mode == "unreachable") return OnlineMode::unreachable;
+  return make_error(Errc::invalid_argument, "--online must be approve, decline or unreachable");
+}
+
+// The card in the slot: a virtual card (with its profile, for the simulated
+// issuer) or a replay card.
+struct LoadedCard {
+  std::optional<icc::sim::CardProfile> profile;
+  std::variant<std::monostate, icc::sim::VirtualCard, icc::sim::ReplayCard> card;
+  icc::Card* get() {
+    if (auto* v = std::get_if<icc::sim::VirtualCard>(&card)) return v;
+    if (auto* r = std::get_if<icc::sim::ReplayCard>(&card)) return r;
+    return nullptr;
+  }
+};
+
+Result<LoadedCard> load_card(const Args& args) {
+  const auto card = args.option("--card");
+  const auto trace = args.option("--trace");
+  if (card.has_value() == trace.has_value()) return make_error(Errc::invalid_argument, "give exactly one of --card and --trace");
+  LoadedCard loaded;
+  if (trace) {
+    auto replay = icc::sim::ReplayCard::load(std::string(*trace));
+    if (!replay) return std::move(replay).error();
+    loaded.card = std::move(*replay);
+    return loaded;
+  }
+  // A path to a profile file, or the name of a built-in profile.
+  auto profile = std::filesystem::exists(std::string(*card)) ? icc::sim::load_profile(std::string(*card))
+                                                             : icc::sim::builtin_profile(*card);
+  if (!profile) return std::move(profile).error();
+  auto pki = icc::sim::builtin_pki();
+  if (!pki) return std::move(pki).error();
+  auto virtual_card = icc::sim::VirtualCard::create(*profile, **pki);
+  if (!virtual_card) return std::move(virtual_card).error();
+  loaded.profile = std::move(*profile);
+  loaded.card = std::move(*virtual_card);
+  return loaded;
+}
+
+// The cardholder picks nothing: the terminal takes the highest-priority application
+// and confirms it, as an unattended script would.
+class ScriptedUi final : public emv::KernelUi {
+ public:
+  Result<std::size_t> choose_application(std::span<const emv::Candidate>) override {
+    return make_error(Errc::unsupported, "no cardholder selection in tenderctl");
+  }
+  Result<bool> confirm_application(const emv::Candidate&) override { return true; }
+};
+
+class SystemRandom final : public emv::RandomSource {
+ public:
+  void fill(std::span<Byte> out) override {
+    if (!pinpad::random_bytes(out)) std::fill(out.begin(), out.end(), Byte{0});
+  }
+};
+
+// The soft PED under the X9.24-1 A.4 test key set (BDK 0123..3210): test keys only.
+Result<pinpad::SoftPed> test_ped(std::optional<std::string_view> pin) {
+  const Bytes bdk = from_hex("0123456789ABCDEFFEDCBA9876543210").value();
+  const Bytes ksn_bytes = from_hex("FFFF9876543210E00000").value();
+  auto ipek = pinpad::tdes::derive_ipek(bdk, ksn_bytes);
+  if (!ipek) return std::move(ipek).error();
+  auto ksn = pinpad::tdes::parse_ksn(ksn_bytes);
+  if (!ksn) return std::move(ksn).error();
+  auto originator = pinpad::tdes::Originator::load_initial_key(*ipek, *ksn);
+  if (!originator) return std::move(originator).error();
+  std::optional<SecretString> digits;
+  if (pin) digits.emplace(*pin);
+  // No --pin: the cardholder presses ENTER without digits (PIN bypass).
+  pinpad::PinSource source = [digits](std::string_view) -> Result<std::optional<SecretString>> { return digits; };
+  return pinpad::SoftPed{std::move(source), std::move(*originator)};
+}
+
+Byte bcd(int v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); }
+
+emv::TransactionInput transaction(const Money& amount) {
+  emv::TransactionInput input;
+  input.amount = amount;
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  input.date = {bcd(utc.tm_year % 100), bcd(utc.tm_mon + 1), bcd(utc.tm_mday)};
+  input.time = {bcd(utc.tm_hour), bcd(utc.tm_min), bcd(utc.tm_sec)};
+  input.sequence_counter = 1;
+  return input;
+}
+
+// --verbose prints the APDU exchange; PAN and track data in it are masked. Every
+// card-data value the card sent (and the PAN the kernel read) is found and
+// replaced wherever it occurs, commands included.
+Json masked_exchange(const std::vector<std::pair<Bytes, Bytes>>& exchange, const emv::KernelResult& result) {
+  std::vector<Bytes> secrets;
+  const std::function<void(const std::vector<emv::TlvNode>&)> collect = [&](const std::vector<emv::TlvNode>& nodes) {
+    for (const auto& n : nodes) {
+      if (n.constructed()) collect(n.children);
+      else if (is_card_data_tag(n.tag) && n.value.size() >= 4) secrets.emplace_back(n.value.begin(), n.value.end());
+    }
+  };
+  for (const auto& [c, r] : exchange) {
+    if (r.size() < 2) continue;
+    const ByteView data = ByteView{r}.first(r.size() - 2);
+    if (auto nodes = emv::decode(data)) collect(*nodes);
+  }
+  if (!result.track2_equivalent.empty()) {
+    const ByteView t2 = result.track2_equivalent.reveal();
+    secrets.emplace_back(t2.begin(), t2.end());
+  }
+  Json out = Json::array();
+  for (const auto& [c, r] : exchange) {
+    std::string ch = to_hex(c), rh = to_hex(r);
+    for (const auto& s : secrets) {
+      const std::string clear = to_hex(s), masked = masked_card_data_hex(s);
+      for (std::string* h : {&ch, &rh})
+        for (auto at = h->find(clear); at != std::string::npos; at = h->find(clear, at + masked.size()))
+          h->replace(at, clear.size(), masked);
+    }
+    if (result.pan) {  // digits of the PAN inside anything else (BCD)
+      const std::string digits{result.pan->reveal()};
+      for (std::string* h : {&ch, &rh})
+        for (auto at = h->find(digits); at != std::string::npos; at = h->find(digits, at + 1))
+          for (std::size_t i = 6; i + 4 < digits.size(); ++i) (*h)[at + i] = '*';
+    }
+    out.push_back(Json{{"c", ch}, {"r", rh}});
+  }
+  return out;
+}
+
+}  // namespace
+
+CommandResult emv_cards(const std::vector<std::string>& words) {
+  auto args = parse_args(words, {});
+  if (!args) return std::move(args).error();
+  if (!args->positional.empty()) return make_error(Errc::invalid_argument, "usage: tenderctl emv cards");
+  Json out = Json::array();
+  for (const auto& builtin : icc::sim::builtin_profiles()) {
+    auto profile = icc::sim::builtin_profile(builtin.name);
+    if (!profile) return std::move(profile).error();
+    out.push_back(Json{{"name", std::string(builtin.name)}, {"description", profile->description}});
+  }
+  return out;
+}
+
+CommandResult emv_run(const std::vector<std::string>& words) {
+  auto args = parse_args(words, {"--card", "--trace", "--amount", "--online", "--pin"}, {"--verbose"});
+  if (!args) return std::move(args).error();
+  if (!args->positional.empty()) return make_error(Errc::invalid_argument, "unexpected argument; see tenderctl --help");
+  auto amount_text = args->required("--amount");
+  if (!amount_text) return std::move(amount_text).error();
+  emv::TerminalConfig config = emv::default_test_terminal();
+  auto amount = Money::parse(*amount_text, config.currency);
+  if (!amount) return std::move(amount).error();
+  auto mode = online_mode(*args);
+  if (!mode) return std::move(mode).error();
+  auto capks = app::parse_capk_json(icc::sim::builtin_capk_json());
+  if (!capks) return std::move(capks).error();
+  config.capks = std::move(*capks);
+
+  auto card = load_card(*args);
+  if (!card) return std::move(card).error();
+  auto ped = test_ped(args->option("--pin"));
+  if (!ped) return std::move(ped).error();
+  icc::SimReader reader;
+  reader.insert(card->get());
+  ScriptedUi ui;
+  SystemRandom random;
+  std::vector<std::pair<Bytes, Bytes>> exchange;
+  emv::KernelOptions options;
+  if (args->flags.contains("--verbose")) {
+    options.transcript = [&exchange](ByteView c, ByteView r) {
+      exchange.emplace_back(Bytes(c.begin(), c.end()), Bytes(r.begin(), r.end()));
+    };
+  }
+  emv::Kernel kernel{reader, *ped, config, ui, random, std::move(options)};
+  auto result = kernel.start(transaction(*amount));
+  if (!result) return std::move(result).error();
+  if (result->outcome == emv::Outcome::online_request) {
+    emv::OnlineResponse response;  // unreachable: host_reached stays false
+    if (*mode != OnlineMode::unreachable) {
+      auto answer = app::answer_online_request(card->profile ? &*card->profile : nullptr, *result,
+                                               *mode == OnlineMode::approve ? app::IssuerDecision::approve
+                                                                            : app::IssuerDecision::decline);
+      if (!answer) return std::move(answer).error();
+      response = std::move(answer->response);
+    }
+    auto completed = kernel.complete(response);
+    if (!completed) return std::move(completed).error();
+    result = std::move(completed);
+  }
+  if (auto* replay = std::get_if<icc::sim::ReplayCard>(&card->card); replay && !replay->failures().empty())
+    return make_error(Errc::malformed, "trace: " + replay->failures().front());
+
+  Json out;
+  out["aid"] = to_hex(result->aid);
+  out["label"] = result->label;
+  out["outcome"] = std::string(outcome_name(result->outcome));
+  out["tvr"] = to_hex(result->tvr);
+  out["tsi"] = to_hex(result->tsi);
+  out["cvm_results"] = to_hex(result->cvm_results);
+  out["cryptogram"] = result->cryptogram ? Json{{"type", std::string(emv::name(*result->cryptogram))}} : Json(nullptr);
+  out["online_tags"] = to_hex(result->online_tags);
+  if (!result->termination_reason.empty()) out["reason"] = result->termination_reason;
+  if (args->flags.contains("--verbose")) out["exchange"] = masked_exchange(exchange, *result);
+  return out;
+}
+
+}  // namespace tender::ctl
