@@ -12,6 +12,14 @@ namespace {
 // Authorisation Response Codes (8A, two characters): "00" approved, "05" do not honour.
 constexpr std::array<Byte, 2> kArcApproved = {'0', '0'};
 constexpr std::array<Byte, 2> kArcDeclined = {'0', '5'};
+constexpr std::array<Byte, 2> kArcExpiredCard = {'5', '4'};
+
+// TVR (95) byte 2 bit 7: the application has expired. The issuer sees it in the
+// online tags and declines, as a real one does.
+bool tvr_says_expired(const emv::TagLookup& lookup) {
+  const auto tvr = lookup(0x95);
+  return tvr && tvr->size() == 5 && ((*tvr)[1] & 0x40) != 0;
+}
 
 const icc::sim::Application* application_for(const icc::sim::CardProfile& profile, ByteView aid) {
   for (const auto& app : profile.applications)
@@ -44,8 +52,9 @@ Result<IssuerAnswer> answer_online_request(const icc::sim::CardProfile* profile,
   auto valid = emv::verify_arqc(keys, pan, psn, lookup);
   if (!valid) return std::move(valid).error();
   answer.arqc_valid = *valid;
-  const bool approve = decision == IssuerDecision::approve && answer.arqc_valid;
-  const auto& arc = approve ? kArcApproved : kArcDeclined;
+  const bool expired = tvr_says_expired(lookup);
+  const bool approve = decision == IssuerDecision::approve && answer.arqc_valid && !expired;
+  const auto& arc = approve ? kArcApproved : expired ? kArcExpiredCard : kArcDeclined;
   answer.response.arc.assign(arc.begin(), arc.end());
 
   auto arpc = emv::issuer_authentication_data(keys, pan, psn, lookup, arc);

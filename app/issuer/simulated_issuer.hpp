@@ -21,7 +21,8 @@ struct IssuerAnswer {
 };
 
 // `profile` null (a replay card has no keys): the answer carries an ARC and nothing
-// the card could check. An ARQC that does not verify is declined whatever `decision`.
+// the card could check. An ARQC that does not verify, or an expired application
+// (TVR), is declined whatever `decision`.
 Result<IssuerAnswer> answer_online_request(const icc::sim::CardProfile* profile,
                                            const emv::KernelResult& request, IssuerDecision decision);
 

@@ -9,13 +9,12 @@
 #include "app/issuer/simulated_issuer.hpp"
 #include "app/tenderctl/cli.hpp"
 #include "app/tenderctl/mask.hpp"
-#include "app/terminal/capk_json.hpp"
+#include "app/terminal/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/icc/sim/replay_card.hpp"
 #include "drivers/icc/sim/virtual_card.hpp"
 #include "drivers/icc/sim_reader.hpp"
 #include "drivers/pinpad/block_cipher.hpp"
-#include "drivers/pinpad/soft_ped.hpp"
 #include "emv/kernel.hpp"
 
 namespace tender::ctl {
@@ -101,23 +100,6 @@ class SystemRandom final : public emv::RandomSource {
   }
 };
 
-// The soft PED under the X9.24-1 A.4 test key set (BDK 0123..3210): test keys only.
-Result<pinpad::SoftPed> test_ped(std::optional<std::string_view> pin) {
-  const Bytes bdk = from_hex("0123456789ABCDEFFEDCBA9876543210").value();
-  const Bytes ksn_bytes = from_hex("FFFF9876543210E00000").value();
-  auto ipek = pinpad::tdes::derive_ipek(bdk, ksn_bytes);
-  if (!ipek) return std::move(ipek).error();
-  auto ksn = pinpad::tdes::parse_ksn(ksn_bytes);
-  if (!ksn) return std::move(ksn).error();
-  auto originator = pinpad::tdes::Originator::load_initial_key(*ipek, *ksn);
-  if (!originator) return std::move(originator).error();
-  std::optional<SecretString> digits;
-  if (pin) digits.emplace(*pin);
-  // No --pin: the cardholder presses ENTER without digits (PIN bypass).
-  pinpad::PinSource source = [digits](std::string_view) -> Result<std::optional<SecretString>> { return digits; };
-  return pinpad::SoftPed{std::move(source), std::move(*originator)};
-}
-
 Byte bcd(int v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); }
 
 emv::TransactionInput transaction(const Money& amount) {
@@ -193,18 +175,17 @@ CommandResult emv_run(const std::vector<std::string>& words) {
   if (!args->positional.empty()) return make_error(Errc::invalid_argument, "unexpected argument; see tenderctl --help");
   auto amount_text = args->required("--amount");
   if (!amount_text) return std::move(amount_text).error();
-  emv::TerminalConfig config = emv::default_test_terminal();
-  auto amount = Money::parse(*amount_text, config.currency);
+  auto config = app::builtin_test_terminal();
+  if (!config) return std::move(config).error();
+  auto amount = Money::parse(*amount_text, config->currency);
   if (!amount) return std::move(amount).error();
   auto mode = online_mode(*args);
   if (!mode) return std::move(mode).error();
-  auto capks = app::parse_capk_json(icc::sim::builtin_capk_json());
-  if (!capks) return std::move(capks).error();
-  config.capks = std::move(*capks);
 
   auto card = load_card(*args);
   if (!card) return std::move(card).error();
-  auto ped = test_ped(args->option("--pin"));
+  // No --pin: the cardholder presses ENTER without digits (PIN bypass).
+  auto ped = app::test_pin_pad(args->option("--pin"));
   if (!ped) return std::move(ped).error();
   icc::SimReader reader;
   reader.insert(card->get());
@@ -217,22 +198,18 @@ CommandResult emv_run(const std::vector<std::string>& words) {
       exchange.emplace_back(Bytes(c.begin(), c.end()), Bytes(r.begin(), r.end()));
     };
   }
-  emv::Kernel kernel{reader, *ped, config, ui, random, std::move(options)};
-  auto result = kernel.start(transaction(*amount));
+  emv::Kernel kernel{reader, *ped, *config, ui, random, std::move(options)};
+  const app::OnlineResponder responder =
+      [&](const emv::KernelResult& request) -> Result<std::optional<emv::OnlineResponse>> {
+    if (*mode == OnlineMode::unreachable) return std::optional<emv::OnlineResponse>{};
+    auto answer = app::answer_online_request(
+        card->profile ? &*card->profile : nullptr, request,
+        *mode == OnlineMode::approve ? app::IssuerDecision::approve : app::IssuerDecision::decline);
+    if (!answer) return std::move(answer).error();
+    return std::optional<emv::OnlineResponse>{std::move(answer->response)};
+  };
+  auto result = app::run_chip_transaction(kernel, transaction(*amount), responder);
   if (!result) return std::move(result).error();
-  if (result->outcome == emv::Outcome::online_request) {
-    emv::OnlineResponse response;  // unreachable: host_reached stays false
-    if (*mode != OnlineMode::unreachable) {
-      auto answer = app::answer_online_request(card->profile ? &*card->profile : nullptr, *result,
-                                               *mode == OnlineMode::approve ? app::IssuerDecision::approve
-                                                                            : app::IssuerDecision::decline);
-      if (!answer) return std::move(answer).error();
-      response = std::move(answer->response);
-    }
-    auto completed = kernel.complete(response);
-    if (!completed) return std::move(completed).error();
-    result = std::move(completed);
-  }
   if (auto* replay = std::get_if<icc::sim::ReplayCard>(&card->card); replay && !replay->failures().empty())
     return make_error(Errc::malformed, "trace: " + replay->failures().front());
 

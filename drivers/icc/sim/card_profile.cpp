@@ -272,6 +272,16 @@ class ApplicationReader {
       if (!e || e->length < 10 || e->length > 16)
         return field_error(Errc::malformed, o_.field("cdol2"), "must ask for 91 (10..16 bytes) when issuer_authentication is cdol2");
     }
+    // AIP byte 1 bit 3 tells the terminal to send EXTERNAL AUTHENTICATE (Book 3 10.9);
+    // a card that expects its ARPC elsewhere must not claim it, or every online
+    // transaction fails issuer authentication.
+    constexpr Byte kAipIssuerAuthentication = 0x04;
+    const bool aip_says_external = (app_.aip[0] & kAipIssuerAuthentication) != 0;
+    if (aip_says_external != (app_.issuer_authentication == IssuerAuthentication::external_authenticate)) {
+      return field_error(Errc::malformed, o_.field("aip"),
+                         "byte 1 bit 3 (issuer authentication supported) must be set exactly when "
+                         "issuer_authentication is external_authenticate");
+    }
     auto mac = o_.boolean("script_mac", false);
     if (!mac) return std::move(mac).error();
     app_.script_mac = *mac;

@@ -156,7 +156,7 @@ TEST(VirtualCard, GetProcessingOptionsFormatsAndChecks) {
   ASSERT_EQ(send(mc, command(0x00, 0xA4, 0x04, 0x00, hex("A0000000041010"))).sw, kSwOk);
   const ResponseApdu f1 = send(mc, command(0x80, 0xA8, 0x00, 0x00, hex("8300")));
   ASSERT_EQ(f1.sw, kSwOk);
-  EXPECT_EQ(f1.data, hex("800E 5C00 08010100 10010201 18010100"));
+  EXPECT_EQ(f1.data, hex("800E 5800 08010100 10010201 18010100"));
 }
 
 TEST(VirtualCard, ReadRecordFollowsTheAfl) {

@@ -1,0 +1,42 @@
+#include "app/terminal/test_terminal.hpp"
+
+#include "app/terminal/capk_json.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+
+namespace tender::app {
+
+Result<emv::TerminalConfig> builtin_test_terminal(std::int64_t floor_limit) {
+  emv::TerminalConfig config = emv::default_test_terminal(floor_limit);
+  auto capks = parse_capk_json(icc::sim::builtin_capk_json());
+  if (!capks) return std::move(capks).error();
+  config.capks = std::move(*capks);
+  return config;
+}
+
+Result<pinpad::SoftPed> test_pin_pad(std::optional<std::string_view> pin) {
+  const Bytes bdk = from_hex("0123456789ABCDEFFEDCBA9876543210").value();
+  const Bytes ksn_bytes = from_hex("FFFF9876543210E00000").value();
+  auto ipek = pinpad::tdes::derive_ipek(bdk, ksn_bytes);
+  if (!ipek) return std::move(ipek).error();
+  auto ksn = pinpad::tdes::parse_ksn(ksn_bytes);
+  if (!ksn) return std::move(ksn).error();
+  auto originator = pinpad::tdes::Originator::load_initial_key(*ipek, *ksn);
+  if (!originator) return std::move(originator).error();
+  std::optional<SecretString> digits;
+  if (pin) digits.emplace(*pin);
+  pinpad::PinSource source = [digits](std::string_view) -> Result<std::optional<SecretString>> { return digits; };
+  return pinpad::SoftPed{std::move(source), std::move(*originator)};
+}
+
+Result<emv::KernelResult> run_chip_transaction(emv::Kernel& kernel, const emv::TransactionInput& input,
+                                               const OnlineResponder& responder) {
+  auto result = kernel.start(input);
+  if (!result || result->outcome != emv::Outcome::online_request) return result;
+  auto answer = responder(*result);
+  if (!answer) return std::move(answer).error();
+  emv::OnlineResponse response;  // host_reached false: unable to go online
+  if (*answer) response = std::move(**answer);
+  return kernel.complete(response);
+}
+
+}  // namespace tender::app
