@@ -309,6 +309,9 @@ Result<Bytes> PcscReader::transmit(ByteView command) {
     log::warn(kLog, error.message, " (command of ", command.size(), " bytes)");
     return error;
   }
+  // An empty answer is what a reader gives when the card left mid-command (vpcd
+  // reports success with 0 bytes): the card went away, not a malformed answer.
+  if (length == 0) return make_error(Errc::io_error, "transmit: no answer from the card (removed?)");
   if (length < 2 || length > response.size())
     return make_error(Errc::malformed, "transmit: the reader returned " + std::to_string(length) +
                                            " bytes, not a response APDU");

@@ -55,6 +55,11 @@ Result<std::size_t> read_full(int fd, std::span<Byte> out, const IoLimits& limit
   std::size_t got = 0;
   while (got < out.size()) {
     if (auto ready = wait_for(fd, POLLIN, limits); !ready) return std::move(ready).error();
+    // vpcd sends a message's length and payload in two writes without TCP_NODELAY,
+    // so the payload waits for our ACK: acknowledge at once (quick ACK resets itself,
+    // hence before every read) instead of after the ~40 ms delayed-ACK timer.
+    const int one = 1;
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     const ssize_t n = ::recv(fd, out.data() + got, out.size() - got, MSG_DONTWAIT);
     if (n == 0) break;  // orderly close
     if (n < 0) {
