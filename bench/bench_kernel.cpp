@@ -33,22 +33,7 @@ using namespace tender;
 
 constexpr std::string_view kCard = "mc_cda";
 
-// The same bytes on every call: the unpredictable number (9F37) of every run matches
-// the recording.
-class FixedRandom final : public emv::RandomSource {
- public:
-  void fill(std::span<Byte> out) override {
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<Byte>(i * 37 + 11);
-  }
-};
 
-class TerminalPicks final : public emv::KernelUi {
- public:
-  Result<std::size_t> choose_application(std::span<const emv::Candidate>) override {
-    return make_error(Errc::unsupported, "the terminal picks");
-  }
-  Result<bool> confirm_application(const emv::Candidate&) override { return true; }
-};
 
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "bench_kernel setup: %s\n", what.c_str());
@@ -71,8 +56,8 @@ struct Fixture {
 std::optional<emv::Outcome> transact(icc::Card& card, Fixture& f) {
   icc::SimReader reader;
   reader.insert(&card);
-  TerminalPicks ui;
-  FixedRandom random;
+  app::UnattendedUi ui;
+  app::CountingRandom random;
   // The PED is never asked (signature CVM), so sharing it does not change its state.
   emv::Kernel kernel{reader, f.ped, f.config, ui, random};
   auto started = kernel.start(f.input);
@@ -109,8 +94,8 @@ Fixture make_fixture() {
   icc::sim::VirtualCard recorded_card = *f.virtual_card;
   icc::SimReader reader;
   reader.insert(&recorded_card);
-  TerminalPicks ui;
-  FixedRandom random;
+  app::UnattendedUi ui;
+  app::CountingRandom random;
   std::vector<icc::sim::ReplayCard::Exchange> exchanges;
   emv::KernelOptions options;
   options.transcript = [&exchanges](ByteView c, ByteView r) {

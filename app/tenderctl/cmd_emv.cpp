@@ -83,22 +83,7 @@ Result<LoadedCard> load_card(const Args& args) {
   return loaded;
 }
 
-// The cardholder picks nothing: the terminal takes the highest-priority application
-// and confirms it, as an unattended script would.
-class ScriptedUi final : public emv::KernelUi {
- public:
-  Result<std::size_t> choose_application(std::span<const emv::Candidate>) override {
-    return make_error(Errc::unsupported, "no cardholder selection in tenderctl");
-  }
-  Result<bool> confirm_application(const emv::Candidate&) override { return true; }
-};
 
-class SystemRandom final : public emv::RandomSource {
- public:
-  void fill(std::span<Byte> out) override {
-    if (!pinpad::random_bytes(out)) std::fill(out.begin(), out.end(), Byte{0});
-  }
-};
 
 Byte bcd(int v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); }
 
@@ -189,8 +174,8 @@ CommandResult emv_run(const std::vector<std::string>& words) {
   if (!ped) return std::move(ped).error();
   icc::SimReader reader;
   reader.insert(card->get());
-  ScriptedUi ui;
-  SystemRandom random;
+  app::UnattendedUi ui;
+  app::SystemRandom random;
   std::vector<std::pair<Bytes, Bytes>> exchange;
   emv::KernelOptions options;
   if (args->flags.contains("--verbose")) {

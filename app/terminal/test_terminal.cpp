@@ -1,7 +1,11 @@
 #include "app/terminal/test_terminal.hpp"
 
 #include "app/terminal/capk_json.hpp"
+#include "common/log.hpp"
 #include "drivers/icc/sim/builtin.hpp"
+#include "drivers/pinpad/block_cipher.hpp"
+
+#include <cstdlib>
 
 namespace tender::app {
 
@@ -37,6 +41,23 @@ Result<emv::KernelResult> run_chip_transaction(emv::Kernel& kernel, const emv::T
   emv::OnlineResponse response;  // host_reached false: unable to go online
   if (*answer) response = std::move(**answer);
   return kernel.complete(response);
+}
+
+Result<std::size_t> UnattendedUi::choose_application(std::span<const emv::Candidate>) {
+  return make_error(Errc::unsupported, "unattended: the terminal picks by priority");
+}
+
+Result<bool> UnattendedUi::confirm_application(const emv::Candidate&) { return true; }
+
+void SystemRandom::fill(std::span<Byte> out) {
+  if (!pinpad::random_bytes(out)) {
+    log::error("terminal", "no random bytes from the kernel: refusing to continue");
+    std::abort();
+  }
+}
+
+void CountingRandom::fill(std::span<Byte> out) {
+  for (Byte& b : out) b = next_++;
 }
 
 }  // namespace tender::app

@@ -21,6 +21,32 @@ Result<emv::TerminalConfig> builtin_test_terminal(std::int64_t floor_limit = 0);
 // `pin` nullopt: every entry is a bypass (ENTER without digits).
 Result<pinpad::SoftPed> test_pin_pad(std::optional<std::string_view> pin);
 
+// No cardholder chooses: the terminal takes the highest-priority application and
+// confirms it (Book 1 12.4), as unattended runs (scripts, tests, benchmarks) need.
+class UnattendedUi final : public emv::KernelUi {
+ public:
+  Result<std::size_t> choose_application(std::span<const emv::Candidate> candidates) override;
+  Result<bool> confirm_application(const emv::Candidate& candidate) override;
+};
+
+// Unpredictable numbers from the kernel's CSPRNG (getrandom). A terminal without
+// entropy must not transact: failure aborts rather than hand out predictable bytes.
+class SystemRandom final : public emv::RandomSource {
+ public:
+  void fill(std::span<Byte> out) override;
+};
+
+// Tests, benchmarks and fuzzing only: start, start+1, ... over the object's life, so
+// two runs that each build one see the same "random" bytes.
+class CountingRandom final : public emv::RandomSource {
+ public:
+  explicit CountingRandom(Byte start = 0x11) : next_(start) {}
+  void fill(std::span<Byte> out) override;
+
+ private:
+  Byte next_;
+};
+
 // What the host said to an ARQC: a response, or unreachable (nullopt).
 using OnlineResponder = std::function<Result<std::optional<emv::OnlineResponse>>(const emv::KernelResult&)>;
 

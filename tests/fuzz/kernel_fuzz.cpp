@@ -115,17 +115,6 @@ class FuzzedUi final : public emv::KernelUi {
   bool confirm_;
 };
 
-// The same numbers every run, so a seed replays the session it was recorded from
-// (the unpredictable number is in what CDA signs).
-class FixedRandom final : public emv::RandomSource {
- public:
-  void fill(std::span<Byte> out) override {
-    for (auto& b : out) b = static_cast<Byte>(next_++ * 37 + 11);
-  }
-
- private:
-  unsigned next_ = 1;
-};
 
 class NullSink final : public tender::log::Sink {
  public:
@@ -153,7 +142,7 @@ pinpad::SoftPed pin_pad(unsigned mode) {
   return app::test_pin_pad(pin).value();
 }
 
-std::unique_ptr<emv::RandomSource> fixed_random() { return std::make_unique<FixedRandom>(); }
+std::unique_ptr<emv::RandomSource> fixed_random() { return std::make_unique<app::CountingRandom>(); }
 
 std::unique_ptr<emv::KernelUi> cardholder(unsigned choice, bool confirm) {
   return std::make_unique<FuzzedUi>(choice, confirm);
@@ -231,7 +220,7 @@ int run(ByteView data, std::size_t* apdus) {
   reader.insert(&card);
   pinpad::SoftPed ped = pin_pad((txn_flags >> 5) & 0x03u);
   FuzzedUi ui{(card_flags >> 5) & 0x03u, (card_flags & 0x80u) == 0};
-  FixedRandom random;
+  app::CountingRandom random;
   emv::Kernel kernel{reader, ped, terminal((txn_flags & 0x80u) != 0), ui, random};
 
   int outcome = -1;

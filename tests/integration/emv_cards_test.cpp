@@ -77,23 +77,7 @@ constexpr Case kCases[] = {
     {"visa_blocked", "1234", Host::approve, Outcome::terminated, "0000000000", "0000", "3F0000", std::nullopt},
 };
 
-class FixedRandom final : public emv::RandomSource {
- public:
-  void fill(std::span<Byte> out) override {
-    for (auto& b : out) b = static_cast<Byte>(next_++ * 37 + 11);
-  }
 
- private:
-  unsigned next_ = 1;
-};
-
-class TerminalPicks final : public emv::KernelUi {
- public:
-  Result<std::size_t> choose_application(std::span<const emv::Candidate>) override {
-    return make_error(Errc::unsupported, "terminal picks");
-  }
-  Result<bool> confirm_application(const emv::Candidate&) override { return true; }
-};
 
 struct CardRun {
   emv::KernelResult result;
@@ -111,8 +95,8 @@ CardRun run(const Case& c) {
   EXPECT_TRUE(ped);
   icc::SimReader reader;
   reader.insert(&*card);
-  TerminalPicks ui;
-  FixedRandom random;
+  app::UnattendedUi ui;
+  app::CountingRandom random;
   emv::Kernel kernel{reader, *ped, *config, ui, random};
   emv::TransactionInput input;
   input.amount = Money{1234, usd()};

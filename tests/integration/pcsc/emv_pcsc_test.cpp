@@ -48,17 +48,6 @@ using Clock = std::chrono::steady_clock;
 
 // ---- Deterministic inputs ----
 
-// The terminal's random numbers (9F37, random transaction selection): 0x11, 0x12, ...
-// from the start of every run.
-class FixedRandom final : public emv::RandomSource {
- public:
-  void fill(std::span<Byte> out) override {
-    for (Byte& b : out) b = next_++;
-  }
-
- private:
-  Byte next_ = 0x11;
-};
 
 // The card's random numbers (ICC dynamic number, GET CHALLENGE): 0xA0, 0xA1, ... from
 // the card's creation.
@@ -69,14 +58,6 @@ icc::sim::VirtualCard::RandomSource fixed_card_random() {
   };
 }
 
-// The terminal picks the highest-priority application and confirms it.
-class ScriptedUi final : public emv::KernelUi {
- public:
-  Result<std::size_t> choose_application(std::span<const emv::Candidate>) override {
-    return make_error(Errc::unsupported, "no cardholder selection in this test");
-  }
-  Result<bool> confirm_application(const emv::Candidate&) override { return true; }
-};
 
 emv::TransactionInput fixed_input() {
   emv::TransactionInput input;
@@ -121,8 +102,8 @@ Result<Session> transact(icc::CardReader& reader, const icc::sim::CardProfile& p
   if (!config) return std::move(config).error();
   auto ped = app::test_pin_pad("1234");
   if (!ped) return std::move(ped).error();
-  ScriptedUi ui;
-  FixedRandom random;
+  app::UnattendedUi ui;
+  app::CountingRandom random;
   Session run;
   emv::KernelOptions options;
   options.transcript = [&run](ByteView command, ByteView response) {
