@@ -1,0 +1,257 @@
+#include "net/aurora/aurora_adapter.hpp"
+
+#include <utility>
+
+#include "common/log.hpp"
+#include "net/aurora/aurora_api.hpp"
+#include "net/aurora/aurora_mapping.hpp"
+#include "net/host/json_edge.hpp"
+
+namespace tender::net::aurora {
+namespace {
+
+constexpr std::string_view kLog = "aurora";
+
+bool url_safe(std::string_view text) {
+  for (char c : text) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+                    c == '_' || c == '.' || c == '~';
+    if (!ok) return false;
+  }
+  return !text.empty();
+}
+
+// application/x-www-form-urlencoded (HTML form encoding: space is '+').
+std::string form_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    if (url_safe(std::string_view(&c, 1))) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 0x0F];
+    }
+  }
+  return out;
+}
+
+http::Request json_request(http::Method method, std::string target, std::string body) {
+  http::Request request;
+  request.method = method;
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.set_header("Accept", "application/json");
+  if (method != http::Method::get) request.set_header("Content-Type", "application/json");
+  return request;
+}
+
+}  // namespace
+
+AuroraAdapter::AuroraAdapter(http::Transport& api, http::Transport& oauth, AuroraConfig config, Clock clock)
+    : api_(api), oauth_(oauth), config_(std::move(config)), clock_(std::move(clock)) {}
+
+void AuroraAdapter::with_token(TokenHandler done) {
+  if (!token_.empty() && clock_() + config_.token_margin < token_expiry_) {
+    done(ok());
+    return;
+  }
+  token_waiters_.push_back(std::move(done));
+  if (token_waiters_.size() == 1) fetch_token();
+}
+
+void AuroraAdapter::fetch_token() {
+  http::Request request;
+  request.method = http::Method::post;
+  request.target = std::string(api::kTokenPath);
+  request.set_header("Content-Type", "application/x-www-form-urlencoded");
+  request.set_header("Accept", "application/json");
+  request.body = std::string(api::kGrantType) + "=" + std::string(api::kClientCredentials) + "&" +
+                 std::string(api::kClientId) + "=" + form_encode(config_.client_id) + "&" +
+                 std::string(api::kClientSecret) + "=" + form_encode(config_.client_secret.reveal());
+  oauth_.async_send(std::move(request), config_.deadline, [this](Result<http::Response> response) {
+    Result<void> outcome = ok();
+    if (!response) {
+      outcome = make_error(response.error().code, "Aurora token request failed: " + response.error().message);
+    } else if (response->status != 200) {
+      outcome = make_error(Errc::io_error, "Aurora token request refused with HTTP " + std::to_string(response->status));
+    } else {
+      auto json = host::parse_json(response->body);
+      const bool good = json && json->is_object() && json->contains(std::string(api::kAccessToken)) &&
+                        (*json)[std::string(api::kAccessToken)].is_string() &&
+                        json->contains(std::string(api::kExpiresIn)) &&
+                        (*json)[std::string(api::kExpiresIn)].is_number_unsigned();
+      if (!good) {
+        outcome = make_error(Errc::malformed, "Aurora token response lacks access_token or expires_in");
+      } else {
+        token_ = SecretString((*json)[std::string(api::kAccessToken)].get<std::string>());
+        const auto seconds = (*json)[std::string(api::kExpiresIn)].get<std::uint64_t>();
+        token_expiry_ = clock_() + std::chrono::seconds(static_cast<std::int64_t>(seconds));
+        log::info(kLog, "OAuth token obtained, valid ", seconds, " s");
+      }
+    }
+    auto waiters = std::move(token_waiters_);
+    token_waiters_.clear();
+    for (auto& waiter : waiters) waiter(outcome);
+  });
+}
+
+void AuroraAdapter::send(http::Request request, ExchangeHandler done, bool retried) {
+  with_token([this, request = std::move(request), done = std::move(done), retried](Result<void> token) mutable {
+    if (!token) {
+      done(Exchange{std::move(token).error(), false});
+      return;
+    }
+    http::Request copy = request;  // kept for the one retry after a 401
+    copy.set_header("Authorization", "Bearer " + std::string(token_.reveal()));
+    api_.async_send(std::move(copy), config_.deadline,
+                    [this, request = std::move(request), done = std::move(done), retried](Result<http::Response> response) mutable {
+                      if (response && response->status == 401 && !retried) {
+                        log::warn(kLog, "HTTP 401: fetching a new OAuth token and sending once more");
+                        token_.clear();
+                        send(std::move(request), std::move(done), true);
+                        return;
+                      }
+                      done(Exchange{std::move(response), true});
+                    });
+  });
+}
+
+void AuroraAdapter::finish_transaction(Exchange exchange, host::ResultHandler handler, bool detail) {
+  if (!exchange.response) {
+    if (!exchange.sent) {
+      handler(std::move(exchange.response).error());
+    } else {
+      log::warn(kLog, "transport failure: ", to_string(exchange.response.error().code));
+      handler(host::unknown_after_transport_error(exchange.response.error()));
+    }
+    return;
+  }
+  const http::Response& response = *exchange.response;
+  log::info(kLog, "HTTP ", response.status);
+  if (auto outcome = host::outcome_for_http_status(response.status)) {
+    if (response.status == 404 && detail) {
+      handler(make_error(Errc::not_found, "Aurora has no such transaction"));
+      return;
+    }
+    host::HostResult result;
+    result.outcome = *outcome;
+    result.response_code = std::to_string(response.status);
+    result.response_message = "HTTP " + std::to_string(response.status);
+    handler(std::move(result));
+    return;
+  }
+  handler(detail ? parse_transaction_detail(response.body, config_.currency)
+                 : parse_transaction_result(response.body, config_.currency));
+}
+
+void AuroraAdapter::post_transaction(std::string_view path, Result<std::string> body, host::ResultHandler handler) {
+  if (!body) {
+    handler(std::move(body).error());
+    return;
+  }
+  send(json_request(http::Method::post, std::string(path), std::move(body).value()),
+       [this, handler = std::move(handler)](Exchange exchange) mutable {
+         finish_transaction(std::move(exchange), std::move(handler), false);
+       });
+}
+
+void AuroraAdapter::authorize(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(api::kAuthPath, authorization_body(request, AuthKind::auth, config_.payment_processor_id), std::move(handler));
+}
+
+void AuroraAdapter::sale(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(api::kSalePath, authorization_body(request, AuthKind::sale, config_.payment_processor_id), std::move(handler));
+}
+
+void AuroraAdapter::capture(host::CaptureRequest request, host::ResultHandler handler) {
+  post_transaction(api::kCapturePath, capture_body(request), std::move(handler));
+}
+
+void AuroraAdapter::void_(host::VoidRequest request, host::ResultHandler handler) {
+  post_transaction(api::kVoidPath, void_body(request), std::move(handler));
+}
+
+void AuroraAdapter::refund(host::RefundRequest request, host::ResultHandler handler) {
+  post_transaction(api::kReturnPath, return_body(request), std::move(handler));
+}
+
+void AuroraAdapter::tip_adjust(host::TipAdjustRequest request, host::ResultHandler handler) {
+  post_transaction(api::kTipAdjustPath, tip_adjust_body(request), std::move(handler));
+}
+
+void AuroraAdapter::settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) {
+  const std::string owner = request.batch_owner.empty() ? config_.payment_processor_id : request.batch_owner;
+  if (owner.empty()) {
+    handler(make_error(Errc::invalid_argument, "no paymentProcessorId to settle"));
+    return;
+  }
+  send(json_request(http::Method::post, std::string(api::kSettlePath), settle_body(owner)),
+       [handler = std::move(handler)](Exchange exchange) {
+         if (!exchange.response) {
+           handler(std::move(exchange.response).error());
+           return;
+         }
+         if (exchange.response->status < 200 || exchange.response->status >= 300) {
+           handler(host::SettleResult{false, std::to_string(exchange.response->status), "settle refused"});
+           return;
+         }
+         handler(parse_settle_result(exchange.response->body));
+       });
+}
+
+void AuroraAdapter::calculate_amount(host::CalculateAmountRequest request,
+                                     host::Handler<host::CalculateAmountResult> handler) {
+  const auto currency_id = api::table_lookup(api::kCurrencyId, request.base_amount.currency().alpha);
+  if (!currency_id) {
+    handler(make_error(Errc::unsupported, "Aurora has no currencyId for this currency"));
+    return;
+  }
+  std::string target = std::string(api::kCalculatePath) + "?" + std::string(api::kAmountQuery) + "=" +
+                       request.base_amount.format() + "&" + std::string(api::kCurrencyIdQuery) + "=" +
+                       std::to_string(*currency_id);
+  if (request.tip) target += "&" + std::string(api::kTipAmountQuery) + "=" + request.tip->format();
+  const Currency currency = request.base_amount.currency();
+  send(json_request(http::Method::get, std::move(target), {}),
+       [currency, handler = std::move(handler)](Exchange exchange) {
+         if (!exchange.response) {
+           handler(std::move(exchange.response).error());
+           return;
+         }
+         if (exchange.response->status != 200) {
+           handler(make_error(Errc::io_error, "Aurora calculate-amount answered HTTP " + std::to_string(exchange.response->status)));
+           return;
+         }
+         handler(parse_calculate_result(exchange.response->body, currency));
+       });
+}
+
+void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler handler) {
+  const bool by_id = !request.host_reference.empty();
+  const std::string& key = by_id ? request.host_reference : request.reference_id;
+  if (!url_safe(key)) {
+    handler(make_error(Errc::invalid_argument, "lookup needs a URL-safe reference id or host reference"));
+    return;
+  }
+  std::string target = by_id ? std::string(api::kTransactionsPath) + "/" + key
+                             : std::string(api::kTransactionsPath) + "?" + std::string(api::kReferenceIdQuery) + "=" + key;
+  send(json_request(http::Method::get, std::move(target), {}),
+       [this, by_id, handler = std::move(handler)](Exchange exchange) mutable {
+         // A lookup changes nothing at the host: a transport failure is an error to retry.
+         if (!exchange.response) {
+           handler(std::move(exchange.response).error());
+           return;
+         }
+         if (by_id || exchange.response->status != 200) {
+           finish_transaction(std::move(exchange), std::move(handler), true);
+           return;
+         }
+         handler(parse_transaction_list(exchange.response->body, config_.currency));
+       });
+}
+
+}  // namespace tender::net::aurora

@@ -1,0 +1,224 @@
+#include "net/fullstack/fullstack_adapter.hpp"
+
+#include <utility>
+
+#include "common/log.hpp"
+
+namespace tender::net::fullstack {
+namespace {
+
+constexpr std::string_view kLog = "fullstack";
+
+// Gateway ids are opaque [a-z0-9] strings (e.g. "b7kgflt1tlv51er0fts0"): anything that
+// would change the path is refused.
+bool path_safe(std::string_view id) {
+  for (char c : id) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return !id.empty();
+}
+
+// The shared response rule: transport failure -> unknown; 4xx -> error (nothing done);
+// 5xx -> unknown; 2xx -> parse.
+template <class Parse>
+void finish(Result<http::Response> response, const host::ResultHandler& handler, Parse parse) {
+  if (!response) {
+    handler(host::unknown_after_transport_error(response.error()));
+    return;
+  }
+  if (auto outcome = host::outcome_for_http_status(response->status)) {
+    host::HostResult result;
+    result.outcome = *outcome;
+    result.response_code = std::to_string(response->status);
+    result.response_message = failure_message(response->body);
+    handler(std::move(result));
+    return;
+  }
+  handler(parse(response->body));
+}
+
+// Queries (no money moves): a transport failure or a non-2xx answer is a plain error.
+template <class T, class Parse>
+void finish_query(Result<http::Response> response, const host::Handler<T>& handler, std::string_view what, Parse parse) {
+  if (!response) {
+    handler(std::move(response).error());
+    return;
+  }
+  if (response->status < 200 || response->status >= 300) {
+    handler(make_error(Errc::io_error, "FullStack " + std::string(what) + " answered HTTP " + std::to_string(response->status)));
+    return;
+  }
+  handler(parse(response->body));
+}
+
+}  // namespace
+
+FullStackAdapter::FullStackAdapter(http::Transport& transport, FullStackConfig config)
+    : transport_(transport), config_(std::move(config)) {}
+
+void FullStackAdapter::send(http::Method method, std::string target, std::string body, std::string_view operation,
+                            Done done) {
+  http::Request request;
+  request.method = method;
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.set_header("Authorization", std::string(config_.api_key.reveal()));
+  request.set_header("Accept", "application/json");
+  if (method != http::Method::get) request.set_header("Content-Type", "application/json");
+  transport_.async_send(std::move(request), config_.deadline,
+                        [operation = std::string(operation), done = std::move(done)](Result<http::Response> response) {
+                          if (response) {
+                            const auto correlation = response->header(api::kCorrelationHeader);
+                            log::info(kLog, operation, " HTTP ", response->status, " x-correlation-id=",
+                                      correlation ? *correlation : std::string_view("(none)"));
+                          } else {
+                            log::warn(kLog, operation, " transport failure: ", to_string(response.error().code));
+                          }
+                          done(std::move(response));
+                        });
+}
+
+void FullStackAdapter::post_transaction(host::AuthorizationRequest request, api::TransactionType type,
+                                        host::ResultHandler handler) {
+  auto body = transaction_body(request, type);
+  if (!body) {
+    handler(std::move(body).error());
+    return;
+  }
+  send(http::Method::post, std::string(api::kTransactionPath), std::move(body).value(), "transaction",
+       [this, handler = std::move(handler)](Result<http::Response> response) {
+         finish(std::move(response), handler,
+                [this](std::string_view text) { return parse_transaction_response(text, config_.currency); });
+       });
+}
+
+void FullStackAdapter::authorize(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(std::move(request), api::TransactionType::authorize, std::move(handler));
+}
+void FullStackAdapter::sale(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(std::move(request), api::TransactionType::sale, std::move(handler));
+}
+void FullStackAdapter::verify(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(std::move(request), api::TransactionType::verification, std::move(handler));
+}
+
+void FullStackAdapter::follow_on(const std::string& host_reference, std::string_view suffix, Result<std::string> body,
+                                 host::ResultHandler handler) {
+  if (!path_safe(host_reference)) {
+    handler(make_error(Errc::invalid_argument, "host_reference is not a gateway transaction id"));
+    return;
+  }
+  if (!body) {
+    handler(std::move(body).error());
+    return;
+  }
+  send(http::Method::post, std::string(api::kTransactionPath) + "/" + host_reference + std::string(suffix),
+       std::move(body).value(), suffix.substr(1),
+       [this, host_reference, handler = std::move(handler)](Result<http::Response> response) {
+         finish(std::move(response), handler, [&](std::string_view text) {
+           return parse_follow_on_response(text, config_.currency, host_reference);
+         });
+       });
+}
+
+void FullStackAdapter::capture(host::CaptureRequest request, host::ResultHandler handler) {
+  follow_on(request.host_reference, api::kCaptureSuffix, amount_body(request.amount), std::move(handler));
+}
+void FullStackAdapter::void_(host::VoidRequest request, host::ResultHandler handler) {
+  follow_on(request.host_reference, api::kVoidSuffix, std::string("{}"), std::move(handler));
+}
+void FullStackAdapter::refund(host::RefundRequest request, host::ResultHandler handler) {
+  follow_on(request.host_reference, api::kRefundSuffix, amount_body(request.amount), std::move(handler));
+}
+
+void FullStackAdapter::tip_adjust(host::TipAdjustRequest /*request*/, host::ResultHandler handler) {
+  handler(make_error(Errc::unsupported, "FullStack has no tip adjustment"));
+}
+
+void FullStackAdapter::settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) {
+  const std::string terminal = request.batch_owner.empty() ? config_.terminal_id : request.batch_owner;
+  if (!path_safe(terminal)) {
+    handler(make_error(Errc::invalid_argument, "settle needs a gateway terminal id"));
+    return;
+  }
+  // Ambiguity F7 (§6.24): no request or response is documented: we send no body and take
+  // a "success" envelope (or an empty 2xx body) as accepted.
+  send(http::Method::post, std::string(api::kTerminalPath) + terminal + std::string(api::kSettleSuffix), {}, "settle",
+       [handler = std::move(handler)](Result<http::Response> response) {
+         if (!response) {
+           handler(std::move(response).error());
+           return;
+         }
+         host::SettleResult result;
+         result.response_code = std::to_string(response->status);
+         result.response_message = failure_message(response->body);
+         result.accepted = response->status >= 200 && response->status < 300 && envelope_accepted(response->body);
+         handler(std::move(result));
+       });
+}
+
+void FullStackAdapter::calculate_amount(host::CalculateAmountRequest request,
+                                        host::Handler<host::CalculateAmountResult> handler) {
+  const bool full = !config_.processor_id.empty();
+  auto body = full ? calculate_amounts_body(request, config_.processor_id) : fees_body(request);
+  if (!body) {
+    handler(std::move(body).error());
+    return;
+  }
+  const Money base = request.base_amount;
+  send(http::Method::post, std::string(full ? api::kCalculateAmountsPath : api::kFeesPath), std::move(body).value(),
+       full ? "calculate/amounts" : "lookup/fees", [base, full, handler = std::move(handler)](Result<http::Response> response) {
+         finish_query(std::move(response), handler, "amount calculation", [&](std::string_view text) {
+           return full ? parse_calculated_amounts(text, base) : parse_fees(text, base);
+         });
+       });
+}
+
+void FullStackAdapter::lookup(host::LookupRequest request, host::ResultHandler handler) {
+  if (request.host_reference.empty()) {
+    handler(make_error(Errc::unsupported, "FullStack finds transactions by gateway id only; replay the request instead"));
+    return;
+  }
+  if (!path_safe(request.host_reference)) {
+    handler(make_error(Errc::invalid_argument, "host_reference is not a gateway transaction id"));
+    return;
+  }
+  send(http::Method::get, std::string(api::kTransactionPath) + "/" + request.host_reference, {}, "lookup",
+       [this, handler = std::move(handler)](Result<http::Response> response) {
+         if (!response) {  // a GET changes nothing: plain error, retry later
+           handler(std::move(response).error());
+           return;
+         }
+         if (response->status == 404) {
+           handler(make_error(Errc::not_found, "FullStack has no such transaction"));
+           return;
+         }
+         finish(std::move(response), handler,
+                [this](std::string_view text) { return parse_transaction_response(text, config_.currency); });
+       });
+}
+
+void FullStackAdapter::list_terminals(host::Handler<std::vector<Terminal>> handler) {
+  send(http::Method::get, std::string(api::kTerminalsPath), {}, "terminals",
+       [handler = std::move(handler)](Result<http::Response> response) {
+         finish_query(std::move(response), handler, "terminals", [](std::string_view text) { return parse_terminals(text); });
+       });
+}
+
+void FullStackAdapter::search_transactions(TransactionSearch search, host::Handler<std::vector<host::HostResult>> handler) {
+  send(http::Method::post, std::string(api::kTransactionSearchPath), transaction_search_body(search), "transaction search",
+       [this, handler = std::move(handler)](Result<http::Response> response) {
+         finish_query(std::move(response), handler, "transaction search",
+                      [this](std::string_view text) { return parse_transaction_list(text, config_.currency); });
+       });
+}
+
+void FullStackAdapter::search_settlement_batches(BatchSearch search, host::Handler<std::vector<SettlementBatch>> handler) {
+  send(http::Method::post, std::string(api::kBatchSearchPath), batch_search_body(search), "batch search",
+       [handler = std::move(handler)](Result<http::Response> response) {
+         finish_query(std::move(response), handler, "batch search", [](std::string_view text) { return parse_batches(text); });
+       });
+}
+
+}  // namespace tender::net::fullstack

@@ -1,0 +1,65 @@
+// FullStack gateway v1.5.1 host adapter. Authorization: the private API key as is
+// (L16-L28, no "Bearer"). Every POST /api/transaction carries idempotency_key = the
+// request's reference_id, so recovery replays the very same request (Recovery::
+// replay_idempotency_key): the engine calls sale()/authorize() again with the same
+// AuthorizationRequest. The x-correlation-id of every response is logged (L48).
+// The adapter must outlive its pending operations.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+#include "net/fullstack/fullstack_mapping.hpp"
+#include "net/host/host_adapter.hpp"
+#include "net/http/transport.hpp"
+
+namespace tender::net::fullstack {
+
+struct FullStackConfig {
+  SecretString api_key;        // "api_..." private key
+  std::string terminal_id;     // default gateway terminal for settle()
+  // With a processor, calculate_amount() asks /api/calculate/amounts (the full total, tax
+  // and fees included); without one, /api/lookup/fees (surcharge and fees only).
+  std::string processor_id;
+  Currency currency = usd();
+  std::chrono::milliseconds deadline{30000};
+};
+
+class FullStackAdapter final : public host::HostAdapter {
+ public:
+  FullStackAdapter(http::Transport& transport, FullStackConfig config);
+
+  void authorize(host::AuthorizationRequest request, host::ResultHandler handler) override;
+  void sale(host::AuthorizationRequest request, host::ResultHandler handler) override;
+  void capture(host::CaptureRequest request, host::ResultHandler handler) override;
+  void void_(host::VoidRequest request, host::ResultHandler handler) override;
+  void refund(host::RefundRequest request, host::ResultHandler handler) override;
+  // FullStack has no tip adjustment: Errc::unsupported (capture with the new amount instead).
+  void tip_adjust(host::TipAdjustRequest request, host::ResultHandler handler) override;
+  void settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) override;
+  void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
+  // By host_reference only (GET /api/transaction/{id}); the search cannot find an
+  // idempotency_key, and replay is this host's recovery: Errc::unsupported otherwise.
+  void lookup(host::LookupRequest request, host::ResultHandler handler) override;
+  [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::replay_idempotency_key; }
+
+  // Beyond the seam: a verification (type "verification", no money moves).
+  void verify(host::AuthorizationRequest request, host::ResultHandler handler);
+  void list_terminals(host::Handler<std::vector<Terminal>> handler);
+  void search_transactions(TransactionSearch search, host::Handler<std::vector<host::HostResult>> handler);
+  void search_settlement_batches(BatchSearch search, host::Handler<std::vector<SettlementBatch>> handler);
+
+ private:
+  using Done = std::function<void(Result<http::Response>)>;
+  void send(http::Method method, std::string target, std::string body, std::string_view operation, Done done);
+  void post_transaction(host::AuthorizationRequest request, api::TransactionType type, host::ResultHandler handler);
+  void follow_on(const std::string& host_reference, std::string_view suffix, Result<std::string> body,
+                 host::ResultHandler handler);
+
+  http::Transport& transport_;
+  FullStackConfig config_;
+};
+
+}  // namespace tender::net::fullstack

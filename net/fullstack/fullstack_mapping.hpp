@@ -1,0 +1,75 @@
+// FullStack gateway: host-neutral values <-> v1.5.1 JSON. Pure functions, tested
+// against the document's own examples. Amounts are integer cents both ways.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/money.hpp"
+#include "common/result.hpp"
+#include "net/fullstack/fullstack_api.hpp"
+#include "net/host/host_adapter.hpp"
+
+namespace tender::net::fullstack {
+
+struct Terminal {  // GET /api/terminals item (auth_key is dropped: a credential)
+  std::string id;
+  std::string manufacturer;
+  std::string model;
+  std::string serial_number;
+  std::string description;
+  std::string status;
+  std::string register_id;
+  bool auto_settle = false;
+};
+
+// POST /api/transaction/search (L910-L980): criteria left empty are not sent.
+struct TransactionSearch {
+  std::string status;        // unknown, declined, authorized, pending_settlement, settled, ...
+  std::string created_from;  // UTC "YYYY-MM-DDTHH:MM:SSZ"
+  std::string created_to;
+  int limit = 100;           // 0-100
+  int offset = 0;
+};
+// POST /api/settlement/batch/search (L1032-L1042).
+struct BatchSearch {
+  std::string start_date;  // UTC "YYYY-MM-DDTHH:MM:SSZ"
+  std::string end_date;
+  int limit = 10;  // 1-100
+  int offset = 0;
+};
+// Ambiguity F8 (§6.24): the batch object is not described; only its "id" is read.
+struct SettlementBatch {
+  std::string id;
+};
+
+// idempotency_key is "uint(uuid format)" (L277): the reference_id in UUID text form.
+bool is_uuid(std::string_view text) noexcept;
+
+// POST /api/transaction body (L262-L421). Errc::unsupported for chip/contactless card data
+// or an online PIN (the API has no field for them), Errc::invalid_argument for bad input.
+Result<std::string> transaction_body(const host::AuthorizationRequest& request, api::TransactionType type);
+Result<std::string> amount_body(const std::optional<Money>& amount);  // capture, refund
+std::string transaction_search_body(const TransactionSearch& search);
+std::string batch_search_body(const BatchSearch& search);
+Result<std::vector<host::HostResult>> parse_transaction_list(std::string_view body, Currency currency);
+Result<std::vector<SettlementBatch>> parse_batches(std::string_view body);
+Result<std::string> fees_body(const host::CalculateAmountRequest& request);
+
+// The envelope {status, msg, data}; a transaction in data (object, or array of one as GET
+// returns it, L836) gives the HostResult.
+Result<host::HostResult> parse_transaction_response(std::string_view body, Currency currency);
+// A follow-on (capture/void/refund): success with data null (void, L1003) is approved.
+Result<host::HostResult> parse_follow_on_response(std::string_view body, Currency currency, std::string_view host_reference);
+Result<std::vector<Terminal>> parse_terminals(std::string_view body);
+Result<host::CalculateAmountResult> parse_fees(std::string_view body, Money base);
+// POST /api/calculate/amounts (L562-L785).
+Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& request, std::string_view processor_id);
+Result<host::CalculateAmountResult> parse_calculated_amounts(std::string_view body, Money base);
+// {status:"failed", msg} of a refused request: the msg, or "" when the body has none.
+std::string failure_message(std::string_view body);
+// An empty body or a {"status":"success"} envelope (terminal settle, L1018: nothing documented).
+bool envelope_accepted(std::string_view body);
+
+}  // namespace tender::net::fullstack

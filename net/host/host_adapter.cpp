@@ -1,0 +1,33 @@
+#include "net/host/host_adapter.hpp"
+
+#include <string>
+
+namespace tender::net::host {
+
+std::string_view to_string(Outcome outcome) noexcept {
+  switch (outcome) {
+    case Outcome::approved: return "approved";
+    case Outcome::partially_approved: return "partially_approved";
+    case Outcome::declined: return "declined";
+    case Outcome::error: return "error";
+    case Outcome::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+HostResult unknown_after_transport_error(const Error& error) {
+  HostResult result;
+  result.outcome = Outcome::unknown;
+  result.response_code = std::string(to_string(error.code));
+  result.response_message = "transport failure; the host may have processed the request";
+  return result;
+}
+
+std::optional<Outcome> outcome_for_http_status(int status) noexcept {
+  if (status >= 200 && status < 300) return std::nullopt;
+  // 5xx and anything outside 4xx: the host may have acted before failing.
+  if (status >= 400 && status < 500) return Outcome::error;
+  return Outcome::unknown;
+}
+
+}  // namespace tender::net::host

@@ -1,0 +1,395 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_transport.hpp"
+#include "net/aurora/aurora_adapter.hpp"
+#include "net/aurora/aurora_mapping.hpp"
+
+namespace tender::net::aurora {
+namespace {
+
+using host::EntryMode;
+using host::Outcome;
+using testing::FakeTransport;
+using testing::fixture;
+using testing::run;
+using Ordered = nlohmann::ordered_json;
+
+constexpr const char* kReference = "6f1c2a9e-3b7d-4e21-9c55-0a8b7e6d5f43";
+const std::string kToken = R"({"access_token":"tok-1","token_type":"Bearer","expires_in":3600})";
+
+host::AuthorizationRequest swipe_request() {
+  host::AuthorizationRequest r;
+  r.reference_id = kReference;
+  r.amount = Money(1010, usd());
+  r.entry_mode = EntryMode::swiped;
+  r.card.track1 = SecretString("B5413330056003511^CUST IMP MC 351/^2512101000000000");  // raw S6 test track
+  return r;
+}
+
+Ordered ordered(const std::string& text) { return Ordered::parse(text, nullptr, false); }
+
+// Same keys in the same order, and every value of the same JSON type where both are non-null.
+void expect_same_shape(const Ordered& built, const Ordered& doc) {
+  ASSERT_TRUE(built.is_object());
+  ASSERT_TRUE(doc.is_object());
+  std::vector<std::string> built_keys, doc_keys;
+  for (const auto& [k, v] : built.items()) built_keys.push_back(k);
+  for (const auto& [k, v] : doc.items()) doc_keys.push_back(k);
+  EXPECT_EQ(built_keys, doc_keys);
+  for (const auto& [k, v] : built.items()) {
+    if (!doc.contains(k) || v.is_null() || doc[k].is_null()) continue;
+    const bool both_numbers = v.is_number() && doc[k].is_number();
+    EXPECT_TRUE(both_numbers || v.type() == doc[k].type()) << k;
+  }
+}
+
+TEST(AuroraMapping, SaleBodyHasTheDocumentsFieldsInOrder) {
+  auto r = swipe_request();
+  r.tip = Money(100, usd());
+  r.amount = Money(12445, usd());
+  auto body = authorization_body(r, AuthKind::sale, "fe520286-0125-4cc4-bd3c-f50333e679e5");
+  ASSERT_TRUE(body) << body.error().describe();
+  expect_same_shape(ordered(*body), ordered(fixture("aurora_sale_request.json")));
+  // Exact decimals written from minor units: base 123.45 + tip 1.00 (S3's own numbers).
+  EXPECT_NE(body->find("\"amount\":123.45,"), std::string::npos);
+  EXPECT_NE(body->find("\"tipAmount\":1.00,"), std::string::npos);
+  const auto json = ordered(*body);
+  EXPECT_EQ(json["cardDataSource"], 2);
+  EXPECT_EQ(json["track1"], "B5413330056003511^CUST IMP MC 351/^2512101000000000");
+  EXPECT_EQ(json["referenceId"], kReference);
+  EXPECT_TRUE(json["debit"].is_null());
+  EXPECT_EQ(json["currencyId"], 1);
+}
+
+TEST(AuroraMapping, AuthBodyHasNoDebitLikeS2) {
+  auto body = authorization_body(swipe_request(), AuthKind::auth, "350bd2e9-1a74-4f3f-9575-e3b6ddc947f3");
+  ASSERT_TRUE(body);
+  expect_same_shape(ordered(*body), ordered(fixture("aurora_auth_request.json")));
+  EXPECT_FALSE(ordered(*body).contains("debit"));
+}
+
+TEST(AuroraMapping, SwipeWithPinCarriesEncryptedBlockAndKsn) {
+  auto r = swipe_request();
+  r.pin = host::PinData{SecretBytes(Bytes{0x12, 0x34, 0xAB, 0xCD, 0, 1, 2, 3}), Bytes{0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0, 1}};
+  auto json = ordered(*authorization_body(r, AuthKind::sale, "d53252fb-7086-452e-a12c-f413ea56141f"));
+  const auto doc = ordered(fixture("aurora_swipe_pin_request.json"));
+  for (const char* k : {"pin", "pinKsn", "track1", "referenceId"}) EXPECT_EQ(json[k].type(), doc[k].type()) << k;
+  EXPECT_EQ(json["pin"], "1234ABCD00010203");
+  EXPECT_EQ(json["pinKsn"], "FFFF9876543210E00001");
+  EXPECT_EQ(json["debit"], true);
+  EXPECT_EQ(json["amount"], doc["amount"]);  // 10.1 in the document, 10.10 from 1010 cents
+}
+
+TEST(AuroraMapping, KeyedChipFallbackAndContactless) {
+  host::AuthorizationRequest keyed;
+  keyed.reference_id = kReference;
+  keyed.amount = Money(12345, usd());
+  keyed.entry_mode = EntryMode::keyed;
+  keyed.card.pan = SecretString("4111111111111111");
+  keyed.card.expiry_yymm = SecretString("2412");
+  keyed.card.cvc = SecretString("123");
+  auto json = ordered(*authorization_body(keyed, AuthKind::sale, "p"));
+  EXPECT_EQ(json["accountNumber"], "4111111111111111");
+  EXPECT_EQ(json["expirationMonth"], 12);
+  EXPECT_EQ(json["expirationYear"], 24);
+  EXPECT_EQ(json["cardDataSource"], 7);
+
+  host::AuthorizationRequest chip = keyed;
+  chip.card = {};
+  chip.entry_mode = EntryMode::chip;
+  chip.emv = host::EmvData{Bytes{0x9F, 0x26, 0x02, 0xAA, 0xBB, 0x82, 0x02, 0x39, 0x00, 0x5F, 0x34, 0x01, 0x01}, {}, {}};
+  json = ordered(*authorization_body(chip, AuthKind::auth, "p"));
+  EXPECT_EQ(json["cardDataSource"], 4);
+  EXPECT_EQ(json["emvTags"], Ordered::array({"9F2602AABB", "82023900", "5F340101"}));
+  EXPECT_TRUE(json["accountNumber"].is_null());
+  chip.entry_mode = EntryMode::contactless;
+  EXPECT_EQ(ordered(*authorization_body(chip, AuthKind::auth, "p"))["cardDataSource"], 5);
+  chip.emv->tags = {0x9F, 0x26, 0x05, 0x01};
+  EXPECT_EQ(authorization_body(chip, AuthKind::auth, "p").error().code, Errc::malformed);
+
+  auto fallback = swipe_request();
+  fallback.entry_mode = EntryMode::fallback_swipe;
+  EXPECT_EQ(authorization_body(fallback, AuthKind::sale, "p").error().code, Errc::invalid_argument);
+  fallback.emv = host::EmvData{{}, host::FallbackCondition::no_candidate_list, host::LastChipRead::failed};
+  json = ordered(*authorization_body(fallback, AuthKind::sale, "p"));
+  EXPECT_EQ(json["cardDataSource"], 6);
+  EXPECT_EQ(json["emvFallbackCondition"], 1);
+  EXPECT_EQ(json["emvFallbackLastChipRead"], 1);
+}
+
+TEST(AuroraMapping, RefusesWhatItCannotSendExactly) {
+  auto r = swipe_request();
+  r.amount = Money(1000, *currency_by_alpha("EUR"));
+  EXPECT_EQ(authorization_body(r, AuthKind::sale, "p").error().code, Errc::unsupported);
+  r = swipe_request();
+  r.card.track1 = {};
+  EXPECT_EQ(authorization_body(r, AuthKind::sale, "p").error().code, Errc::invalid_argument);
+  r = swipe_request();
+  r.tip = Money(5000, usd());
+  EXPECT_EQ(authorization_body(r, AuthKind::sale, "p").error().code, Errc::invalid_argument);
+}
+
+TEST(AuroraMapping, FollowOnBodiesMatchTheDocuments) {
+  host::CaptureRequest capture{kReference, "4028d8cb-df52-4f3a-a32e-9b17f6a328a7", Money(12345, usd())};
+  EXPECT_EQ(ordered(*capture_body(capture)), ordered(R"({"amount":123.45,"transactionId":"4028d8cb-df52-4f3a-a32e-9b17f6a328a7"})"));
+  for (const auto& [minor, text] : std::vector<std::pair<std::int64_t, std::string>>{
+           {10, "0.10"}, {1999, "19.99"}, {123456789, "1234567.89"}, {100, "1.00"}}) {
+    capture.amount = Money(minor, usd());
+    EXPECT_EQ(capture_body(capture)->find("\"amount\":" + text + ","), 1U) << text;
+  }
+  host::VoidRequest v{kReference, "38cdda7f-23b8-444a-afce-96a65b7c4ae6"};
+  EXPECT_EQ(ordered(*void_body(v)), ordered(fixture("aurora_void_request.json")));
+  host::TipAdjustRequest tip{kReference, "91c2dc81-b5ba-4431-8dc1-06c8a86f2143", Money(1000, usd())};
+  EXPECT_EQ(*tip_adjust_body(tip), R"({"transactionId":"91c2dc81-b5ba-4431-8dc1-06c8a86f2143","tipAmount":10.00})");
+  host::RefundRequest ret{kReference, "c5e25ebd-cd56-4fb4-a113-3fc2815a726f", std::nullopt};
+  const auto json = ordered(*return_body(ret));
+  std::vector<std::string> keys;
+  for (const auto& [k, val] : json.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"track1", "track2", "emvTags", "emvPaymentAppVersion", "cardDataSource", "pin",
+                                            "pinKsn", "transactionId", "amount"}));
+  EXPECT_EQ(void_body({kReference, ""}).error().code, Errc::invalid_argument);
+}
+
+TEST(AuroraMapping, ResponsesFromTheDocuments) {
+  auto sale = parse_transaction_result(fixture("aurora_sale_response.json"), usd());
+  ASSERT_TRUE(sale) << sale.error().describe();
+  EXPECT_EQ(sale->outcome, Outcome::approved);
+  EXPECT_EQ(sale->auth_code, "VTLMC1");
+  EXPECT_EQ(sale->response_code, "00");
+  EXPECT_EQ(sale->response_message, "APPROVAL");
+  EXPECT_EQ(sale->host_reference, "00000000-0000-0000-0000-000000000000");
+  EXPECT_EQ(sale->approved_amount, Money(1000, usd()));
+  EXPECT_TRUE(sale->issuer_response_tlv.empty());
+  EXPECT_EQ(parse_transaction_result(fixture("aurora_swipe_pin_response.json"), usd())->outcome, Outcome::approved);
+  // The generic result's placeholders ("string") are no known code: unknown, so recover.
+  auto generic = parse_transaction_result(fixture("aurora_void_response.json"), usd());
+  ASSERT_TRUE(generic);
+  EXPECT_EQ(generic->outcome, Outcome::unknown);
+  EXPECT_EQ(generic->host_reference, "75906707-8c31-479c-b354-aa805c4cefbc");
+
+  auto detail = parse_transaction_detail(fixture("aurora_transaction_detail.json"), usd());
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->outcome, Outcome::approved);
+  EXPECT_EQ(detail->auth_code, "A0000");
+  EXPECT_EQ(detail->approved_amount, Money(10000, usd()));
+  auto list = parse_transaction_list(fixture("aurora_list_response.json"), usd());
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->host_reference, "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
+  EXPECT_EQ(list->approved_amount, Money(110, usd()));  // 1.1
+  EXPECT_EQ(parse_transaction_list(R"({"items":[],"total":0})", usd()).error().code, Errc::not_found);
+
+  auto settle = parse_settle_result(fixture("aurora_settle_response.json"));
+  ASSERT_TRUE(settle);
+  EXPECT_TRUE(settle->accepted);
+  auto calc = parse_calculate_result(fixture("aurora_calculate_response.json"), usd());
+  ASSERT_TRUE(calc);
+  EXPECT_EQ(calc->card.total, Money(0, usd()));
+  EXPECT_TRUE(calc->cash);
+}
+
+TEST(AuroraMapping, ResponseCodeTable) {
+  const auto with_code = [](const std::string& code) {
+    return parse_transaction_result(R"({"transactionId":"t","processedAmount":5.25,"details":{"hostResponseCode":")" + code +
+                                        R"(","hostResponseMessage":"m","authCode":null}})",
+                                    usd());
+  };
+  EXPECT_EQ(with_code("00")->outcome, Outcome::approved);
+  EXPECT_EQ(with_code("10")->outcome, Outcome::partially_approved);
+  EXPECT_EQ(with_code("10")->approved_amount, Money(525, usd()));
+  EXPECT_EQ(with_code("85")->outcome, Outcome::approved);
+  EXPECT_EQ(with_code("05")->outcome, Outcome::declined);
+  EXPECT_FALSE(with_code("05")->approved_amount);
+  EXPECT_EQ(with_code("51")->outcome, Outcome::declined);
+  EXPECT_EQ(with_code("XYZ")->outcome, Outcome::unknown);
+}
+
+TEST(AuroraMapping, MalformedAndMissingFieldsAreTypedErrors) {
+  EXPECT_EQ(parse_transaction_result("{not json", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result("[]", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t"})", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"details":{"hostResponseCode":"00"}})", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","details":{"hostResponseCode":0}})", usd()).error().code,
+            Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","processedAmount":10.001,"details":{"hostResponseCode":"00"}})", usd())
+                .error()
+                .code,
+            Errc::out_of_range);
+  EXPECT_EQ(parse_settle_result(R"({"code":"0"})").error().code, Errc::malformed);
+}
+
+struct AuroraFixture : ::testing::Test {
+  FakeTransport api;
+  FakeTransport oauth;
+  std::chrono::steady_clock::time_point now{std::chrono::hours(1)};
+  AuroraAdapter adapter{api, oauth, AuroraConfig{"client 1", SecretString("s&cret"), "proc-1", usd(), std::chrono::milliseconds(5000), std::chrono::seconds(60)},
+                        [this] { return now; }};
+  Result<host::HostResult> sale() {
+    return run<host::HostResult>([&](auto h) { adapter.sale(swipe_request(), h); });
+  }
+};
+
+TEST_F(AuroraFixture, TokenIsFetchedOnceAndCachedUntilExpiry) {
+  oauth.answer(200, kToken);
+  api.answer(200, fixture("aurora_sale_response.json"));
+  api.answer(200, fixture("aurora_sale_response.json"));
+  ASSERT_EQ(sale()->outcome, Outcome::approved);
+  ASSERT_EQ(oauth.requests.size(), 1U);
+  const auto& token_request = oauth.requests[0];
+  EXPECT_EQ(token_request.target, "/oauth2/token");
+  EXPECT_EQ(token_request.method, http::Method::post);
+  EXPECT_EQ(token_request.header("Content-Type"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(token_request.body, "grant_type=client_credentials&client_id=client+1&client_secret=s%26cret");
+  EXPECT_EQ(api.requests[0].target, "/pay-api/v1/transactions/sale");
+  EXPECT_EQ(api.requests[0].header("Authorization"), "Bearer tok-1");
+  now += std::chrono::seconds(3000);
+  ASSERT_EQ(sale()->outcome, Outcome::approved);
+  EXPECT_EQ(oauth.requests.size(), 1U);  // still cached
+  now += std::chrono::seconds(550);      // inside the 60 s margin
+  oauth.answer(200, R"({"access_token":"tok-2","expires_in":3600})");
+  api.answer(200, fixture("aurora_sale_response.json"));
+  ASSERT_EQ(sale()->outcome, Outcome::approved);
+  EXPECT_EQ(oauth.requests.size(), 2U);
+  EXPECT_EQ(api.requests.back().header("Authorization"), "Bearer tok-2");
+}
+
+TEST_F(AuroraFixture, A401RefreshesTheTokenOnceOnly) {
+  oauth.answer(200, kToken);
+  api.answer(401, "");
+  oauth.answer(200, R"({"access_token":"tok-2","expires_in":3600})");
+  api.answer(200, fixture("aurora_sale_response.json"));
+  EXPECT_EQ(sale()->outcome, Outcome::approved);
+  EXPECT_EQ(api.requests.size(), 2U);
+  EXPECT_EQ(api.requests[1].header("Authorization"), "Bearer tok-2");
+  EXPECT_EQ(api.requests[0].body, api.requests[1].body);
+
+  api.answer(401, "");
+  oauth.answer(200, R"({"access_token":"tok-3","expires_in":3600})");
+  api.answer(401, "");
+  auto refused = sale();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->outcome, Outcome::error);
+  EXPECT_EQ(refused->response_code, "401");
+  EXPECT_EQ(api.requests.size(), 4U);
+  EXPECT_EQ(oauth.requests.size(), 3U);
+}
+
+TEST_F(AuroraFixture, NoTokenMeansNothingWasSent) {
+  oauth.fail(Errc::timeout);
+  auto r = sale();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::timeout);
+  EXPECT_TRUE(api.requests.empty());
+  oauth.answer(200, R"({"token":"x"})");
+  EXPECT_EQ(sale().error().code, Errc::malformed);
+}
+
+TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
+  EXPECT_EQ(adapter.recovery(), host::Recovery::lookup_then_void);
+  oauth.answer(200, kToken);
+  api.fail(Errc::timeout);
+  auto r = sale();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, Outcome::unknown);
+  api.answer(503, "");
+  EXPECT_EQ(sale()->outcome, Outcome::unknown);
+  api.answer(400, R"({"title":"bad"})");
+  EXPECT_EQ(sale()->outcome, Outcome::error);
+
+  // Recovery: lookup by referenceId, then void the host's transaction.
+  api.answer(200, fixture("aurora_list_response.json"));
+  auto found = run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(api.requests.back().method, http::Method::get);
+  EXPECT_EQ(api.requests.back().target, std::string("/pay-api/v1/transactions?referenceId=") + kReference);
+  api.answer(200, fixture("aurora_void_response.json"));
+  auto voided = run<host::HostResult>([&](auto h) { adapter.void_({kReference, found->host_reference}, h); });
+  ASSERT_TRUE(voided);
+  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/void");
+  EXPECT_EQ(ordered(api.requests.back().body)["transactionId"], "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
+
+  api.answer(200, R"({"items":[],"total":0})");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); }).error().code, Errc::not_found);
+  api.answer(200, fixture("aurora_transaction_detail.json"));
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({"", "abc"}, h); })->auth_code, "A0000");
+  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/abc");
+  api.answer(404, "");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({"", "abc"}, h); }).error().code, Errc::not_found);
+}
+
+TEST_F(AuroraFixture, OtherOperationsUseTheirPaths) {
+  oauth.answer(200, kToken);
+  api.answer(200, fixture("aurora_settle_response.json"));
+  auto settled = run<host::SettleResult>([&](auto h) { adapter.settle({}, h); });
+  ASSERT_TRUE(settled);
+  EXPECT_TRUE(settled->accepted);
+  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/settle");
+  EXPECT_EQ(api.requests.back().body, R"({"paymentProcessorId":"proc-1"})");
+  api.answer(200, fixture("aurora_calculate_response.json"));
+  auto calc = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1999, usd()), Money(100, usd()), "", ""}, h); });
+  ASSERT_TRUE(calc);
+  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/calculate-amount?amount=19.99&currencyId=1&tipAmount=1.00");
+  for (const auto& [path, call] : std::vector<std::pair<std::string, std::function<void(host::ResultHandler)>>>{
+           {"/pay-api/v1/transactions/auth", [&](auto h) { adapter.authorize(swipe_request(), h); }},
+           {"/pay-api/v1/transactions/capture", [&](auto h) { adapter.capture({kReference, "t", std::nullopt}, h); }},
+           {"/pay-api/v1/transactions/return", [&](auto h) { adapter.refund({kReference, "t", Money(5, usd())}, h); }},
+           {"/pay-api/v1/transactions/tip-adjustment", [&](auto h) { adapter.tip_adjust({kReference, "t", Money(5, usd())}, h); }},
+       }) {
+    api.answer(200, fixture("aurora_sale_response.json"));
+    EXPECT_TRUE(run<host::HostResult>(call)) << path;
+    EXPECT_EQ(api.requests.back().target, path);
+  }
+}
+
+TEST_F(AuroraFixture, LogsNeverCarryCardDataOrSecrets) {
+  testing::CapturingSink sink;
+  log::set_level(log::Level::debug);
+  oauth.answer(200, kToken);
+  api.answer(200, fixture("aurora_sale_response.json"));
+  ASSERT_TRUE(sale());
+  const auto text = sink.all();
+  EXPECT_FALSE(sink.lines.empty());
+  for (const char* secret : {"5413330056003511", "CUST IMP", "tok-1", "s&cret", "processedAmount"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  log::set_level(log::Level::info);
+}
+
+}  // namespace
+}  // namespace tender::net::aurora
+
+namespace tender::net::aurora {
+namespace {
+
+// Answers only when told to, so two operations can wait on one token request.
+class DeferredTransport : public http::Transport {
+ public:
+  void async_send(http::Request request, std::chrono::milliseconds /*deadline*/, http::ResponseHandler handler) override {
+    requests.push_back(std::move(request));
+    pending.push_back(std::move(handler));
+  }
+  std::vector<http::Request> requests;
+  std::vector<http::ResponseHandler> pending;
+};
+
+TEST(AuroraToken, ConcurrentOperationsShareOneTokenRequest) {
+  FakeTransport api;
+  DeferredTransport oauth;
+  AuroraAdapter adapter{api, oauth, AuroraConfig{"c", SecretString("s"), "p", usd(), std::chrono::milliseconds(1000), std::chrono::seconds(60)}};
+  api.answer(200, fixture("aurora_sale_response.json"));
+  api.answer(200, fixture("aurora_sale_response.json"));
+  int done = 0;
+  adapter.sale(swipe_request(), [&](Result<host::HostResult> r) { done += r && r->outcome == Outcome::approved; });
+  adapter.authorize(swipe_request(), [&](Result<host::HostResult> r) { done += r && r->outcome == Outcome::approved; });
+  ASSERT_EQ(oauth.requests.size(), 1U);
+  EXPECT_TRUE(api.requests.empty());
+  http::Response token;
+  token.body = kToken;
+  oauth.pending.front()(token);
+  EXPECT_EQ(done, 2);
+  EXPECT_EQ(api.requests.size(), 2U);
+}
+
+}  // namespace
+}  // namespace tender::net::aurora

@@ -1,0 +1,314 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_transport.hpp"
+#include "net/fullstack/fullstack_adapter.hpp"
+#include "net/fullstack/fullstack_mapping.hpp"
+
+namespace tender::net::fullstack {
+namespace {
+
+using host::EntryMode;
+using host::Outcome;
+using testing::FakeTransport;
+using testing::fixture;
+using testing::run;
+using Json = nlohmann::json;
+
+constexpr const char* kReference = "0b6f6a1e-4c3d-4a8e-9f21-7d5c3b2a1e90";
+
+Json parse(const std::string& text) { return Json::parse(text, nullptr, false); }
+
+host::AuthorizationRequest keyed_request() {
+  host::AuthorizationRequest r;
+  r.reference_id = kReference;
+  r.amount = Money(1112, usd());
+  r.entry_mode = EntryMode::keyed;
+  r.card.pan = SecretString("4012000098765439");  // the document's own test card (L445)
+  r.card.expiry_yymm = SecretString("2012");
+  r.card.cvc = SecretString("999");
+  return r;
+}
+
+std::string transaction(const std::string& extra) {
+  return R"({"status":"success","msg":"success","data":{"id":"b7kgflt1tlv51er0fts0","amount":1112,"status":"pending_settlement")" +
+         extra + "}}";
+}
+
+TEST(FullStackMapping, KeyedBodyUsesTheDocumentsFields) {
+  auto body = transaction_body(keyed_request(), api::TransactionType::sale);
+  ASSERT_TRUE(body) << body.error().describe();
+  const auto json = parse(*body);
+  EXPECT_EQ(json["idempotency_key"], kReference);
+  EXPECT_EQ(json["type"], "sale");
+  EXPECT_EQ(json["amount"], 1112);
+  EXPECT_TRUE(json["amount"].is_number_integer());
+  EXPECT_EQ(json["currency"], "USD");
+  // payment_method.card exactly as the L422-L512 example's card variant.
+  EXPECT_EQ(json["payment_method"], parse(R"({"card":{"entry_type":"keyed","number":"4012000098765439","expiration_date":"12/20","cvc":"999"}})"));
+}
+
+TEST(FullStackMapping, SwipedClearAndEncryptedTracks) {
+  auto r = keyed_request();
+  r.entry_mode = EntryMode::swiped;
+  r.card = {};
+  r.card.track2 = SecretString("4012000098765439=20121011000012345678");
+  auto json = parse(*transaction_body(r, api::TransactionType::authorize));
+  EXPECT_EQ(json["type"], "authorize");
+  EXPECT_EQ(json["payment_method"]["card"], parse(R"({"entry_type":"swiped","track_2":"4012000098765439=20121011000012345678"})"));
+
+  r.card = {};
+  r.card.encrypted_track1 = SecretBytes(Bytes{0xDE, 0xAD});
+  r.card.encrypted_track2 = SecretBytes(Bytes{0xBE, 0xEF});
+  r.card.track_ksn = Bytes{0xFF, 0xFF, 0x01, 0x23, 0x45, 0x67, 0x89, 0xE0, 0x00, 0x01};
+  r.entry_mode = EntryMode::fallback_swipe;
+  r.tip = Money(200, usd());
+  r.surcharge = Money(35, usd());
+  json = parse(*transaction_body(r, api::TransactionType::sale));
+  EXPECT_EQ(json["payment_method"]["card"],
+            parse(R"({"entry_type":"swiped","encrypted_track_1":"DEAD","encrypted_track_2":"BEEF","ksn":"FFFF0123456789E00001"})"));
+  EXPECT_EQ(json["tip_amount"], 200);
+  EXPECT_EQ(json["payment_adjustment"], parse(R"({"type":"flat","value":35})"));
+  r.card.track_ksn.clear();
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);
+}
+
+TEST(FullStackMapping, TerminalPaymentMethodAndRefusals) {
+  auto r = keyed_request();
+  r.entry_mode = EntryMode::chip;
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::unsupported);
+  r.host_terminal_id = "1ucio551tlv85l7moe5s";
+  const auto json = parse(*transaction_body(r, api::TransactionType::sale));
+  EXPECT_EQ(json["payment_method"],
+            parse(R"({"terminal":{"id":"1ucio551tlv85l7moe5s","print_receipt":"no","signature_required":false}})"));
+  r = keyed_request();
+  r.pin = host::PinData{};
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::unsupported);
+  r = keyed_request();
+  r.reference_id = "123456";
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);
+}
+
+TEST(FullStackMapping, GetTransactionExample) {
+  auto result = parse_transaction_response(fixture("fullstack_get_transaction.json"), usd());
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(result->outcome, Outcome::approved);
+  EXPECT_EQ(result->host_reference, "b7kgflt1tlv51er0fts0");
+  EXPECT_EQ(result->auth_code, "TAS731");
+  EXPECT_EQ(result->response_code, "00");
+  EXPECT_EQ(result->response_message, "APPROVAL TAS731");
+  EXPECT_EQ(result->approved_amount, Money(1112, usd()));
+}
+
+TEST(FullStackMapping, EveryResponseCodeRange) {
+  const std::vector<std::pair<int, Outcome>> cases{
+      {0, Outcome::unknown},   {99, Outcome::unknown},   {100, Outcome::approved}, {110, Outcome::partially_approved},
+      {150, Outcome::approved}, {200, Outcome::declined}, {251, Outcome::declined}, {299, Outcome::declined},
+      {300, Outcome::declined}, {399, Outcome::declined}, {400, Outcome::error},    {499, Outcome::error},
+      {500, Outcome::unknown}, {-1, Outcome::unknown}};
+  for (const auto& [code, outcome] : cases) {
+    auto r = parse_transaction_response(transaction(",\"response_code\":" + std::to_string(code)), usd());
+    ASSERT_TRUE(r) << code;
+    EXPECT_EQ(r->outcome, outcome) << code;
+    EXPECT_EQ(r->response_code, std::to_string(code));
+  }
+  auto partial = parse_transaction_response(transaction(",\"response_code\":110,\"amount_authorized\":500"), usd());
+  EXPECT_EQ(partial->approved_amount, Money(500, usd()));
+  EXPECT_EQ(parse_transaction_response(transaction(",\"response_code\":\"100\""), usd()).error().code, Errc::malformed);
+}
+
+TEST(FullStackMapping, StatusWithoutResponseCode) {
+  const auto status = [](const char* s) {
+    return parse_transaction_response(std::string(R"({"status":"success","data":{"id":"x","status":")") + s + "\"}}", usd())->outcome;
+  };
+  EXPECT_EQ(status("settled"), Outcome::approved);
+  EXPECT_EQ(status("declined"), Outcome::declined);
+  EXPECT_EQ(status("voided"), Outcome::declined);
+  EXPECT_EQ(status("whatever"), Outcome::unknown);
+}
+
+TEST(FullStackMapping, MalformedAndMissingFields) {
+  EXPECT_EQ(parse_transaction_response("{", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_response(R"({"msg":"x"})", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_response(R"({"status":"success","data":null})", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_response(R"({"status":"success","data":{"status":"settled"}})", usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_response(transaction(",\"amount_authorized\":12.5"), usd()).error().code, Errc::malformed);
+  EXPECT_EQ(parse_terminals(R"({"status":"success","data":{}})").error().code, Errc::malformed);
+}
+
+TEST(FullStackMapping, TerminalsVoidAndFeesExamples) {
+  auto terminals = parse_terminals(fixture("fullstack_terminals.json"));
+  ASSERT_TRUE(terminals);
+  ASSERT_EQ(terminals->size(), 1U);
+  EXPECT_EQ((*terminals)[0].id, "1ucio551tlv85l7moe5s");
+  EXPECT_EQ((*terminals)[0].model, "z11");
+  EXPECT_EQ((*terminals)[0].status, "active");
+  EXPECT_TRUE((*terminals)[0].auto_settle);
+  auto voided = parse_follow_on_response(fixture("fullstack_void_response.json"), usd(), "b7kgflt1tlv51er0fts0");
+  ASSERT_TRUE(voided);
+  EXPECT_EQ(voided->outcome, Outcome::approved);
+  EXPECT_EQ(voided->host_reference, "b7kgflt1tlv51er0fts0");
+  auto fees = parse_fees(fixture("fullstack_fees_response.json"), Money(1000, usd()));
+  ASSERT_TRUE(fees);
+  EXPECT_EQ(fees->card.surcharge, Money(350, usd()));
+  EXPECT_EQ(fees->card.total, Money(1350, usd()));
+  EXPECT_EQ(failure_message(fixture("fullstack_error.json")), "bad request error: invalid Postal Code");
+}
+
+struct FullStackFixture : ::testing::Test {
+  FakeTransport transport;
+  FullStackAdapter adapter{transport, FullStackConfig{SecretString("api_test_key"), "1ucio551tlv85l7moe5s", "", usd(), std::chrono::milliseconds(7000)}};
+  testing::CapturingSink sink;
+  std::vector<http::Header> correlation{{"X-Correlation-Id", "corr-42"}};
+};
+
+TEST_F(FullStackFixture, AuthorizationHeaderAndCorrelationIdLogged) {
+  transport.answer(200, fixture("fullstack_get_transaction.json"), correlation);
+  auto r = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, Outcome::approved);
+  const auto& request = transport.requests.at(0);
+  EXPECT_EQ(request.method, http::Method::post);
+  EXPECT_EQ(request.target, "/api/transaction");
+  EXPECT_EQ(request.header("Authorization"), "api_test_key");
+  EXPECT_EQ(request.header("Content-Type"), "application/json");
+  EXPECT_EQ(transport.deadlines.at(0), std::chrono::milliseconds(7000));
+  const auto logs = sink.all();
+  EXPECT_NE(logs.find("x-correlation-id=corr-42"), std::string::npos) << logs;
+  for (const char* secret : {"4012000098765439", "api_test_key", "999"}) EXPECT_EQ(logs.find(secret), std::string::npos) << secret;
+}
+
+TEST_F(FullStackFixture, TimeoutIsUnknownAndReplayReusesTheIdempotencyKey) {
+  EXPECT_EQ(adapter.recovery(), host::Recovery::replay_idempotency_key);
+  transport.fail(Errc::timeout);
+  auto first = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->outcome, Outcome::unknown);
+  transport.answer(200, transaction(",\"response_code\":100"), correlation);
+  auto replay = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->outcome, Outcome::approved);
+  ASSERT_EQ(transport.requests.size(), 2U);
+  EXPECT_EQ(parse(transport.requests[0].body)["idempotency_key"], kReference);
+  EXPECT_EQ(transport.requests[0].body, transport.requests[1].body);
+  transport.fail(Errc::io_error);
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); })->outcome, Outcome::unknown);
+  transport.answer(502, "");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); })->outcome, Outcome::unknown);
+  transport.answer(400, fixture("fullstack_error.json"));
+  auto refused = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  EXPECT_EQ(refused->outcome, Outcome::error);
+  EXPECT_EQ(refused->response_message, "bad request error: invalid Postal Code");
+}
+
+TEST_F(FullStackFixture, FollowOnsTerminalsSettleAndFees) {
+  transport.answer(200, fixture("fullstack_void_response.json"), correlation);
+  auto voided = run<host::HostResult>([&](auto h) { adapter.void_({kReference, "b7kgflt1tlv51er0fts0"}, h); });
+  ASSERT_TRUE(voided);
+  EXPECT_EQ(voided->outcome, Outcome::approved);
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/b7kgflt1tlv51er0fts0/void");
+  transport.answer(200, R"({"status":"success","msg":"success","data":null})");
+  ASSERT_TRUE(run<host::HostResult>([&](auto h) { adapter.capture({kReference, "b7kgflt1tlv51er0fts0", Money(1000, usd())}, h); }));
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/b7kgflt1tlv51er0fts0/capture");
+  EXPECT_EQ(transport.requests.back().body, R"({"amount":1000})");
+  transport.answer(200, R"({"status":"success","msg":"success","data":null})");
+  ASSERT_TRUE(run<host::HostResult>([&](auto h) { adapter.refund({kReference, "b7kgflt1tlv51er0fts0", std::nullopt}, h); }));
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/b7kgflt1tlv51er0fts0/refund");
+  EXPECT_EQ(transport.requests.back().body, "{}");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.void_({kReference, "../x"}, h); }).error().code, Errc::invalid_argument);
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.tip_adjust({kReference, "b7", Money(1, usd())}, h); }).error().code,
+            Errc::unsupported);
+
+  transport.answer(200, fixture("fullstack_terminals.json"), correlation);
+  auto terminals = run<std::vector<Terminal>>([&](auto h) { adapter.list_terminals(h); });
+  ASSERT_TRUE(terminals);
+  EXPECT_EQ(transport.requests.back().target, "/api/terminals");
+  EXPECT_EQ(transport.requests.back().method, http::Method::get);
+  transport.answer(200, "", correlation);
+  auto settled = run<host::SettleResult>([&](auto h) { adapter.settle({}, h); });
+  ASSERT_TRUE(settled);
+  EXPECT_TRUE(settled->accepted);
+  EXPECT_EQ(transport.requests.back().target, "/api/terminal/1ucio551tlv85l7moe5s/settle");
+  transport.answer(200, fixture("fullstack_fees_response.json"));
+  auto fees = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), std::nullopt, "517246700", "IL"}, h); });
+  ASSERT_TRUE(fees);
+  EXPECT_EQ(transport.requests.back().target, "/api/lookup/fees");
+  EXPECT_EQ(parse(transport.requests.back().body),
+            parse(R"({"type":"integrations","state":"IL","bin":"517246700","payment_method":"card","base_amount":1000})"));
+
+  transport.answer(200, fixture("fullstack_get_transaction.json"));
+  auto found = run<host::HostResult>([&](auto h) { adapter.lookup({kReference, "b7kgflt1tlv51er0fts0"}, h); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/b7kgflt1tlv51er0fts0");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); }).error().code, Errc::unsupported);
+  // Every response's correlation id is logged, whatever the operation.
+  EXPECT_GE(std::count_if(sink.lines.begin(), sink.lines.end(),
+                          [](const std::string& l) { return l.find("x-correlation-id=corr-42") != std::string::npos; }),
+            3);
+}
+
+}  // namespace
+}  // namespace tender::net::fullstack
+
+namespace tender::net::fullstack {
+namespace {
+
+TEST_F(FullStackFixture, TransactionAndSettlementBatchSearch) {
+  transport.answer(200, R"({"status":"success","msg":"success","data":[{"id":"a1","status":"settled","amount":500},{"id":"a2","status":"declined","amount":700}],"total_count":2})",
+                   correlation);
+  auto found = run<std::vector<host::HostResult>>(
+      [&](auto h) { adapter.search_transactions({"settled", "2026-11-01T00:00:00Z", "2026-11-21T00:00:00Z", 50, 0}, h); });
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 2U);
+  EXPECT_EQ((*found)[0].outcome, Outcome::approved);
+  EXPECT_EQ((*found)[1].outcome, Outcome::declined);
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/search");
+  EXPECT_EQ(parse(transport.requests.back().body),
+            parse(R"({"status":{"operator":"=","value":"settled"},"created_at":{"start_date":"2026-11-01T00:00:00Z","end_date":"2026-11-21T00:00:00Z"},"limit":50,"offset":0})"));
+
+  transport.answer(200, R"({"status":"success","msg":"success","data":[{"id":"batch-1"}],"total_count":1})", correlation);
+  auto batches = run<std::vector<SettlementBatch>>([&](auto h) { adapter.search_settlement_batches({"2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z", 10, 0}, h); });
+  ASSERT_TRUE(batches);
+  ASSERT_EQ(batches->size(), 1U);
+  EXPECT_EQ((*batches)[0].id, "batch-1");
+  EXPECT_EQ(transport.requests.back().target, "/api/settlement/batch/search");
+  EXPECT_EQ(parse(transport.requests.back().body)["batch_date"]["start_date"], "2026-11-20T00:00:00Z");
+  transport.answer(500, "");
+  EXPECT_EQ(run<std::vector<SettlementBatch>>([&](auto h) { adapter.search_settlement_batches({}, h); }).error().code, Errc::io_error);
+  transport.answer(200, R"({"status":"success","data":{}})");
+  EXPECT_EQ(run<std::vector<SettlementBatch>>([&](auto h) { adapter.search_settlement_batches({}, h); }).error().code, Errc::malformed);
+}
+
+}  // namespace
+}  // namespace tender::net::fullstack
+
+namespace tender::net::fullstack {
+namespace {
+
+TEST(FullStackMapping, CalculateAmountsExample) {
+  auto result = parse_calculated_amounts(fixture("fullstack_calculate_amounts_response.json"), Money(1000, usd()));
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(result->card.total, Money(1530, usd()));
+  EXPECT_EQ(result->card.surcharge, Money(350, usd()));
+  EXPECT_EQ(result->card.tip, Money(0, usd()));
+  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "", ""}, "<processor id>");
+  ASSERT_TRUE(body);
+  // The request of L672-L679, field for field.
+  EXPECT_EQ(parse(*body), parse(R"({"processor_id":"<processor id>","amount":1000,"subtotal":1000,"currency":"USD","payment_method":"card","transaction_type":"sale"})"));
+  EXPECT_EQ(calculate_amounts_body({Money(1000, usd()), std::nullopt, "", ""}, "").error().code, Errc::invalid_argument);
+}
+
+TEST(FullStackAdapterConfig, ProcessorSelectsCalculateAmounts) {
+  FakeTransport transport;
+  FullStackAdapter adapter{transport, FullStackConfig{SecretString("api_k"), "t1", "proc-9", usd(), std::chrono::milliseconds(1000)}};
+  transport.answer(200, fixture("fullstack_calculate_amounts_response.json"));
+  auto result = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), Money(100, usd()), "", ""}, h); });
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->card.total, Money(1530, usd()));
+  EXPECT_EQ(transport.requests.back().target, "/api/calculate/amounts");
+  EXPECT_EQ(parse(transport.requests.back().body)["tip_amount"], parse(R"({"type":"flat","value":100,"include":true})"));
+}
+
+}  // namespace
+}  // namespace tender::net::fullstack
