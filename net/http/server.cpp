@@ -1,0 +1,242 @@
+#include "net/http/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <map>
+#include <optional>
+
+#include "common/log.hpp"
+#include "net/http/beast_message.hpp"
+#include "net/tls/stream.hpp"
+
+namespace tender::net::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+constexpr std::string_view kLog = "net.http.server";
+}
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+  struct Connection : std::enable_shared_from_this<Connection> {
+    Connection(std::weak_ptr<Impl> owner, std::uint64_t connection_id, std::shared_ptr<tls::Stream> s,
+               asio::io_context& io)
+        : server(std::move(owner)), id(connection_id), stream(std::move(s)), timer(io) {}
+
+    std::weak_ptr<Impl> server;
+    std::uint64_t id;
+    std::shared_ptr<tls::Stream> stream;
+    asio::steady_timer timer;
+    boost::beast::flat_buffer buffer;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+    detail::BeastResponse response;
+    bool keep_alive = true;
+    bool closed = false;
+
+    std::shared_ptr<Impl> owner() const { return server.lock(); }
+
+    // The deadline of whatever the connection does next; when it passes, it closes.
+    void arm(std::chrono::milliseconds after) {
+      timer.expires_after(after);
+      timer.async_wait([weak = weak_from_this()](error_code ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->close();
+      });
+    }
+
+    void start() {
+      auto srv = owner();
+      if (!srv) return close();
+      arm(srv->options.read_timeout);
+      stream->async_handshake([self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec) {
+          log::debug(kLog, "TLS handshake failed: ", ec.message());
+          return self->close();
+        }
+        self->read_request();
+      });
+    }
+
+    void read_request() {
+      auto srv = owner();
+      if (!srv || closed) return close();
+      parser.emplace();
+      const auto limit = srv->options.max_request_bytes;
+      parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limit, UINT32_MAX)));
+      parser->body_limit(limit);
+      arm(srv->options.read_timeout);
+      // The header first, so a Content-Length above the limit is refused before the body.
+      bhttp::async_read_header(*stream, buffer, *parser, [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec) return self->on_request(ec);
+        auto owner = self->owner();
+        if (!owner) return self->close();
+        if (detail::declared_length_exceeds(*self->parser, owner->options.max_request_bytes))
+          return self->on_request(bhttp::error::body_limit);
+        bhttp::async_read(*self->stream, self->buffer, *self->parser,
+                          [self](error_code read_ec, std::size_t) { self->on_request(read_ec); });
+      });
+    }
+
+    void on_request(error_code ec) {
+      timer.cancel();
+      if (closed) return;
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+        Response too_large;
+        too_large.status = 413;
+        keep_alive = false;
+        return write(too_large);
+      }
+      if (ec) return close();
+      auto srv = owner();
+      if (!srv) return close();
+      const auto& message = parser->get();
+      keep_alive = message.keep_alive();
+      auto request = detail::from_beast(message);
+      if (!request) {
+        Response bad;
+        bad.status = 405;
+        keep_alive = false;
+        return write(bad);
+      }
+      ++srv->stats.requests;
+      auto answered = std::make_shared<bool>(false);
+      ServerReply reply = [weak = weak_from_this(), answered, exec = stream->get_executor()](ServerAction action) {
+        if (*answered) return;
+        *answered = true;
+        asio::post(exec, [weak, action = std::move(action)]() mutable {
+          if (auto self = weak.lock()) self->act(std::move(action));
+        });
+      };
+      srv->handler(std::move(*request), std::move(reply));
+    }
+
+    void act(ServerAction action) {
+      if (closed) return;
+      switch (action.kind) {
+        case ServerAction::Kind::respond:
+          return write(action.response);
+        case ServerAction::Kind::close_connection:
+          return close();
+        case ServerAction::Kind::no_answer:
+          // Open and silent until the client gives up, or for read_timeout at most.
+          if (auto srv = owner()) arm(srv->options.read_timeout);
+          return;
+        case ServerAction::Kind::delay:
+          timer.expires_after(action.after);
+          timer.async_wait([self = shared_from_this(), r = std::move(action.response)](error_code ec) {
+            if (!ec && !self->closed) self->write(r);
+          });
+          return;
+      }
+    }
+
+    void write(const Response& r) {
+      auto srv = owner();
+      if (!srv) return close();
+      response = detail::to_beast(r);
+      response.keep_alive(keep_alive);
+      arm(srv->options.write_timeout);
+      bhttp::async_write(*stream, response, [self = shared_from_this()](error_code ec, std::size_t) {
+        self->timer.cancel();
+        if (ec || !self->keep_alive) return self->close();
+        self->read_request();
+      });
+    }
+
+    void close() {
+      if (closed) return;
+      closed = true;
+      error_code ignored;
+      timer.cancel();
+      stream->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+      stream->next_layer().close(ignored);
+      if (auto srv = owner()) srv->connections.erase(id);
+    }
+  };
+
+  Impl(asio::io_context& context, ServerOptions opts, ServerHandler h, std::shared_ptr<tls::Context> tls_context)
+      : io(context), options(std::move(opts)), handler(std::move(h)), tls(std::move(tls_context)), acceptor(context) {}
+
+  asio::io_context& io;
+  ServerOptions options;
+  ServerHandler handler;
+  std::shared_ptr<tls::Context> tls;
+  tcp::acceptor acceptor;
+  std::uint16_t port = 0;
+  std::map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  std::uint64_t next_id = 0;
+  bool stopped = false;
+  ServerStats stats;
+
+  void accept() {
+    acceptor.async_accept([self = shared_from_this()](error_code ec, tcp::socket socket) {
+      if (self->stopped) return;
+      if (!ec) {
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto stream = tls::Stream::make(std::move(socket), self->tls);
+        if (stream) {
+          ++self->stats.connections_accepted;
+          auto id = ++self->next_id;
+          auto connection = std::make_shared<Connection>(self, id, std::move(*stream), self->io);
+          self->connections.emplace(id, connection);
+          connection->start();
+        } else {
+          log::warn(kLog, stream.error().describe());
+        }
+      } else if (ec == asio::error::operation_aborted) {
+        return;
+      }
+      self->accept();
+    });
+  }
+
+  void stop() {
+    if (stopped) return;
+    stopped = true;
+    error_code ignored;
+    acceptor.close(ignored);
+    auto all = connections;
+    for (auto& [id, c] : all) c->close();
+    connections.clear();
+  }
+};
+
+Server::Server(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { stop(); }
+
+Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, ServerOptions options, ServerHandler handler) {
+  if (!handler) return make_error(Errc::invalid_argument, "HTTP server needs a handler");
+  auto context = tls::Context::make_server(options.tls);
+  if (!context) return std::move(context).error();
+  const auto port = options.port;
+  auto impl = std::make_shared<Impl>(io, std::move(options), std::move(handler), std::move(*context));
+  error_code ec;
+  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(Errc::io_error, "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
+  impl->port = impl->acceptor.local_endpoint().port();
+  impl->accept();
+  log::info(kLog, "listening on 127.0.0.1:", impl->port);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const noexcept { return impl_->port; }
+ServerStats Server::stats() const { return impl_->stats; }
+void Server::stop() { impl_->stop(); }
+
+}  // namespace tender::net::http

@@ -1,0 +1,77 @@
+// An HTTPS/1.1 server on 127.0.0.1 over the mbedTLS stream, for the host simulator and the
+// tests: keep-alive, bounded request size, a per-connection read deadline so idle
+// connections close. Each request goes to the handler, which answers through `reply` with
+// a ServerAction, now or later (on the same io_context). No Beast or Asio types here.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "common/result.hpp"
+#include "net/http/message.hpp"
+#include "net/tls/context.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace tender::net::http {
+
+struct ServerAction {
+  enum class Kind {
+    respond,           // send `response`
+    close_connection,  // close without answering
+    no_answer,         // keep the connection open, never answer (the client times out); closes after read_timeout
+    delay,             // send `response` after `after`
+  };
+  Kind kind = Kind::respond;
+  Response response;
+  std::chrono::milliseconds after{0};
+
+  static ServerAction respond(Response r) { return {Kind::respond, std::move(r), {}}; }
+  static ServerAction close_connection() { return {Kind::close_connection, {}, {}}; }
+  static ServerAction no_answer() { return {Kind::no_answer, {}, {}}; }
+  static ServerAction delay(std::chrono::milliseconds ms, Response r) { return {Kind::delay, std::move(r), ms}; }
+};
+
+using ServerReply = std::function<void(ServerAction)>;
+using ServerHandler = std::function<void(Request, ServerReply)>;
+
+struct ServerOptions {
+  std::uint16_t port = 0;  // 0: pick a free one (see Server::port())
+  tls::ServerConfig tls;
+  std::size_t max_request_bytes = 1024 * 1024;       // header + body; beyond it the connection closes
+  std::chrono::milliseconds read_timeout{30'000};    // handshake, and waiting for/reading a request
+  std::chrono::milliseconds write_timeout{10'000};
+};
+
+struct ServerStats {
+  std::size_t connections_accepted = 0;
+  std::size_t requests = 0;
+};
+
+class Server {
+ public:
+  // Binds 127.0.0.1:port and starts accepting.
+  static Result<std::unique_ptr<Server>> create(boost::asio::io_context& io, ServerOptions options,
+                                                ServerHandler handler);
+  ~Server();  // stops
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const noexcept;
+  [[nodiscard]] ServerStats stats() const;
+  // Stops accepting and closes every connection.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tender::net::http
