@@ -12,6 +12,7 @@
 
 #include "common/result.hpp"
 #include "net/http/message.hpp"
+#include "net/http/server_action.hpp"
 #include "net/tls/context.hpp"
 
 namespace boost::asio {
@@ -20,22 +21,6 @@ class io_context;
 
 namespace tender::net::http {
 
-struct ServerAction {
-  enum class Kind {
-    respond,           // send `response`
-    close_connection,  // close without answering
-    no_answer,         // keep the connection open, never answer (the client times out); closes after read_timeout
-    delay,             // send `response` after `after`
-  };
-  Kind kind = Kind::respond;
-  Response response;
-  std::chrono::milliseconds after{0};
-
-  static ServerAction respond(Response r) { return {Kind::respond, std::move(r), {}}; }
-  static ServerAction close_connection() { return {Kind::close_connection, {}, {}}; }
-  static ServerAction no_answer() { return {Kind::no_answer, {}, {}}; }
-  static ServerAction delay(std::chrono::milliseconds ms, Response r) { return {Kind::delay, std::move(r), ms}; }
-};
 
 using ServerReply = std::function<void(ServerAction)>;
 using ServerHandler = std::function<void(Request, ServerReply)>;

@@ -1,0 +1,57 @@
+// The host simulator: Aurora ARISE pay-api v1 and FullStack gateway v1.5.1 served from one
+// request handler, without any transport. The HTTPS server (net/http) carries out the
+// ServerAction; tests call handle() directly. Not thread-safe: one io_context drives it.
+#pragma once
+
+#include <memory>
+
+#include "net/hostsim/aurora_api.hpp"
+#include "net/hostsim/behaviour.hpp"
+#include "net/hostsim/clock.hpp"
+#include "net/hostsim/fullstack_api.hpp"
+#include "net/hostsim/server_action.hpp"
+#include "net/hostsim/store.hpp"
+#include "net/hostsim/verifiers.hpp"
+
+namespace tender::net::hostsim {
+
+struct HostSimConfig {
+  AuroraConfig aurora;
+  FullStackConfig fullstack;
+};
+
+inline constexpr std::string_view kBehaviourPath = "/sim/behaviour";
+
+class HostSimulator {
+ public:
+  // `clock` must outlive the simulator; `store`, `pin` and `chip` may be null (in memory
+  // only; PIN and chip data not checked) and must outlive it otherwise.
+  HostSimulator(HostSimConfig config, const Clock& clock, Store* store = nullptr, PinVerifier* pin = nullptr,
+                ChipIssuer* chip = nullptr);
+  // The APIs hold a callback into this object: it stays where it was built.
+  HostSimulator(const HostSimulator&) = delete;
+  HostSimulator& operator=(const HostSimulator&) = delete;
+  HostSimulator(HostSimulator&&) = delete;
+  HostSimulator& operator=(HostSimulator&&) = delete;
+  ~HostSimulator() = default;
+
+  // Never throws: a malformed request gets an error response.
+  ServerAction handle(const http::Request& request) noexcept;
+
+  // Loads the persisted state from the store (after a restart).
+  Result<void> restore();
+
+  // What POST /sim/behaviour does, for in-process callers (the emulator's host_behaviour).
+  void script_next(const Script& script, int count) { queue_.set(script, count); }
+
+ private:
+  ServerAction dispatch(const http::Request& request);
+  ServerAction control(const http::Request& request);
+  std::optional<Script> script_for(std::int64_t amount);
+
+  BehaviourQueue queue_;
+  std::unique_ptr<AuroraApi> aurora_;
+  std::unique_ptr<FullStackApi> fullstack_;
+};
+
+}  // namespace tender::net::hostsim

@@ -1,0 +1,161 @@
+#include "net/hostsim/ledger.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tender::net::hostsim {
+namespace {
+
+bool open_and_live(const Txn& t) {
+  return t.batch_id.empty() && (t.status == TxnStatus::authorized || t.status == TxnStatus::captured);
+}
+
+}  // namespace
+
+Ledger::Ledger(Api api, const Clock& clock, Store* store) : api_(api), clock_(clock), store_(store) {}
+
+Result<void> Ledger::restore() {
+  if (store_ == nullptr) return ok();
+  auto txns = store_->transactions(api_);
+  if (!txns) return std::move(txns).error();
+  auto batches = store_->batches(api_);
+  if (!batches) return std::move(batches).error();
+  txns_ = std::move(*txns);
+  batches_ = std::move(*batches);
+  index_.clear();
+  for (std::size_t i = 0; i < txns_.size(); ++i) index_.emplace(txns_[i].id, i);
+  sequence_ = txns_.size() + batches_.size();
+  return ok();
+}
+
+// Ids in each API's own shape: Aurora UUIDs, FullStack 20-character lowercase base32.
+// Deterministic (a counter), so tests and certification logs are reproducible.
+std::string Ledger::next_id() {
+  const std::uint64_t n = ++sequence_;
+  if (api_ == Api::aurora) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "5e1f0000-0000-4000-8000-%012llx", static_cast<unsigned long long>(n));
+    return buf;
+  }
+  static constexpr char kBase32[] = "0123456789abcdefghijklmnopqrstuv";
+  std::string id = "tsim";
+  for (int shift = 75; shift >= 0; shift -= 5)
+    id += kBase32[shift >= 64 ? 0 : static_cast<int>((n >> shift) & 0x1F)];
+  return id;
+}
+
+void Ledger::save(const Txn& txn) {
+  if (store_ != nullptr) (void)store_->put(txn);  // best effort: the simulator keeps serving
+}
+
+Txn& Ledger::record(Txn txn) {
+  txn.id = next_id();
+  txn.api = api_;
+  txn.created_at = format_rfc3339(clock_.now());
+  index_.emplace(txn.id, txns_.size());
+  txns_.push_back(std::move(txn));
+  save(txns_.back());
+  return txns_.back();
+}
+
+Txn* Ledger::find(std::string_view id) {
+  const auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &txns_[it->second];
+}
+
+Result<void> Ledger::capture(Txn& txn, std::optional<std::int64_t> amount) {
+  if (txn.type != TxnType::authorization || txn.status != TxnStatus::authorized || !txn.batch_id.empty())
+    return make_error(Errc::invalid_argument, "only an authorized, uncaptured authorization can be captured");
+  const std::int64_t value = amount.value_or(txn.authorized);
+  if (value > txn.authorized)
+    return make_error(Errc::out_of_range, "capture amount exceeds the authorized amount");
+  if (value <= 0) return make_error(Errc::out_of_range, "capture amount must be positive");
+  txn.captured = value;
+  txn.status = TxnStatus::captured;
+  save(txn);
+  return ok();
+}
+
+Result<void> Ledger::void_transaction(Txn& txn) {
+  if (txn.status == TxnStatus::settled || txn.status == TxnStatus::refunded || !txn.batch_id.empty())
+    return make_error(Errc::invalid_argument, "a settled transaction cannot be voided; refund it instead");
+  if (!open_and_live(txn)) return make_error(Errc::invalid_argument, "transaction cannot be voided in its status");
+  txn.status = TxnStatus::voided;
+  save(txn);
+  return ok();
+}
+
+Result<void> Ledger::adjust_tip(Txn& txn, std::int64_t tip) {
+  if (!open_and_live(txn) || txn.type == TxnType::refund || txn.type == TxnType::credit ||
+      txn.type == TxnType::verification)
+    return make_error(Errc::invalid_argument, "tip can be adjusted only on an open, approved payment");
+  txn.tip = tip;
+  save(txn);
+  return ok();
+}
+
+Result<Txn*> Ledger::refund(Txn& txn, std::optional<std::int64_t> amount) {
+  if (txn.status != TxnStatus::settled || txn.type == TxnType::refund || txn.type == TxnType::credit)
+    return make_error(Errc::invalid_argument, "only a settled payment can be refunded; void it before settlement");
+  const std::int64_t remaining = txn.settled - txn.refunded;
+  const std::int64_t value = amount.value_or(remaining);
+  if (value <= 0) return make_error(Errc::out_of_range, "refund amount must be positive");
+  if (value > remaining) return make_error(Errc::out_of_range, "refund amount exceeds the settled amount");
+  txn.refunded += value;
+  save(txn);
+  Txn refund;
+  refund.type = TxnType::refund;
+  refund.status = TxnStatus::captured;
+  refund.outcome = Outcome::approved;
+  refund.requested = refund.authorized = refund.captured = value;
+  refund.owner = txn.owner;
+  refund.parent_id = txn.id;
+  refund.first6 = txn.first6;
+  refund.last4 = txn.last4;
+  refund.expiry_mmyy = txn.expiry_mmyy;
+  refund.auth_code = txn.auth_code;
+  const std::string parent = txn.id;  // `txn` may move when the vector grows
+  Txn& recorded = record(std::move(refund));
+  if (Txn* original = find(parent); original != nullptr && original->refunded == original->settled) {
+    original->status = TxnStatus::refunded;
+    save(*original);
+  }
+  return &recorded;
+}
+
+Batch Ledger::settle(const std::string& owner) {
+  Batch batch;
+  batch.id = next_id();
+  batch.api = api_;
+  batch.owner = owner;
+  batch.created_at = format_rfc3339(clock_.now());
+  for (auto& t : txns_) {
+    if (!t.batch_id.empty() || t.status != TxnStatus::captured) continue;
+    if (!owner.empty() && t.owner != owner) continue;
+    t.batch_id = batch.id;
+    t.status = TxnStatus::settled;
+    t.settled = t.captured + t.tip;
+    ++batch.count;
+    batch.total += t.type == TxnType::refund || t.type == TxnType::credit ? -t.settled : t.settled;
+    save(t);
+  }
+  batches_.push_back(batch);
+  if (store_ != nullptr) (void)store_->put(batch);
+  return batch;
+}
+
+std::vector<const Txn*> Ledger::select(const std::function<bool(const Txn&)>& keep) const {
+  std::vector<const Txn*> out;
+  for (const auto& t : txns_)
+    if (keep(t)) out.push_back(&t);
+  return out;
+}
+
+std::vector<const Batch*> Ledger::batches() const {
+  std::vector<const Batch*> out;
+  out.reserve(batches_.size());
+  for (const auto& b : batches_) out.push_back(&b);
+  return out;
+}
+
+}  // namespace tender::net::hostsim
