@@ -45,9 +45,16 @@ Result<IssuerAnswer> answer_online_request(const icc::sim::CardProfile* profile,
     if (const auto* node = emv::find(*tags, tag)) return node->value;
     return std::nullopt;
   };
-  const emv::IssuerKeys keys{profile->issuer->imk_ac};
-  const std::string_view pan = request.pan->reveal();
-  const Byte psn = request.pan_sequence_number.value_or(0);
+  return answer_online_tags(*profile, request.pan->reveal(), request.pan_sequence_number.value_or(0), request.aid,
+                            lookup, decision);
+}
+
+Result<IssuerAnswer> answer_online_tags(const icc::sim::CardProfile& profile, std::string_view pan, Byte psn,
+                                        ByteView aid, const emv::TagLookup& lookup, IssuerDecision decision) {
+  if (!profile.issuer) return make_error(Errc::invalid_argument, "the card profile has no issuer section");
+  IssuerAnswer answer;
+  answer.response.host_reached = true;
+  const emv::IssuerKeys keys{profile.issuer->imk_ac};
 
   auto valid = emv::verify_arqc(keys, pan, psn, lookup);
   if (!valid) return std::move(valid).error();
@@ -62,8 +69,8 @@ Result<IssuerAnswer> answer_online_request(const icc::sim::CardProfile* profile,
   answer.response.issuer_authentication_data = std::move(*arpc);
 
   if (!approve) return answer;
-  const icc::sim::Application* app = application_for(*profile, request.aid);
-  for (const auto& script : profile->issuer->scripts) {
+  const icc::sim::Application* app = application_for(profile, aid);
+  for (const auto& script : profile.issuer->scripts) {
     icc::sim::IssuerScript sent = script;
     if (app != nullptr && app->script_mac) {
       for (auto& command : sent.commands) {
