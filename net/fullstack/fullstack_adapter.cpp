@@ -115,9 +115,10 @@ void FullStackAdapter::follow_on(const std::string& host_reference, std::string_
   }
   send(http::Method::post, std::string(api::kTransactionPath) + "/" + host_reference + std::string(suffix),
        std::move(body).value(), suffix.substr(1),
-       [this, host_reference, handler = std::move(handler)](Result<http::Response> response) {
+       [this, host_reference, capture = suffix == api::kCaptureSuffix,
+        handler = std::move(handler)](Result<http::Response> response) {
          finish(std::move(response), handler, [&](std::string_view text) {
-           return parse_follow_on_response(text, config_.currency, host_reference);
+           return parse_follow_on_response(text, config_.currency, host_reference, capture);
          });
        });
 }

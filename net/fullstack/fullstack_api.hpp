@@ -57,6 +57,7 @@ inline constexpr std::string_view data = "data";
 inline constexpr std::string_view response = "response";
 inline constexpr std::string_view response_code = "response_code";
 inline constexpr std::string_view amount_authorized = "amount_authorized";
+inline constexpr std::string_view amount_captured = "amount_captured";  // search criteria, L940
 inline constexpr std::string_view auth_code = "auth_code";
 inline constexpr std::string_view processor_response_code = "processor_response_code";
 inline constexpr std::string_view processor_response_text = "processor_response_text";

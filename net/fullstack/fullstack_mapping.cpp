@@ -61,7 +61,10 @@ const Json* member(const Json& object, std::string_view name) {
   return it == object.end() ? nullptr : &*it;
 }
 
-Result<host::HostResult> parse_transaction(const Json& tx, Currency currency) {
+// `amount_field`: which amount is the approved one (amount_authorized, or amount_captured
+// for a capture's answer).
+Result<host::HostResult> parse_transaction(const Json& tx, Currency currency,
+                                           std::string_view amount_field = f::amount_authorized) {
   host::HostResult result;
   auto id = host::string_field(tx, f::id);
   if (!id) return std::move(id).error();
@@ -84,6 +87,13 @@ Result<host::HostResult> parse_transaction(const Json& tx, Currency currency) {
     const auto value = code->get<std::int64_t>();
     result.outcome = api::outcome_for_code(value).value_or(Outcome::unknown);
     result.response_code = std::to_string(value);
+    // Integration finding: response_code is the decision's code and stays 100 after a void,
+    // while the lifecycle status (L947) moves on. A transaction that is voided or reversed
+    // holds nothing, whatever its original code said (as kStatus records).
+    if (auto status = host::optional_string_field(tx, f::status); status && !status->empty()) {
+      const auto by_status = api::table_lookup(api::kStatus, *status);
+      if (by_status == Outcome::declined && result.outcome != Outcome::declined) result.outcome = Outcome::declined;
+    }
   } else {
     auto status = host::string_field(tx, f::status);
     if (!status) return std::move(status).error();
@@ -91,7 +101,9 @@ Result<host::HostResult> parse_transaction(const Json& tx, Currency currency) {
     if (result.response_message.empty()) result.response_message = *status;
   }
   // Ambiguity F3 (§6.19): amount_authorized when present, else the transaction's amount.
-  const Json* amount = member(tx, f::amount_authorized);
+  // A capture's answer reports amount_captured (L940; L989: "Total amount to capture").
+  const Json* amount = member(tx, amount_field);
+  if (!amount || amount->is_null()) amount = member(tx, f::amount_authorized);
   if (!amount || amount->is_null()) amount = member(tx, f::amount);
   if (amount && !amount->is_null() && result.outcome != Outcome::declined) {
     auto money = host::money_from_json(*amount, host::AmountUnit::minor_units, currency, f::amount);
@@ -117,7 +129,10 @@ Result<std::string> transaction_body(const host::AuthorizationRequest& request, 
   const bool chip = request.entry_mode == host::EntryMode::chip || request.entry_mode == host::EntryMode::contactless;
   if (!request.host_terminal_id && chip) return make_error(Errc::unsupported, "FullStack has no fields for chip data");
   if (request.pin) return make_error(Errc::unsupported, "FullStack has no field for an online PIN");
-  if (request.amount.minor_units() <= 0) return make_error(Errc::invalid_argument, "amount must be positive");
+  // A verification moves no money (L278): amount 0 is its natural amount (integration finding:
+  // the simulator verifies with 0, and the adapter refused it).
+  if (type == api::TransactionType::verification ? request.amount.minor_units() < 0 : request.amount.minor_units() <= 0)
+    return make_error(Errc::invalid_argument, "amount must be positive");
   JsonWriter w;
   w.begin_object();
   w.string(f::idempotency_key, request.reference_id);
@@ -173,12 +188,13 @@ Result<host::HostResult> parse_transaction_response(std::string_view body, Curre
   return parse_transaction(*data, currency);
 }
 
-Result<host::HostResult> parse_follow_on_response(std::string_view body, Currency currency, std::string_view host_reference) {
+Result<host::HostResult> parse_follow_on_response(std::string_view body, Currency currency, std::string_view host_reference,
+                                                  bool capture) {
   auto json = parse_envelope(body);
   if (!json) return std::move(json).error();
   const Json* data = member(*json, f::data);
   if (data && data->is_array() && data->size() == 1) data = &data->front();
-  if (data && data->is_object()) return parse_transaction(*data, currency);
+  if (data && data->is_object()) return parse_transaction(*data, currency, capture ? f::amount_captured : f::amount_authorized);
   if (data && !data->is_null()) return make_error(Errc::malformed, "FullStack data is neither a transaction nor null");
   host::HostResult result;
   result.outcome = Outcome::approved;

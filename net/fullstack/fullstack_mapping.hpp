@@ -61,7 +61,9 @@ Result<std::string> fees_body(const host::CalculateAmountRequest& request);
 // returns it, L836) gives the HostResult.
 Result<host::HostResult> parse_transaction_response(std::string_view body, Currency currency);
 // A follow-on (capture/void/refund): success with data null (void, L1003) is approved.
-Result<host::HostResult> parse_follow_on_response(std::string_view body, Currency currency, std::string_view host_reference);
+// `capture`: the answer to a capture, whose approved amount is amount_captured.
+Result<host::HostResult> parse_follow_on_response(std::string_view body, Currency currency, std::string_view host_reference,
+                                                  bool capture = false);
 Result<std::vector<Terminal>> parse_terminals(std::string_view body);
 Result<host::CalculateAmountResult> parse_fees(std::string_view body, Money base);
 // POST /api/calculate/amounts (L562-L785).

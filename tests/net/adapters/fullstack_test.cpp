@@ -128,6 +128,34 @@ TEST(FullStackMapping, StatusWithoutResponseCode) {
   EXPECT_EQ(status("whatever"), Outcome::unknown);
 }
 
+// Found by the integration tests: the simulator keeps a voided sale's response_code 100.
+TEST(FullStackMapping, VoidedStatusWinsOverTheApprovalCode) {
+  const auto outcome = [](const char* s) {
+    return parse_transaction_response(
+               std::string(R"({"status":"success","data":{"id":"x","response_code":100,"status":")") + s + "\"}}", usd())
+        ->outcome;
+  };
+  EXPECT_EQ(outcome("voided"), Outcome::declined);
+  EXPECT_EQ(outcome("reversed"), Outcome::declined);
+  EXPECT_EQ(outcome("pending_settlement"), Outcome::approved);
+  EXPECT_EQ(outcome("settled"), Outcome::approved);
+}
+
+TEST(FullStackMapping, VerificationTakesAmountZero) {
+  auto r = keyed_request();
+  r.amount = Money(0, usd());
+  EXPECT_TRUE(transaction_body(r, api::TransactionType::verification));
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);
+}
+
+TEST(FullStackMapping, CaptureAnswerReportsTheCapturedAmount) {
+  const std::string body =
+      R"({"status":"success","data":{"id":"x","response_code":100,"status":"pending_settlement","amount":2000,)"
+      R"("amount_authorized":2000,"amount_captured":1500}})";
+  EXPECT_EQ(parse_follow_on_response(body, usd(), "x", true)->approved_amount, Money(1500, usd()));
+  EXPECT_EQ(parse_follow_on_response(body, usd(), "x", false)->approved_amount, Money(2000, usd()));
+}
+
 TEST(FullStackMapping, MalformedAndMissingFields) {
   EXPECT_EQ(parse_transaction_response("{", usd()).error().code, Errc::malformed);
   EXPECT_EQ(parse_transaction_response(R"({"msg":"x"})", usd()).error().code, Errc::malformed);
