@@ -102,6 +102,9 @@ void FullStackAdapter::sale(host::AuthorizationRequest request, host::ResultHand
 void FullStackAdapter::verify(host::AuthorizationRequest request, host::ResultHandler handler) {
   post_transaction(std::move(request), api::TransactionType::verification, std::move(handler));
 }
+void FullStackAdapter::credit(host::AuthorizationRequest request, host::ResultHandler handler) {
+  post_transaction(std::move(request), api::TransactionType::credit, std::move(handler));
+}
 
 void FullStackAdapter::follow_on(const std::string& host_reference, std::string_view suffix, Result<std::string> body,
                                  host::ResultHandler handler) {

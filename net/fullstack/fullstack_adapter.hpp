@@ -47,6 +47,9 @@ class FullStackAdapter final : public host::HostAdapter {
 
   // Beyond the seam: a verification (type "verification", no money moves).
   void verify(host::AuthorizationRequest request, host::ResultHandler handler);
+  // Beyond the seam: a credit (type "credit"): money back to a card with no original
+  // transaction on this gateway (an unlinked refund). It settles like a sale.
+  void credit(host::AuthorizationRequest request, host::ResultHandler handler);
   void list_terminals(host::Handler<std::vector<Terminal>> handler);
   void search_transactions(TransactionSearch search, host::Handler<std::vector<host::HostResult>> handler);
   void search_settlement_batches(BatchSearch search, host::Handler<std::vector<SettlementBatch>> handler);

@@ -766,6 +766,26 @@ TEST_F(HostLink, FullStackHostTerminalPaymentAndBeyondTheSeam) {
   EXPECT_EQ(batches->size(), 1u);
 }
 
+// An unlinked refund: the credit is its own transaction, approved for the amount
+// asked, waiting for settlement like a sale, and found again by its host reference.
+TEST_F(HostLink, FullStackCreditIsAnUnlinkedRefund) {
+  auto c = run([&](host::ResultHandler h) { fullstack_->credit(keyed(3, 1250), std::move(h)); });
+  ASSERT_OK(c);
+  EXPECT_EQ(c->outcome, Outcome::approved) << c->response_code << " " << c->response_message;
+  ASSERT_TRUE(c->approved_amount);
+  EXPECT_EQ(c->approved_amount->minor_units(), 1250);
+  auto found = run([&](host::ResultHandler h) { fullstack_->lookup({"", c->host_reference}, std::move(h)); });
+  ASSERT_OK(found);
+  EXPECT_EQ(found->host_reference, c->host_reference);
+  fullstack::TransactionSearch search;
+  search.status = "pending_settlement";  // a credit settles like a sale
+  auto credits = wait<std::vector<host::HostResult>>(
+      [&](host::Handler<std::vector<host::HostResult>> h) { fullstack_->search_transactions(search, std::move(h)); });
+  ASSERT_OK(credits);
+  ASSERT_EQ(credits->size(), 1u);
+  EXPECT_EQ(credits->front().host_reference, c->host_reference);
+}
+
 TEST_F(HostLink, AuroraTokenFailureIsAPlainErrorNotUnknown) {
   sim_->script_next({hostsim::Behaviour::error_500, 0, 0ms}, 1);  // hits the token request
   auto s = sale(*aurora_, keyed(1, 1000));
