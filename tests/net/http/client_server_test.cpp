@@ -117,6 +117,34 @@ TEST_F(Loopback, CurlSeesStatusAndBodyAsServed) {
   EXPECT_EQ(testing::slurp(dir / "body"), "served /hello abc");
 }
 
+// The server speaks TLS 1.2 with ECDHE and AEAD suites only: curl (OpenSSL) forced
+// to a static-RSA CBC suite, or to TLS 1.3, cannot complete a handshake; an ECDHE
+// AES-GCM suite can.
+TEST_F(Loopback, OnlyEcdheAeadSuitesOfTls12AreAccepted) {
+  start_server([](Request, ServerReply reply) { reply(ServerAction::respond(text(200, "ok"))); });
+  TempDir dir;
+  ASSERT_TRUE(tls::test_pki::write_certificate(dir / "ca.pem", pki().ca.cert_pem));
+  const auto curl_exit = [&](std::vector<std::string> tls_args) -> std::optional<int> {
+    std::vector<std::string> argv{"curl", "-sS", "--max-time", "15", "--cacert", (dir / "ca.pem").string(), "-o",
+                                  "/dev/null"};
+    argv.insert(argv.end(), tls_args.begin(), tls_args.end());
+    argv.push_back("https://localhost:" + std::to_string(server_->port()) + "/");
+    Child curl(argv, dir / "out");
+    if (!curl.started()) return std::nullopt;
+    std::optional<int> status;
+    if (!testing::run_until(io_, [&] { return (status = curl.poll()).has_value(); })) return std::nullopt;
+    return status;
+  };
+  EXPECT_EQ(curl_exit({"--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256"}), 0)
+      << testing::slurp(dir / "out");
+  const auto static_rsa_cbc = curl_exit({"--tls-max", "1.2", "--ciphers", "AES128-SHA256"});
+  ASSERT_TRUE(static_rsa_cbc);
+  EXPECT_NE(*static_rsa_cbc, 0) << "a non-ECDHE, non-AEAD suite was accepted";
+  const auto tls13 = curl_exit({"--tlsv1.3"});
+  ASSERT_TRUE(tls13);
+  EXPECT_NE(*tls13, 0) << "TLS 1.3 was accepted; the server is TLS 1.2 only";
+}
+
 TEST_F(Loopback, KeepAliveReusesOneConnection) {
   start_server(echo_path());
   start_client();
