@@ -24,20 +24,7 @@ using namespace std::chrono_literals;
 using namespace tender;
 using namespace tender::net;
 
-struct Pki {
-  tls::test_pki::Issued ca;
-  tls::test_pki::Issued server;
-};
-
-const Pki& pki() {
-  static const Pki p = [] {
-    Pki out;
-    out.ca = *tls::test_pki::make_ca("Bench CA");
-    out.server = *tls::test_pki::make_server(out.ca, "localhost", {"localhost"}, {"127.0.0.1"});
-    return out;
-  }();
-  return p;
-}
+const tls::test_pki::LoopbackPki& pki() { return tls::test_pki::loopback_pki(); }
 
 std::unique_ptr<http::Server> start_server(boost::asio::io_context& io, http::ServerHandler handler) {
   http::ServerOptions options;

@@ -277,4 +277,14 @@ Result<ServerConfig> server_config(const StateFiles& files) {
   return config;
 }
 
+
+const LoopbackPki& loopback_pki() {
+  static const LoopbackPki pki = [] {
+    LoopbackPki out;
+    out.ca = make_ca("Tender loopback test CA").value();
+    out.server = make_server(out.ca, "localhost", {"localhost"}, {"127.0.0.1"}).value();
+    return out;
+  }();
+  return pki;
+}
 }  // namespace tender::net::tls::test_pki

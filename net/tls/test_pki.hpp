@@ -30,6 +30,14 @@ Result<Issued> make_ca(std::string_view common_name, const Validity& validity = 
 Result<Issued> make_server(const Issued& ca, std::string_view common_name, const std::vector<std::string>& dns_names,
                            const std::vector<std::string>& ip_addresses, const Validity& validity = {});
 
+// A test CA and a certificate for localhost / 127.0.0.1 signed by it, made once per
+// process: the loopback tests' and benchmarks' peers all present this pair.
+struct LoopbackPki {
+  Issued ca;
+  Issued server;
+};
+const LoopbackPki& loopback_pki();
+
 // Writes a certificate (0644) or a private key (0600, created so, never readable by others).
 Result<void> write_certificate(const std::filesystem::path& path, std::string_view pem);
 Result<void> write_private_key(const std::filesystem::path& path, const SecretString& pem);

@@ -15,20 +15,7 @@ using namespace std::chrono_literals;
 using testing::Child;
 using testing::TempDir;
 
-struct Pki {
-  tls::test_pki::Issued ca;
-  tls::test_pki::Issued server;
-};
-
-const Pki& pki() {
-  static const Pki p = [] {
-    Pki out;
-    out.ca = *tls::test_pki::make_ca("Loop Test CA");
-    out.server = *tls::test_pki::make_server(out.ca, "localhost", {"localhost"}, {"127.0.0.1"});
-    return out;
-  }();
-  return p;
-}
+const tls::test_pki::LoopbackPki& pki() { return tls::test_pki::loopback_pki(); }
 
 Response text(int status, std::string body) {
   Response r;

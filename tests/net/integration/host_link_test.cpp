@@ -21,20 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using host::Outcome;
 
-struct Pki {
-  tls::test_pki::Issued ca;
-  tls::test_pki::Issued server;
-};
-
-const Pki& pki() {
-  static const Pki p = [] {
-    Pki out;
-    out.ca = *tls::test_pki::make_ca("Integration Test CA");
-    out.server = *tls::test_pki::make_server(out.ca, "localhost", {"localhost"}, {"127.0.0.1"});
-    return out;
-  }();
-  return p;
-}
+const tls::test_pki::LoopbackPki& pki() { return tls::test_pki::loopback_pki(); }
 
 constexpr auto kDeadline = 1000ms;  // the adapters' deadline: short, so lost answers are quick
 
