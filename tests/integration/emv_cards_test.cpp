@@ -5,6 +5,10 @@
 
 #include <optional>
 
+#include "tests/chip_session.hpp"
+
+#include <memory>
+
 #include "app/issuer/simulated_issuer.hpp"
 #include "app/terminal/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
@@ -81,28 +85,13 @@ constexpr Case kCases[] = {
 
 struct CardRun {
   emv::KernelResult result;
-  std::optional<icc::sim::VirtualCard> card;
+  std::unique_ptr<test::ChipSession> session;  // the card, as the transaction left it
 };
 
 CardRun run(const Case& c) {
-  auto config = app::builtin_test_terminal();
-  EXPECT_TRUE(config);
   auto profile = icc::sim::builtin_profile(c.card);
   EXPECT_TRUE(profile) << c.card;
-  auto card = icc::sim::make_builtin_card(c.card);
-  EXPECT_TRUE(card) << c.card;
-  auto ped = app::test_pin_pad(c.pin);
-  EXPECT_TRUE(ped);
-  icc::SimReader reader;
-  reader.insert(&*card);
-  app::UnattendedUi ui;
-  app::CountingRandom random;
-  emv::Kernel kernel{reader, *ped, *config, ui, random};
-  emv::TransactionInput input;
-  input.amount = Money{1234, usd()};
-  input.date = {0x26, 0x11, 0x21};
-  input.time = {0x10, 0x00, 0x00};
-  input.sequence_counter = 1;
+  CardRun r{{}, std::make_unique<test::ChipSession>(c.card, c.pin)};
   const app::OnlineResponder responder =
       [&](const emv::KernelResult& request) -> Result<std::optional<emv::OnlineResponse>> {
     if (c.host == Host::unreachable) return std::optional<emv::OnlineResponse>{};
@@ -111,10 +100,9 @@ CardRun run(const Case& c) {
     if (!answer) return std::move(answer).error();
     return std::optional<emv::OnlineResponse>{std::move(answer->response)};
   };
-  auto result = app::run_chip_transaction(kernel, input, responder);
+  auto result = r.session->run(responder);
   EXPECT_TRUE(result) << c.card;
-  CardRun r{result ? std::move(*result) : emv::KernelResult{}, std::nullopt};
-  r.card.emplace(std::move(*card));
+  if (result) r.result = std::move(*result);
   return r;
 }
 
@@ -159,11 +147,10 @@ TEST(EmvCardsCoverage, EveryBuiltinProfileHasARow) {
 // The card remembers: a blocked PIN stays blocked and the ATC moved on.
 TEST(EmvCardsState, WrongPinBlocksTheCardsPinAndTheAtcAdvances) {
   const CardRun r = run({"mc_offline_plain_pin", "9999", Host::approve, Outcome::approved_online, "", "", "", {}});
-  ASSERT_TRUE(r.card);
-  EXPECT_EQ(r.card->pin_try_counter(), 0);
+  EXPECT_EQ(r.session->card().pin_try_counter(), 0);
   auto fresh = icc::sim::make_builtin_card("mc_offline_plain_pin");
   ASSERT_TRUE(fresh);
-  EXPECT_EQ(r.card->atc(), fresh->atc() + 1);
+  EXPECT_EQ(r.session->card().atc(), fresh->atc() + 1);
 }
 
 // Issuer scripts: one result per script, each successful (first nibble 2: Book 3 Annex A).

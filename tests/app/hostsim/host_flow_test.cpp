@@ -3,11 +3,14 @@
 // EMV response tags given back to the card: the whole loop in process.
 #include <gtest/gtest.h>
 
+#include "tests/chip_session.hpp"
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "app/hostsim/verifiers.hpp"
+#include "app/terminal/issuer_response.hpp"
 #include "app/terminal/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/icc/sim_reader.hpp"
@@ -50,23 +53,7 @@ Flow chip_sale(std::string_view card_name, std::string_view pin) {
   EXPECT_EQ(token_answer.response.status, 200);
   const std::string token = Json::parse(token_answer.response.body).value("access_token", "");
 
-  auto config = app::builtin_test_terminal();
-  EXPECT_TRUE(config);
-  auto card = icc::sim::make_builtin_card(card_name);
-  EXPECT_TRUE(card);
-  auto ped = app::test_pin_pad(pin);
-  EXPECT_TRUE(ped);
-  icc::SimReader reader;
-  reader.insert(&*card);
-  app::UnattendedUi ui;
-  app::CountingRandom random;
-  emv::Kernel kernel{reader, *ped, *config, ui, random};
-  emv::TransactionInput input;
-  input.amount = Money{1234, usd()};
-  input.date = {0x25, 0x01, 0x09};
-  input.time = {0x10, 0x00, 0x00};
-  input.sequence_counter = 1;
-
+  test::ChipSession session{card_name, pin, {0x25, 0x01, 0x09}};
   Flow flow;
   const app::OnlineResponder responder =
       [&](const emv::KernelResult& online) -> Result<std::optional<emv::OnlineResponse>> {
@@ -87,24 +74,13 @@ Flow chip_sale(std::string_view card_name, std::string_view pin) {
     const auto answer = sim.handle(sale);
     EXPECT_EQ(answer.response.status, 200) << answer.response.body;
     flow.sale = Json::parse(answer.response.body, nullptr, false);
-    emv::OnlineResponse response;
-    response.host_reached = true;
-    auto emv_hex = flow.sale.value("emvTags", "");
-    auto bytes = from_hex(emv_hex);
+    auto bytes = from_hex(flow.sale.value("emvTags", ""));
     if (!bytes) return std::move(bytes).error();
-    auto nodes = emv::decode(*bytes);
-    if (!nodes) return std::move(nodes).error();
-    for (const auto& node : *nodes) {
-      if (node.tag == 0x8A) response.arc.assign(node.value.begin(), node.value.end());
-      if (node.tag == 0x91) response.issuer_authentication_data.assign(node.value.begin(), node.value.end());
-      if (node.tag == 0x71 || node.tag == 0x72) {
-        const Bytes encoded = emv::encode_tlv(node.tag, node.value);
-        response.issuer_scripts.insert(response.issuer_scripts.end(), encoded.begin(), encoded.end());
-      }
-    }
-    return std::optional<emv::OnlineResponse>{std::move(response)};
+    auto response = app::online_response_from_issuer_tags(*bytes);
+    if (!response) return std::move(response).error();
+    return std::optional<emv::OnlineResponse>{std::move(*response)};
   };
-  auto result = app::run_chip_transaction(kernel, input, responder);
+  auto result = session.run(responder);
   EXPECT_TRUE(result);
   if (result) flow.result = std::move(*result);
   return flow;

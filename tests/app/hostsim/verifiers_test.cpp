@@ -2,10 +2,13 @@
 // and the test cards' issuer answering a real kernel's online request.
 #include <gtest/gtest.h>
 
+#include "tests/chip_session.hpp"
+
 #include <optional>
 #include <span>
 
 #include "app/hostsim/verifiers.hpp"
+#include "app/terminal/issuer_response.hpp"
 #include "app/terminal/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/icc/sim_reader.hpp"
@@ -111,22 +114,7 @@ struct HostRun {
 HostRun run_card(std::string_view name, bool approve, bool tamper = false) {
   auto issuer = app::TestCardIssuer::builtin();
   EXPECT_TRUE(issuer);
-  auto config = app::builtin_test_terminal();
-  EXPECT_TRUE(config);
-  auto card = icc::sim::make_builtin_card(name);
-  EXPECT_TRUE(card);
-  auto ped = app::test_pin_pad("1234");
-  EXPECT_TRUE(ped);
-  icc::SimReader reader;
-  reader.insert(&*card);
-  app::UnattendedUi ui;
-  app::CountingRandom random;
-  emv::Kernel kernel{reader, *ped, *config, ui, random};
-  emv::TransactionInput input;
-  input.amount = Money{1234, usd()};
-  input.date = {0x26, 0x11, 0x21};
-  input.time = {0x10, 0x00, 0x00};
-  input.sequence_counter = 1;
+  test::ChipSession session{name, "1234"};
   HostRun run;
   const app::OnlineResponder responder =
       [&](const emv::KernelResult& request) -> Result<std::optional<emv::OnlineResponse>> {
@@ -141,21 +129,11 @@ HostRun run_card(std::string_view name, bool approve, bool tamper = false) {
     auto decision = issuer->authorize(request.pan->reveal(), psn, tags, approve);
     if (!decision) return std::move(decision).error();
     run.decision = *decision;
-    auto nodes = emv::decode(decision->response_tags);
-    if (!nodes) return std::move(nodes).error();
-    emv::OnlineResponse response;
-    response.host_reached = true;
-    for (const auto& node : *nodes) {
-      if (node.tag == 0x8A) response.arc.assign(node.value.begin(), node.value.end());
-      if (node.tag == 0x91) response.issuer_authentication_data.assign(node.value.begin(), node.value.end());
-      if (node.tag == 0x71 || node.tag == 0x72) {
-        const Bytes encoded = emv::encode_tlv(node.tag, node.value);
-        response.issuer_scripts.insert(response.issuer_scripts.end(), encoded.begin(), encoded.end());
-      }
-    }
-    return std::optional<emv::OnlineResponse>{std::move(response)};
+    auto response = app::online_response_from_issuer_tags(decision->response_tags);
+    if (!response) return std::move(response).error();
+    return std::optional<emv::OnlineResponse>{std::move(*response)};
   };
-  auto result = app::run_chip_transaction(kernel, input, responder);
+  auto result = session.run(responder);
   EXPECT_TRUE(result);
   if (result) run.result = std::move(*result);
   return run;
