@@ -72,6 +72,7 @@ Kernel::~Kernel() = default;
 
 Result<KernelResult> Kernel::start(const TransactionInput& input) {
   awaiting_completion_ = false;
+  cancelled_ = false;
   decision_.reset();
   cvm_ = CvmOutcome{};
   selected_ = Candidate{};
@@ -87,6 +88,7 @@ KernelResult Kernel::finish(Outcome outcome, std::string reason) {
   KernelResult result;
   result.outcome = outcome;
   result.termination_reason = std::move(reason);
+  result.cancelled = cancelled_;
   if (!result.termination_reason.empty()) {
     log::info(kComponent, name(outcome), ": ", result.termination_reason);
   }
@@ -129,6 +131,7 @@ std::optional<KernelResult> Kernel::select_and_initiate() {
   while (true) {
     Selection selection = final_selection(ttl_, list.candidates, config_, ui_);
     if (selection.outcome != SelectionOutcome::selected) {
+      cancelled_ = selection.outcome == SelectionOutcome::cancelled;
       return finish(Outcome::terminated, std::string(name(selection.outcome)) + ": " + selection.reason);
     }
     ctx.icc.clear();
@@ -153,7 +156,10 @@ KernelResult Kernel::run() {
   if (auto r = offline_data_authentication(ctx, ttl_); !r) return finish(Outcome::terminated, r.error().message);
   if (auto r = processing_restrictions(ctx); !r) return finish(Outcome::terminated, r.error().message);
   auto cvm = cardholder_verification(ctx, ttl_, pin_pad_, ui_);
-  if (!cvm) return finish(Outcome::terminated, cvm.error().message);
+  if (!cvm) {
+    cancelled_ = cvm.error().code == Errc::cancelled;
+    return finish(Outcome::terminated, cvm.error().message);
+  }
   cvm_ = std::move(*cvm);
 
   std::int64_t logged = 0;

@@ -76,6 +76,9 @@ struct KernelResult {
   std::optional<pinpad::OnlinePin> online_pin;
   Bytes issuer_script_results;                // 9F5B
   std::string termination_reason;             // never holds card data
+  // terminated because the cardholder cancelled (PIN entry, application choice): the app
+  // ends the transaction as cancelled, not as a card failure.
+  bool cancelled = false;
 };
 
 struct KernelOptions {
@@ -119,6 +122,7 @@ class Kernel {
   CvmOutcome cvm_;
   std::optional<CardDecision> decision_;
   bool awaiting_completion_ = false;
+  bool cancelled_ = false;
 };
 
 // The online tag list of a context (KernelResult::online_tags).

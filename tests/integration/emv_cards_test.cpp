@@ -59,6 +59,9 @@ constexpr Case kCases[] = {
     {"visa_no_cvm", "1234", Host::approve, Outcome::approved_online, "0000008000", "F800", "1F0002", CryptogramType::tc},
     {"visa_sda", "1234", Host::approve, Outcome::approved_online, "0200008000", "F800", "1E0300", CryptogramType::tc},
     {"visa_dda", "1234", Host::approve, Outcome::approved_online, "0000008000", "F800", "1E0300", CryptogramType::tc},
+    // The card answers the second GENERATE AC with an AAC although the host approved: the
+    // engine must reverse (app/engine). Same data as visa_dda otherwise.
+    {"visa_aac_after_approval", "1234", Host::approve, Outcome::declined_online, "0000008000", "F800", "1E0300", CryptogramType::aac},
     {"visa_dda", "1234", Host::unreachable, Outcome::declined_offline, "0000008000", "E800", "1E0300", CryptogramType::aac},
     // CDA on both GENERATE ACs.
     {"mc_cda", "1234", Host::approve, Outcome::approved_online, "0000008000", "E800", "1E0300", CryptogramType::tc},
