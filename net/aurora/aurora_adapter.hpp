@@ -45,6 +45,7 @@ class AuroraAdapter final : public host::HostAdapter {
   void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
   [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::lookup_then_void; }
+  [[nodiscard]] host::Capabilities capabilities() const override { return {}; }
 
  private:
   // What came back from one authenticated exchange. `sent` is false when the request never

@@ -44,6 +44,15 @@ class FullStackAdapter final : public host::HostAdapter {
   // idempotency_key, and replay is this host's recovery: Errc::unsupported otherwise.
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
   [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::replay_idempotency_key; }
+  // The gateway has no EMV, PIN or fallback fields (specs/fullstack.md) and no tip adjust
+  // (decided in the mapping): our chip kernel's data cannot reach it.
+  [[nodiscard]] host::Capabilities capabilities() const override {
+    host::Capabilities c;
+    c.chip = false;
+    c.online_pin = false;
+    c.tip_adjust = false;
+    return c;
+  }
 
   // Beyond the seam: a verification (type "verification", no money moves).
   void verify(host::AuthorizationRequest request, host::ResultHandler handler);

@@ -131,6 +131,14 @@ enum class Recovery {
   timeout_reversal,        // ConnexPay: reversal by DeviceGuid + SequenceNumber
 };
 
+// What a host's API can carry: the engine shapes the transaction to it (a host without chip
+// fields gets chip cards as swipes, as a magnetic-stripe-only terminal would send them).
+struct Capabilities {
+  bool chip = true;         // EMV tags (and with them fallback indicators)
+  bool online_pin = true;   // PIN block + KSN
+  bool tip_adjust = true;
+};
+
 template <class T>
 using Handler = std::function<void(Result<T>)>;
 using ResultHandler = Handler<HostResult>;
@@ -149,6 +157,7 @@ class HostAdapter {
   // Errc::not_found when the host has no such transaction (it never arrived).
   virtual void lookup(LookupRequest request, ResultHandler handler) = 0;
   [[nodiscard]] virtual Recovery recovery() const = 0;
+  [[nodiscard]] virtual Capabilities capabilities() const = 0;
 };
 
 // Shared by the adapters: what a transport failure means (see the contract above).
