@@ -18,6 +18,12 @@ Result<emv::TerminalConfig> builtin_test_terminal(std::int64_t floor_limit) {
 }
 
 Result<pinpad::SoftPed> test_pin_pad(std::optional<std::string_view> pin) {
+  std::optional<SecretString> digits;
+  if (pin) digits.emplace(*pin);
+  return test_pin_pad([digits](std::string_view) -> Result<std::optional<SecretString>> { return digits; });
+}
+
+Result<pinpad::SoftPed> test_pin_pad(pinpad::PinSource source) {
   const Bytes bdk = from_hex("0123456789ABCDEFFEDCBA9876543210").value();
   const Bytes ksn_bytes = from_hex("FFFF9876543210E00000").value();
   auto ipek = pinpad::tdes::derive_ipek(bdk, ksn_bytes);
@@ -26,9 +32,6 @@ Result<pinpad::SoftPed> test_pin_pad(std::optional<std::string_view> pin) {
   if (!ksn) return std::move(ksn).error();
   auto originator = pinpad::tdes::Originator::load_initial_key(*ipek, *ksn);
   if (!originator) return std::move(originator).error();
-  std::optional<SecretString> digits;
-  if (pin) digits.emplace(*pin);
-  pinpad::PinSource source = [digits](std::string_view) -> Result<std::optional<SecretString>> { return digits; };
   return pinpad::SoftPed{std::move(source), std::move(*originator)};
 }
 

@@ -20,6 +20,8 @@ Result<emv::TerminalConfig> builtin_test_terminal(std::int64_t floor_limit = 0);
 // A soft PED loaded with the IPEK of X9.24-1 A.4 (BDK 0123..3210, KSN FFFF9876543210E00000).
 // `pin` nullopt: every entry is a bypass (ENTER without digits).
 Result<pinpad::SoftPed> test_pin_pad(std::optional<std::string_view> pin);
+// The same PED with its digits from `source` (the emulator's keypad, a test's script).
+Result<pinpad::SoftPed> test_pin_pad(pinpad::PinSource source);
 
 // No cardholder chooses: the terminal takes the highest-priority application and
 // confirms it (Book 1 12.4), as unattended runs (scripts, tests, benchmarks) need.

@@ -1,0 +1,814 @@
+#include "app/engine/engine.hpp"
+
+#include <array>
+#include <boost/asio/post.hpp>
+#include <ctime>
+
+#include "app/engine/engine_impl.hpp"
+#include "app/engine/payload.hpp"
+#include "app/terminal/issuer_response.hpp"
+#include "app/terminal/test_terminal.hpp"
+#include "common/log.hpp"
+#include "drivers/printer/escpos.hpp"
+#include "emv/tlv.hpp"
+
+namespace tender::app {
+namespace {
+
+constexpr std::string_view kComponent = "engine";
+
+constexpr std::array kOutcomeNames{
+    std::pair{TxnOutcome::approved, "approved"},
+    std::pair{TxnOutcome::approved_offline, "approved_offline"},
+    std::pair{TxnOutcome::partially_approved, "partially_approved"},
+    std::pair{TxnOutcome::declined, "declined"},
+    std::pair{TxnOutcome::cancelled, "cancelled"},
+    std::pair{TxnOutcome::reversed, "reversed"},
+    std::pair{TxnOutcome::failed, "failed"},
+};
+
+// The kernel's date, time and sequence counter from the system clock (UTC: the terminal's
+// clock is kept in UTC; a merchant's local time is the receipt's business).
+emv::TransactionInput system_kernel_input(const Money& amount) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  const auto bcd = [](int v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); };
+  emv::TransactionInput input;
+  input.amount = amount;
+  input.date = {bcd(tm.tm_year % 100), bcd(tm.tm_mon + 1), bcd(tm.tm_mday)};
+  input.time = {bcd(tm.tm_hour), bcd(tm.tm_min), bcd(tm.tm_sec)};
+  return input;
+}
+
+}  // namespace
+
+std::string_view to_string(TxnOutcome outcome) noexcept {
+  for (const auto& [o, name] : kOutcomeNames) {
+    if (o == outcome) return name;
+  }
+  return "?";
+}
+
+Engine::Impl::Impl(boost::asio::io_context& context, EngineConfig cfg, const emv::TerminalConfig& term,
+                   host::HostAdapter& adapter, Journal& j, Counter& c, EngineEnvironment environment)
+    : io(context),
+      config(std::move(cfg)),
+      terminal(term),
+      host(adapter),
+      journal(j),
+      counter(c),
+      env(std::move(environment)),
+      timer(context) {
+  if (!env.unix_now) env.unix_now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+  if (!env.new_reference_id) env.new_reference_id = [] { return random_uuid(); };
+  if (!env.kernel_input) env.kernel_input = system_kernel_input;
+}
+
+std::int64_t Engine::Impl::now() const { return env.unix_now(); }
+std::string Engine::Impl::new_reference() { return env.new_reference_id(); }
+
+bool Engine::Impl::persist(JournalEntry& entry) {
+  entry.updated_unix = now();
+  Result<void> r = ok();
+  if (entry.id == 0) {
+    auto id = journal.insert(entry);
+    if (id) entry.id = *id;
+    else r = std::move(id).error();
+  } else {
+    r = journal.update(entry);
+  }
+  if (!r) {
+    log::error(kComponent, "journal write failed: ", r.error().describe());
+    return false;
+  }
+  if (env.journaled) env.journaled(entry);
+  return true;
+}
+
+bool Engine::Impl::persist_and_enqueue(JournalEntry& entry, QueueKind kind, Errc* refused) {
+  entry.updated_unix = now();
+  auto r = journal.update_and_enqueue(entry, kind);
+  if (!r) {
+    if (refused != nullptr) *refused = r.error().code;
+    log::error(kComponent, "journal write failed: ", r.error().describe());
+    return false;
+  }
+  if (env.journaled) env.journaled(entry);
+  return true;
+}
+
+// ---- asynchronous steps ----
+
+std::uint64_t Engine::Impl::begin_step(std::chrono::milliseconds deadline, std::function<void()> on_timeout) {
+  const std::uint64_t current = ++step;
+  timer.expires_after(deadline);
+  timer.async_wait([self = shared_from_this(), current, on_timeout = std::move(on_timeout)](
+                       const boost::system::error_code& ec) {
+    if (ec || current != self->step) return;
+    ++self->step;  // the step is over: a late answer is dropped
+    on_timeout();
+  });
+  return current;
+}
+
+void Engine::Impl::end_step() {
+  ++step;
+  timer.cancel();
+}
+
+// ---- the state machine ----
+
+void Engine::Impl::raise(Event event) {
+  Txn& t = *txn;
+  t.report.path.emplace_back(t.state, event);
+  const auto to = next_state(t.state, event);
+  if (!to) {
+    // A bug, not a card or host problem: stop where we are, with what the journal knows.
+    log::error(kComponent, "no transition from ", to_string(t.state), " on ", to_string(event));
+    t.report.reason = "engine: no transition from " + std::string(to_string(t.state)) + " on " +
+                      std::string(to_string(event));
+    t.outcome = t.sent ? TxnOutcome::reversed : TxnOutcome::failed;
+    t.final_state = t.sent ? TxnState::reversal_pending : TxnState::failed;
+    t.state = State::finishing;
+  } else {
+    t.state = *to;
+  }
+  boost::asio::post(io, [self = shared_from_this()] { self->enter(); });
+}
+
+void Engine::Impl::enter() {
+  using Action = void (Impl::*)();
+  static constexpr std::array<std::pair<State, Action>, 15> kActions{{
+      {State::idle, nullptr},
+      {State::calculating, &Impl::on_calculating},
+      {State::confirming_amount, &Impl::on_confirming_amount},
+      {State::awaiting_card, &Impl::on_awaiting_card},
+      {State::reading_chip, &Impl::on_reading_chip},
+      {State::awaiting_fallback, &Impl::on_awaiting_card},
+      {State::entering_pin, &Impl::on_entering_pin},
+      {State::authorizing, &Impl::on_authorizing},
+      {State::recovering, &Impl::on_recovering},
+      {State::completing_chip, &Impl::on_completing_chip},
+      {State::deciding_partial, &Impl::on_deciding_partial},
+      {State::going_offline, &Impl::on_going_offline},
+      {State::reversing, &Impl::on_reversing},
+      {State::finishing, &Impl::on_finishing},
+      {State::done, &Impl::on_done},
+  }};
+  for (const auto& [state, action] : kActions) {
+    if (state == txn->state && action != nullptr) {
+      (this->*action)();
+      return;
+    }
+  }
+}
+
+void Engine::Impl::conclude(TxnOutcome outcome, TxnState state, std::string reason, Event event) {
+  txn->outcome = outcome;
+  txn->final_state = state;
+  if (!reason.empty()) txn->report.reason = std::move(reason);
+  raise(event);
+}
+
+void Engine::Impl::begin(Txn t) {
+  txn.emplace(std::move(t));
+  Txn& x = *txn;
+  x.entry.reference_id = new_reference();
+  x.entry.state = TxnState::created;
+  x.entry.created_unix = now();
+  if (!persist(x.entry)) {
+    x.report.reason = "journal unavailable: nothing was started";
+    x.outcome = TxnOutcome::failed;
+    x.final_state = TxnState::failed;
+    x.state = State::done;
+    boost::asio::post(io, [self = shared_from_this()] { self->on_done(); });
+    return;
+  }
+  raise(x.follow_on ? Event::start_followon : Event::start);
+}
+
+void Engine::Impl::on_calculating() {
+  Txn& t = *txn;
+  if (!config.surcharge || t.sale.kind != TxnKind::sale) {
+    raise(Event::surcharge_off);
+    return;
+  }
+  const auto current = begin_step(config.host_timeout, [this] { raise(Event::host_error); });
+  host::CalculateAmountRequest request{t.sale.amount, t.sale.tip, {}, {}};
+  host.calculate_amount(std::move(request),
+                        step_handler<Result<host::CalculateAmountResult>>(
+                            current, [this](Result<host::CalculateAmountResult> r) {
+                              if (!r) {
+                                log::warn(kComponent, "surcharge calculation failed: ", r.error().describe());
+                                raise(Event::host_error);
+                                return;
+                              }
+                              Txn& x = *txn;
+                              if (r->card.surcharge.minor_units() > 0) x.entry.surcharge = r->card.surcharge;
+                              x.entry.amount = r->card.total;
+                              raise(Event::calculated);
+                            }));
+}
+
+void Engine::Impl::on_confirming_amount() {
+  Txn& t = *txn;
+  const auto current = begin_step(config.prompt_timeout, [this] {
+    counter.cancel_prompt();
+    conclude(TxnOutcome::cancelled, TxnState::cancelled, "no answer at the amount prompt", Event::timed_out);
+  });
+  counter.async_confirm(Screen::confirm_amount, ScreenArgs{t.entry.amount, t.entry.surcharge, {}},
+                        step_handler<Result<bool>>(current, [this](Result<bool> r) {
+                          if (r && *r) {
+                            raise(Event::confirmed);
+                            return;
+                          }
+                          conclude(TxnOutcome::cancelled, TxnState::cancelled, "cancelled at the amount prompt",
+                                   Event::cancelled);
+                        }));
+}
+
+void Engine::Impl::on_awaiting_card() {
+  Txn& t = *txn;
+  const bool fallback = t.state == State::awaiting_fallback;
+  const Screen screen = fallback ? Screen::fallback_swipe : t.next_card_screen;
+  const auto current = begin_step(config.prompt_timeout, [this] {
+    counter.cancel_prompt();
+    conclude(TxnOutcome::cancelled, TxnState::cancelled, "no card presented in time", Event::timed_out);
+  });
+  counter.async_card(screen, ScreenArgs{t.entry.amount, {}, {}},
+                     step_handler<Result<CardEvent>>(current, [this](Result<CardEvent> r) { on_card_event(std::move(r)); }));
+}
+
+void Engine::Impl::on_card_event(Result<CardEvent> event) {
+  Txn& t = *txn;
+  const bool fallback = t.state == State::awaiting_fallback;
+  if (!event) {
+    const bool timeout = event.error().code == Errc::timeout;
+    conclude(TxnOutcome::cancelled, TxnState::cancelled,
+             timeout ? "no card presented in time" : "cancelled at the card prompt",
+             timeout ? Event::timed_out : Event::cancelled);
+    return;
+  }
+  const auto take = [&](CardReading reading) {
+    const auto mode = t.request.entry_mode;
+    auto emv = std::move(t.request.emv);  // a fallback's chip facts survive the swipe
+    t.request = std::move(reading.request);
+    if (fallback) {
+      t.request.entry_mode = host::EntryMode::fallback_swipe;
+      t.request.emv = std::move(emv);
+    } else {
+      (void)mode;
+    }
+    t.entry.masked_pan = reading.masked_pan;
+    t.entry.card_label = reading.label;
+    t.pan = std::move(reading.pan);
+    t.entry.entry_mode = stored(t.request.entry_mode);
+  };
+  const auto bad = [&](const Error& error) {
+    ++t.bad_swipes;
+    log::info(kComponent, "card not read: ", error.message);
+    if (t.bad_swipes >= config.swipe_attempts) {
+      conclude(TxnOutcome::cancelled, TxnState::cancelled, "the card could not be read", Event::cancelled);
+      return;
+    }
+    raise(Event::bad_card);
+  };
+  const host::Capabilities caps = host.capabilities();
+  switch (event->presentation) {
+    case CardPresentation::inserted:
+      if (fallback) {  // the chip failed already: only a swipe goes on
+        bad(Error{Errc::unsupported, "fallback needs a swipe"});
+        return;
+      }
+      if (!caps.chip) {
+        // The host takes no chip data: this terminal is a magnetic stripe terminal for it.
+        counter.release_card();
+        t.next_card_screen = Screen::swipe_card;
+        log::info(kComponent, "the host takes no chip data: swipe asked");
+        raise(Event::bad_card);
+        return;
+      }
+      raise(Event::chip_inserted);
+      return;
+    case CardPresentation::swiped: {
+      auto swipe = read_swipe(*event, counter.pin_pad().available());
+      if (!swipe) {
+        bad(swipe.error());
+        return;
+      }
+      // EMV Book 4 11.2 / the schemes: a chip card is read by its chip; the stripe only after
+      // the chip failed at this terminal (fallback).
+      // A host without chip fields makes this a magnetic stripe terminal: the stripe is the read.
+      if (swipe->chip_card && !fallback && caps.chip) {
+        t.next_card_screen = Screen::insert_card;
+        raise(Event::swiped_chip_card);
+        return;
+      }
+      const bool pin = swipe->reading.pin_needed;
+      if (pin && !caps.online_pin) {
+        conclude(TxnOutcome::declined, TxnState::declined, "the card asks for a PIN and this host cannot carry one",
+                 Event::card_refused);
+        return;
+      }
+      take(std::move(swipe->reading));
+      raise(pin ? Event::pin_needed : Event::swiped);
+      return;
+    }
+    case CardPresentation::keyed: {
+      if (fallback) {
+        bad(Error{Errc::unsupported, "fallback needs a swipe"});
+        return;
+      }
+      auto keyed = read_keyed(*event);
+      if (!keyed) {
+        bad(keyed.error());
+        return;
+      }
+      take(std::move(*keyed));
+      raise(Event::keyed);
+      return;
+    }
+  }
+}
+
+void Engine::Impl::on_reading_chip() {
+  Txn& t = *txn;
+  static UnattendedUi unattended;
+  static SystemRandom system_random;
+  emv::RandomSource& random = env.random != nullptr ? *env.random : system_random;
+  t.kernel = std::make_unique<emv::Kernel>(counter.chip_reader(), counter.pin_pad(), terminal, unattended, random);
+  emv::TransactionInput input = env.kernel_input(t.entry.amount);
+  input.amount = t.entry.amount;
+  input.type = t.sale.kind == TxnKind::refund ? emv::TransactionType::refund : emv::TransactionType::goods_services;
+  input.sequence_counter = static_cast<std::uint32_t>(t.entry.id);
+  counter.show(Screen::processing, ScreenArgs{t.entry.amount, {}, {}});
+  auto result = t.kernel->start(input);
+  if (!result) {
+    conclude(TxnOutcome::failed, TxnState::failed, "chip: " + result.error().message, Event::kernel_failed);
+    return;
+  }
+  t.chip = std::move(*result);
+  const emv::KernelResult& chip = *t.chip;
+  t.entry.aid = to_hex(chip.aid);
+  t.entry.card_label = chip.label;
+  t.entry.tvr = to_hex(chip.tvr);
+  t.entry.tsi = to_hex(chip.tsi);
+  if (chip.pan) t.entry.masked_pan = chip.pan->masked();
+  t.entry.entry_mode = StoredEntryMode::chip;
+  t.signature = chip.signature_required;
+  switch (chip.outcome) {
+    case emv::Outcome::online_request: {
+      CardReading reading = read_chip(chip);
+      t.request = std::move(reading.request);
+      t.entry.cvm = cvm_of(t.request, t.signature);
+      t.chip_awaits_completion = true;
+      raise(Event::kernel_online);
+      return;
+    }
+    case emv::Outcome::approved_offline: {
+      // The card approved offline at the first GENERATE AC (within its floor limit): store
+      // and forward, like an offline approval after an unreachable host.
+      CardReading reading = read_chip(chip);
+      t.request = std::move(reading.request);
+      t.entry.cvm = cvm_of(t.request, t.signature);
+      t.entry.offline = true;
+      t.entry.state = TxnState::offline_approved;
+      if (!journal.seal(t.entry.reference_id, encode_payload(t.request).reveal())) {
+        conclude(TxnOutcome::declined, TxnState::declined, "journal unavailable: offline approval refused",
+                 Event::kernel_declined);
+        return;
+      }
+      Errc refused{};
+      if (!persist_and_enqueue(t.entry, QueueKind::forward, &refused)) {
+        t.entry.offline = false;
+        t.entry.state = TxnState::created;
+        conclude(TxnOutcome::declined, TxnState::declined,
+                 refused == Errc::exhausted ? "offline queue full" : "journal unavailable", Event::kernel_declined);
+        return;
+      }
+      t.outcome = TxnOutcome::approved_offline;
+      t.final_state = TxnState::offline_approved;
+      raise(Event::kernel_approved);
+      return;
+    }
+    case emv::Outcome::declined_offline:
+      conclude(TxnOutcome::declined, TxnState::declined, "declined by the card (AAC)", Event::kernel_declined);
+      return;
+    case emv::Outcome::fallback:
+      t.fallback = true;
+      t.request.emv = host::EmvData{};
+      t.request.emv->fallback_condition = chip.termination_reason.find("mute") != std::string::npos
+                                              ? host::FallbackCondition::icc_terminal_error
+                                              : host::FallbackCondition::no_candidate_list;
+      t.request.emv->last_chip_read = host::LastChipRead::failed;
+      counter.release_card();
+      raise(Event::kernel_fallback);
+      return;
+    case emv::Outcome::terminated:
+      if (chip.cancelled) {
+        conclude(TxnOutcome::cancelled, TxnState::cancelled, "cancelled at the card", Event::cancelled);
+        return;
+      }
+      conclude(TxnOutcome::declined, TxnState::declined, "chip: " + chip.termination_reason, Event::kernel_failed);
+      return;
+    default:
+      conclude(TxnOutcome::failed, TxnState::failed, "chip: unexpected kernel outcome", Event::kernel_failed);
+      return;
+  }
+}
+
+void Engine::Impl::on_entering_pin() {
+  Txn& t = *txn;
+  // The PED enforces its own entry timeout (Errc::timeout); its call blocks until then.
+  auto pin = counter.pin_pad().enter_online_pin(t.pan.reveal(), "ENTER PIN");
+  if (!pin) {
+    const Errc code = pin.error().code;
+    const std::string why = code == Errc::timeout     ? "no PIN entered in time"
+                            : code == Errc::cancelled ? "PIN entry cancelled"
+                                                      : "PIN pad: " + pin.error().message;
+    conclude(TxnOutcome::cancelled, TxnState::cancelled, why, code == Errc::timeout ? Event::timed_out : Event::cancelled);
+    return;
+  }
+  if (!pin->bypassed) {
+    t.request.pin = host::PinData{SecretBytes{pin->pin_block}, pin->ksn};
+    t.entry.cvm = Cvm::online_pin;
+  }
+  raise(Event::pin_entered);
+}
+
+void Engine::Impl::on_authorizing() {
+  Txn& t = *txn;
+  if (!t.follow_on) {
+    t.request.reference_id = t.entry.reference_id;
+    t.request.amount = t.entry.amount;
+    t.request.tip = t.entry.tip;
+    t.request.surcharge = t.entry.surcharge;
+    t.request.terminal_id = config.terminal_id;
+    if (t.request.entry_mode != host::EntryMode::chip) t.entry.cvm = cvm_of(t.request, false);
+    // The sealed request is what forwarding and replay send again: it must be on disk
+    // before the request can reach the host.
+    if (auto r = journal.seal(t.entry.reference_id, encode_payload(t.request).reveal()); !r) {
+      conclude(TxnOutcome::failed, TxnState::failed, "journal unavailable: nothing was sent", Event::host_error);
+      return;
+    }
+  }
+  t.entry.state = TxnState::sent;
+  if (!persist(t.entry)) {
+    conclude(TxnOutcome::failed, TxnState::failed, "journal unavailable: nothing was sent", Event::host_error);
+    return;
+  }
+  t.sent = true;
+  counter.show(Screen::processing, ScreenArgs{t.entry.amount, {}, {}});
+  send_to_host(false);
+}
+
+void Engine::Impl::send_to_host(bool replay) {
+  Txn& t = *txn;
+  (void)replay;
+  t.maybe_at_host = true;
+  const auto current = begin_step(config.host_timeout, [this] {
+    raise(txn->state == State::recovering ? Event::unrecoverable : Event::timed_out);
+  });
+  auto handler = step_handler<Result<host::HostResult>>(current, [this](Result<host::HostResult> r) {
+    on_host_answer(std::move(r));
+  });
+  if (t.follow_on) {
+    const FollowOnRequest& f = *t.follow_on;
+    const std::string original_host = t.original ? t.original->host_reference : std::string{};
+    switch (f.kind) {
+      case TxnKind::capture:
+        host.capture({t.entry.reference_id, original_host, f.amount}, std::move(handler));
+        return;
+      case TxnKind::void_:
+        host.void_({t.entry.reference_id, original_host}, std::move(handler));
+        return;
+      case TxnKind::refund:
+        host.refund({t.entry.reference_id, original_host, f.amount}, std::move(handler));
+        return;
+      case TxnKind::tip_adjust:
+        host.tip_adjust({t.entry.reference_id, original_host, f.amount.value_or(Money{0, config.currency})},
+                        std::move(handler));
+        return;
+      default:
+        handler(make_error(Errc::invalid_argument, "not a follow-on transaction"));
+        return;
+    }
+  }
+  host::AuthorizationRequest copy = t.request;
+  switch (t.sale.kind) {
+    case TxnKind::preauth:
+    case TxnKind::verify:
+      host.authorize(std::move(copy), std::move(handler));
+      return;
+    default:
+      host.sale(std::move(copy), std::move(handler));
+      return;
+  }
+}
+
+void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
+  Txn& t = *txn;
+  if (!answer) {
+    // Errc::malformed: the host answered something unreadable after receiving the
+    // request: as good as a lost answer (host_adapter.hpp contract).
+    const Errc code = answer.error().code;
+    if (code == Errc::malformed) {
+      answer = host::unknown_after_transport_error(answer.error());
+    } else if ((code == Errc::io_error || code == Errc::timeout) && !t.follow_on) {
+      // Could not be sent (no connection, no token): the host is unreachable. On the first
+      // attempt nothing reached it; a failed replay leaves the first attempt in doubt.
+      if (t.state == State::authorizing) t.maybe_at_host = false;
+      t.report.reason = "host unreachable: " + answer.error().message;
+      raise(Event::unrecoverable);
+      return;
+    } else {
+      t.entry.response_message = answer.error().message;
+      conclude(TxnOutcome::failed, TxnState::failed, "not sent: " + answer.error().message, Event::host_error);
+      return;
+    }
+  }
+  t.answer = *answer;
+  const host::HostResult& a = *answer;
+  t.entry.response_code = a.response_code;
+  t.entry.response_message = a.response_message;
+  switch (a.outcome) {
+    case host::Outcome::approved:
+    case host::Outcome::partially_approved: {
+      t.entry.auth_code = a.auth_code;
+      t.entry.host_reference = a.host_reference;
+      t.entry.approved_amount = a.approved_amount ? a.approved_amount : std::optional<Money>{t.entry.amount};
+      t.entry.state = TxnState::approved;
+      if (!persist(t.entry)) {
+        // The host holds an approval the journal could not record: undo it now.
+        t.report.reason = "journal unavailable after approval";
+        t.outcome = TxnOutcome::reversed;
+        t.final_state = TxnState::reversal_pending;
+      }
+      const bool partial = a.outcome == host::Outcome::partially_approved && t.entry.approved_amount &&
+                           t.entry.approved_amount->minor_units() < t.entry.amount.minor_units();
+      raise(partial ? Event::host_partial : Event::host_approved);
+      return;
+    }
+    case host::Outcome::declined:
+      raise(Event::host_declined);
+      return;
+    case host::Outcome::error:
+      conclude(TxnOutcome::failed, TxnState::failed, "refused by the host: " + a.response_message, Event::host_error);
+      return;
+    case host::Outcome::unknown:
+      if (t.state == State::recovering) {
+        raise(Event::unrecoverable);
+        return;
+      }
+      raise(Event::host_unknown);
+      return;
+  }
+}
+
+void Engine::Impl::on_recovering() {
+  Txn& t = *txn;
+  log::warn(kComponent, "host answer lost; recovering ", t.entry.reference_id);
+  if (t.follow_on || host.recovery() == host::Recovery::replay_idempotency_key) {
+    // Same reference id = same idempotency key: the host answers what it did, or does it now.
+    send_to_host(true);
+    return;
+  }
+  if (host.recovery() != host::Recovery::lookup_then_void) {
+    raise(Event::unrecoverable);
+    return;
+  }
+  const auto current = begin_step(config.host_timeout, [this] { raise(Event::unrecoverable); });
+  host.lookup({t.entry.reference_id, {}},
+              step_handler<Result<host::HostResult>>(current, [this](Result<host::HostResult> r) {
+                Txn& x = *txn;
+                if (!r) {
+                  if (r.error().code == Errc::not_found) {
+                    // It never arrived: nothing charged; sending it now is safe.
+                    send_to_host(true);
+                    return;
+                  }
+                  raise(Event::unrecoverable);
+                  return;
+                }
+                if (r->outcome == host::Outcome::approved || r->outcome == host::Outcome::partially_approved) {
+                  // ARCHITECTURE.md (HostAdapter, Aurora): found after a lost answer, it is voided;
+                  // the cardholder starts again. The void is journaled by on_reversing.
+                  x.entry.host_reference = r->host_reference;
+                  x.entry.auth_code = r->auth_code;
+                  x.entry.approved_amount = r->approved_amount;
+                  x.report.reason = "the host's answer was lost; the approval found by lookup is voided";
+                  raise(Event::recovered);
+                  return;
+                }
+                if (r->outcome == host::Outcome::declined) {
+                  x.answer = *r;
+                  raise(Event::host_declined);
+                  return;
+                }
+                raise(Event::unrecoverable);
+              }));
+}
+
+void Engine::Impl::on_completing_chip() {
+  Txn& t = *txn;
+  const bool host_approved = t.answer && (t.answer->outcome == host::Outcome::approved ||
+                                          t.answer->outcome == host::Outcome::partially_approved);
+  const bool partial = t.entry.approved_amount && t.entry.approved_amount->minor_units() < t.entry.amount.minor_units();
+  if (!t.chip_awaits_completion) {
+    if (host_approved) {
+      conclude(partial ? TxnOutcome::partially_approved : TxnOutcome::approved, TxnState::completed, {},
+               Event::card_approved);
+    } else {
+      conclude(TxnOutcome::declined, TxnState::declined, "declined by the host: " + t.entry.response_message,
+               Event::host_declined);
+    }
+    return;
+  }
+  t.chip_awaits_completion = false;
+  emv::OnlineResponse response;
+  if (t.answer && !t.answer->issuer_response_tlv.empty()) {
+    auto parsed = online_response_from_issuer_tags(t.answer->issuer_response_tlv);
+    if (parsed) response = std::move(*parsed);
+  }
+  response.host_reached = true;
+  if (response.arc.empty()) {
+    // No 8A from the host: say what it decided in the ARC the card understands (Book 4 A6).
+    const char* arc = host_approved ? "00" : "05";
+    response.arc = Bytes{static_cast<Byte>(arc[0]), static_cast<Byte>(arc[1])};
+  }
+  auto result = t.kernel->complete(response);
+  if (result) {
+    t.entry.tvr = to_hex(result->tvr);
+    t.entry.tsi = to_hex(result->tsi);
+  }
+  const bool card_ok = result && result->outcome == emv::Outcome::approved_online;
+  if (host_approved && card_ok) {
+    conclude(partial ? TxnOutcome::partially_approved : TxnOutcome::approved, TxnState::completed, {},
+             Event::card_approved);
+  } else if (host_approved) {
+    t.report.reason = "the card declined after the host approved (AAC at the second GENERATE AC)";
+    raise(Event::card_declined);
+  } else {
+    conclude(TxnOutcome::declined, TxnState::declined, "declined by the host: " + t.entry.response_message,
+             Event::host_declined);
+  }
+}
+
+void Engine::Impl::on_deciding_partial() {
+  Txn& t = *txn;
+  if (config.partial == PartialPolicy::accept) {
+    raise(Event::partial_accepted);
+    return;
+  }
+  if (config.partial == PartialPolicy::reverse) {
+    t.report.reason = "partial approval refused by configuration";
+    raise(Event::partial_refused);
+    return;
+  }
+  const Money approved = t.entry.approved_amount.value_or(t.entry.amount);
+  const Money rest{t.entry.amount.minor_units() - approved.minor_units(), t.entry.amount.currency()};
+  const auto current = begin_step(config.prompt_timeout, [this] {
+    counter.cancel_prompt();
+    txn->report.reason = "no answer at the partial approval prompt";
+    raise(Event::timed_out);
+  });
+  counter.async_confirm(Screen::partial_approval, ScreenArgs{approved, rest, {}},
+                        step_handler<Result<bool>>(current, [this](Result<bool> r) {
+                          if (r && *r) {
+                            raise(Event::partial_accepted);
+                            return;
+                          }
+                          txn->report.reason = "partial approval refused at the counter";
+                          raise(r ? Event::partial_refused : Event::cancelled);
+                        }));
+}
+
+void Engine::Impl::on_going_offline() {
+  Txn& t = *txn;
+  bool approve = false;
+  std::string reason = "host unreachable";
+  if (t.chip_awaits_completion) {
+    // Book 3 10.9: unable to go online; the card decides (TC / AAC) under its own rules.
+    t.chip_awaits_completion = false;
+    emv::OnlineResponse unable;
+    unable.host_reached = false;
+    auto result = t.kernel->complete(unable);
+    if (result) {
+      t.entry.tvr = to_hex(result->tvr);
+      t.entry.tsi = to_hex(result->tsi);
+    }
+    approve = result && result->outcome == emv::Outcome::approved_offline;
+    if (!approve) reason = "host unreachable and the card declined offline";
+  } else if (!t.follow_on && t.sale.kind == TxnKind::sale && !t.request.pin &&
+             t.entry.amount.minor_units() <= config.offline_swipe_limit) {
+    approve = true;
+  } else {
+    reason = "host unreachable and above the offline limit";
+  }
+  if (approve) {
+    // The forward uses the same reference id: if the first request did reach the host,
+    // forwarding finds it (replay / lookup) instead of charging twice.
+    t.entry.offline = true;
+    t.entry.auth_code = "OFFLN";
+    t.entry.state = TxnState::offline_approved;
+    Errc refused{};
+    if (persist_and_enqueue(t.entry, QueueKind::forward, &refused)) {
+      t.outcome = TxnOutcome::approved_offline;
+      t.final_state = TxnState::offline_approved;
+      raise(Event::offline_approved);
+      return;
+    }
+    t.entry.offline = false;
+    t.entry.auth_code.clear();
+    t.entry.state = TxnState::sent;
+    reason = refused == Errc::exhausted ? "host unreachable and the offline queue is full" : "journal unavailable";
+  }
+  if (!t.maybe_at_host) {
+    conclude(TxnOutcome::declined, TxnState::declined, reason, Event::offline_declined);
+    return;
+  }
+  // The request may have reached the host: it must be reversed once the host is back.
+  t.entry.reason = reason;
+  t.entry.state = TxnState::reversal_pending;
+  if (!persist_and_enqueue(t.entry, QueueKind::reversal)) log::error(kComponent, "reversal could not be queued");
+  t.outcome = TxnOutcome::reversed;
+  t.final_state = TxnState::reversal_pending;
+  t.report.reason = reason;
+  raise(Event::offline_declined);
+}
+
+void Engine::Impl::on_reversing() {
+  Txn& t = *txn;
+  t.entry.reason = t.report.reason;
+  t.entry.state = TxnState::reversal_pending;
+  t.outcome = TxnOutcome::reversed;
+  if (!persist(t.entry)) log::error(kComponent, "reversal state not journaled");
+  if (t.entry.host_reference.empty()) {
+    // Nothing to name at the host yet: the queue's reversal finds it (lookup / replay).
+    if (auto r = journal.enqueue(t.entry.reference_id, QueueKind::reversal); !r) {
+      log::error(kComponent, "reversal could not be queued");
+    }
+    t.final_state = TxnState::reversal_pending;
+    raise(Event::reversal_done);
+    return;
+  }
+  void_with(t.entry, t.entry.host_reference, std::nullopt, [this](Result<void> r) {
+    Txn& x = *txn;
+    if (auto row = journal.find(x.entry.reference_id); row && *row) x.entry = **row;
+    x.final_state = r ? TxnState::reversed : TxnState::reversal_pending;
+    raise(Event::reversal_done);
+  });
+}
+
+void Engine::Impl::on_finishing() {
+  Txn& t = *txn;
+  if (t.entry.state != t.final_state) {
+    t.entry.state = t.final_state;
+    if (t.final_state == TxnState::declined || t.final_state == TxnState::failed ||
+        t.final_state == TxnState::cancelled) {
+      t.entry.reason = t.report.reason;
+    }
+    if (!persist(t.entry)) log::error(kComponent, "final state not journaled");
+  }
+  if (is_final(t.entry.state) && t.entry.state != TxnState::reversed) {
+    (void)journal.wipe_sealed(t.entry.reference_id);
+  }
+  const bool printed = t.outcome == TxnOutcome::approved || t.outcome == TxnOutcome::approved_offline ||
+                       t.outcome == TxnOutcome::partially_approved || t.outcome == TxnOutcome::declined ||
+                       t.outcome == TxnOutcome::reversed;
+  if (printed && (t.sent || t.entry.offline || t.outcome == TxnOutcome::declined)) {
+    ReceiptData data = receipt_data(t.entry, config);
+    if (t.signature) data.cvm = ReceiptCvm::signature;
+    std::vector<ReceiptCopy> copies{ReceiptCopy::merchant};
+    if (config.print_customer_copy) copies.push_back(ReceiptCopy::customer);
+    for (const ReceiptCopy copy : copies) {
+      std::string text = render_text(data, copy, ReceiptTemplate::standard(), config.receipt_width);
+      const printer::Document doc = render(data, copy, ReceiptTemplate::standard(), config.receipt_width);
+      printer::EscPosOptions options;
+      options.width = config.receipt_width;
+      const Bytes escpos = printer::encode_escpos(doc, options);
+      if (auto r = counter.print(escpos, text); !r) log::warn(kComponent, "printer: ", r.error().message);
+      t.report.receipts.push_back(std::move(text));
+    }
+  }
+  const bool good = t.outcome == TxnOutcome::approved || t.outcome == TxnOutcome::approved_offline ||
+                    t.outcome == TxnOutcome::partially_approved;
+  counter.show(good ? Screen::approved : (t.outcome == TxnOutcome::cancelled ? Screen::cancelled : Screen::declined),
+               ScreenArgs{t.entry.approved_amount.value_or(t.entry.amount), {}, t.report.reason});
+  if (t.kernel || t.fallback) counter.release_card();
+  raise(Event::finished);
+}
+
+void Engine::Impl::on_done() {
+  Txn& t = *txn;
+  t.report.outcome = t.outcome;
+  t.report.entry = t.entry;
+  auto done = std::move(t.done);
+  TxnReport report = std::move(t.report);
+  txn.reset();
+  log::info(kComponent, to_string(report.entry.kind), " ", report.entry.reference_id, ": ", to_string(report.outcome));
+  if (done) done(std::move(report));
+}
+
+}  // namespace tender::app

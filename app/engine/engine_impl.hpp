@@ -1,0 +1,141 @@
+// Engine internals shared by engine.cpp (the card transaction), engine_queue.cpp (queue,
+// recovery, settlement) and engine_card.cpp (card data and receipts). Not for other code.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+
+#include "app/engine/engine.hpp"
+#include "emv/kernel.hpp"
+
+namespace tender::app {
+
+namespace host = net::host;
+
+// What the cardholder presented, ready for the host (entry mode, card data, tags, PIN).
+struct CardReading {
+  host::AuthorizationRequest request;  // card-side fields only
+  std::string masked_pan;
+  std::string label;
+  bool pin_needed = false;
+  SecretString pan;  // for the PIN block (ISO 9564 formats 0 and 4 bind the PIN to it)
+};
+
+// Swipe: tracks to the request; Errc::malformed / out_of_range for an unreadable card.
+// `chip_card` tells the caller whether the service code says 2xx/6xx.
+struct SwipeReading {
+  CardReading reading;
+  bool chip_card = false;
+};
+Result<SwipeReading> read_swipe(const CardEvent& event, bool pin_pad_available);
+Result<CardReading> read_keyed(const CardEvent& event);
+// The chip's online data: tags (with 57 for hosts that read the card from them), PIN.
+CardReading read_chip(const emv::KernelResult& chip);
+
+StoredEntryMode stored(host::EntryMode mode) noexcept;
+host::EntryMode entry_mode_of(StoredEntryMode mode) noexcept;
+Cvm cvm_of(const host::AuthorizationRequest& request, bool signature) noexcept;
+
+struct Engine::Impl : std::enable_shared_from_this<Impl> {
+  Impl(boost::asio::io_context& io, EngineConfig config, const emv::TerminalConfig& terminal,
+       host::HostAdapter& host, Journal& journal, Counter& counter, EngineEnvironment env);
+
+  // --- one transaction ---
+  struct Txn {
+    SaleRequest sale;
+    std::optional<FollowOnRequest> follow_on;
+    std::optional<JournalEntry> original;    // follow-on: the row it acts on
+    State state = State::idle;
+    JournalEntry entry;
+    TxnReport report;
+    host::AuthorizationRequest request;      // what goes to the host for a card transaction
+    std::unique_ptr<emv::Kernel> kernel;
+    std::optional<emv::KernelResult> chip;
+    bool chip_awaits_completion = false;
+    bool fallback = false;
+    int bad_swipes = 0;
+    bool sent = false;                       // a request was handed to the host adapter
+    bool maybe_at_host = false;              // ...and it may have reached the host
+    Screen next_card_screen = Screen::present_card;
+    SecretString pan;                        // the PIN pad's PAN (swiped cards)
+    bool signature = false;
+    std::optional<host::HostResult> answer;  // the host's last answer
+    TxnOutcome outcome = TxnOutcome::failed;
+    TxnState final_state = TxnState::failed;
+    Handler<TxnReport> done;
+  };
+
+  // State entry actions (one per State, looked up in a table).
+  void enter();
+  void on_calculating();
+  void on_confirming_amount();
+  void on_awaiting_card();
+  void on_reading_chip();
+  void on_entering_pin();
+  void on_authorizing();
+  void on_recovering();
+  void on_completing_chip();
+  void on_deciding_partial();
+  void on_going_offline();
+  void on_reversing();
+  void on_finishing();
+  void on_done();
+
+  void begin(Txn txn);
+  void raise(Event event);
+  // Ends the transaction from wherever it is: `outcome` and the journal state it leaves.
+  void conclude(TxnOutcome outcome, TxnState state, std::string reason, Event event);
+  void send_to_host(bool replay);
+  void on_host_answer(Result<host::HostResult> answer);
+  void on_card_event(Result<CardEvent> event);
+
+  // Asynchronous step bookkeeping: a step's handler runs once, posted, and only while it is
+  // still the current step; the deadline makes it the timeout instead.
+  std::uint64_t begin_step(std::chrono::milliseconds deadline, std::function<void()> on_timeout);
+  template <class T>
+  std::function<void(T)> step_handler(std::uint64_t step, std::function<void(T)> body);
+  void end_step();
+
+  // Journal writes; false when the database failed (the caller decides what that means).
+  bool persist(JournalEntry& entry);
+  bool persist_and_enqueue(JournalEntry& entry, QueueKind kind, Errc* refused = nullptr);
+  std::string new_reference();
+  std::int64_t now() const;
+
+  // --- queue, recovery, settlement (engine_queue.cpp) ---
+  void flush_next(std::shared_ptr<QueueReport> report, Handler<QueueReport> done);
+  void forward(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
+  void reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
+  void void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
+                 std::function<void(Result<void>)> next);
+
+  boost::asio::io_context& io;
+  EngineConfig config;
+  const emv::TerminalConfig& terminal;
+  host::HostAdapter& host;
+  Journal& journal;
+  Counter& counter;
+  EngineEnvironment env;
+  boost::asio::steady_timer timer;
+  std::uint64_t step = 0;
+  std::optional<Txn> txn;
+  bool queue_busy = false;
+  std::vector<std::int64_t> attempted;  // queue items tried in this flush
+};
+
+template <class T>
+std::function<void(T)> Engine::Impl::step_handler(std::uint64_t current, std::function<void(T)> body) {
+  return [self = shared_from_this(), current, body = std::move(body)](T value) mutable {
+    // Posted: a device or adapter that answers inside the call must not re-enter the engine.
+    boost::asio::post(self->io, [self, current, body = std::move(body), value = std::move(value)]() mutable {
+      if (current != self->step) return;
+      self->end_step();
+      body(std::move(value));
+    });
+  };
+}
+
+}  // namespace tender::app

@@ -1,0 +1,352 @@
+// One terminal for engine tests: the engine on a fresh journal, a scripted counter (card
+// prompts, yes/no prompts, PIN entries), the built-in virtual cards in a simulated reader,
+// the soft PED under the X9.24 test keys, and the host simulator (with the test card
+// issuer and the DUKPT PIN verifier) behind an in-process transport, as Aurora or FullStack.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/engine/engine.hpp"
+#include "app/hostsim/verifiers.hpp"
+#include "app/terminal/test_terminal.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+#include "drivers/icc/sim_reader.hpp"
+#include "net/aurora/aurora_adapter.hpp"
+#include "net/fullstack/fullstack_adapter.hpp"
+#include "net/hostsim/host_simulator.hpp"
+#include "net/hostsim/local_transport.hpp"
+
+namespace tender::test {
+
+using namespace std::chrono_literals;
+
+enum class HostKind { aurora, fullstack };
+inline std::string_view name(HostKind h) { return h == HostKind::aurora ? "aurora" : "fullstack"; }
+
+// What the cardholder does at a card prompt.
+struct CardStep {
+  enum Kind { insert, swipe, swipe_raw, key, cancel, silent } kind = insert;
+  std::string card;    // built-in profile (insert / swipe)
+  std::string track2;  // swipe_raw
+  std::string pan;     // key
+  std::string expiry;  // key, YYMM
+};
+// What happens at a PIN prompt: digits, bypass (""), cancel, or timeout.
+struct PinStep {
+  enum Kind { digits, bypass, cancel, timeout } kind = digits;
+  std::string pin = "1234";
+};
+// A yes/no prompt: yes, no, or no answer (the engine's deadline).
+enum class Confirm { yes, no, cancel, silent };
+
+// Track 2 of a built-in profile's first application, as its stripe would carry it.
+inline std::string profile_track2(std::string_view card) {
+  auto profile = icc::sim::builtin_profile(card);
+  if (!profile || profile->applications.empty()) return {};
+  const auto& data = profile->applications.front().data;
+  const auto it = data.find(0x57);
+  if (it == data.end()) return {};
+  std::string hex = to_hex(it->second);
+  while (!hex.empty() && (hex.back() == 'F' || hex.back() == 'f')) hex.pop_back();
+  for (char& c : hex) {
+    if (c == 'D' || c == 'd') c = '=';
+  }
+  return hex;
+}
+
+class ScriptedCounter final : public app::Counter {
+ public:
+  explicit ScriptedCounter(boost::asio::io_context& io) : io_(io), pin_pad_(make_ped()) {}
+
+  std::deque<CardStep> cards;
+  std::deque<Confirm> confirms;
+  std::deque<PinStep> pins;
+  std::vector<app::Screen> screens;
+  std::vector<std::string> printed;
+  std::size_t cancelled_prompts = 0;
+
+  void show(app::Screen screen, const app::ScreenArgs&) override { screens.push_back(screen); }
+
+  void async_card(app::Screen screen, const app::ScreenArgs&, std::function<void(Result<app::CardEvent>)> handler) override {
+    screens.push_back(screen);
+    if (cards.empty()) return;  // nobody comes: the engine's deadline ends it
+    CardStep step = cards.front();
+    cards.pop_front();
+    app::CardEvent event;
+    switch (step.kind) {
+      case CardStep::insert: {
+        auto card = icc::sim::make_builtin_card(step.card);
+        if (!card) {
+          ADD_FAILURE() << "no built-in card " << step.card;
+          return;
+        }
+        card_ = std::make_unique<icc::sim::VirtualCard>(std::move(*card));
+        reader_.insert(card_.get());
+        event.presentation = app::CardPresentation::inserted;
+        break;
+      }
+      case CardStep::swipe:
+        event.presentation = app::CardPresentation::swiped;
+        event.track2 = SecretString{profile_track2(step.card)};
+        break;
+      case CardStep::swipe_raw:
+        event.presentation = app::CardPresentation::swiped;
+        event.track2 = SecretString{step.track2};
+        break;
+      case CardStep::key:
+        event.presentation = app::CardPresentation::keyed;
+        event.pan = SecretString{step.pan};
+        event.expiry_yymm = SecretString{step.expiry};
+        break;
+      case CardStep::cancel:
+        handler(make_error(Errc::cancelled, "CANCEL"));
+        return;
+      case CardStep::silent:
+        return;
+    }
+    handler(std::move(event));
+  }
+
+  void async_confirm(app::Screen screen, const app::ScreenArgs&, std::function<void(Result<bool>)> handler) override {
+    screens.push_back(screen);
+    if (confirms.empty()) {
+      handler(true);
+      return;
+    }
+    const Confirm c = confirms.front();
+    confirms.pop_front();
+    if (c == Confirm::silent) return;
+    if (c == Confirm::cancel) {
+      handler(make_error(Errc::cancelled, "CANCEL"));
+      return;
+    }
+    handler(c == Confirm::yes);
+  }
+
+  void cancel_prompt() override { ++cancelled_prompts; }
+  icc::CardReader& chip_reader() override { return reader_; }
+  pinpad::PinPad& pin_pad() override { return *pin_pad_; }
+  void release_card() override {
+    (void)reader_.power_off();
+    reader_.remove();
+  }
+  Result<void> print(ByteView escpos, std::string_view text) override {
+    EXPECT_FALSE(escpos.empty());
+    printed.emplace_back(text);
+    return ok();
+  }
+
+ private:
+  std::unique_ptr<pinpad::SoftPed> make_ped() {
+    // The PED's PIN source reads this counter's PIN script; no step left means "1234".
+    pinpad::PinSource source = [this](std::string_view) -> Result<std::optional<SecretString>> {
+      if (pins.empty()) return std::optional<SecretString>{SecretString{"1234"}};
+      PinStep step = pins.front();
+      pins.pop_front();
+      switch (step.kind) {
+        case PinStep::digits:
+          return std::optional<SecretString>{SecretString{step.pin}};
+        case PinStep::bypass:
+          return std::optional<SecretString>{};
+        case PinStep::cancel:
+          return make_error(Errc::cancelled, "CANCEL at PIN entry");
+        case PinStep::timeout:
+          return make_error(Errc::timeout, "no PIN entered");
+      }
+      return make_error(Errc::cancelled, "unknown PIN step");
+    };
+    auto ped = app::test_pin_pad(std::move(source));
+    EXPECT_TRUE(ped);
+    return ped ? std::make_unique<pinpad::SoftPed>(std::move(*ped)) : nullptr;
+  }
+
+  boost::asio::io_context& io_;
+  icc::SimReader reader_;
+  std::unique_ptr<icc::sim::VirtualCard> card_;
+  std::unique_ptr<pinpad::SoftPed> pin_pad_;
+};
+
+}  // namespace tender::test
+
+namespace tender::test {
+
+namespace hs = net::hostsim;
+
+// A fixed test device key (the journal's AES-256-GCM key): test data only.
+inline app::DeviceKey test_device_key() {
+  Bytes k(32);
+  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
+  return app::DeviceKey{k};
+}
+
+inline std::filesystem::path fresh_dir(std::string_view what) {
+  static int counter = 0;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("tender-" + std::string(what) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+struct RigOptions {
+  HostKind host = HostKind::aurora;
+  std::int64_t floor_limit = 0;  // the chip kernel's terminal floor limit (minor units)
+  std::size_t queue_cap = 100;
+  std::chrono::milliseconds adapter_deadline = 300ms;
+  std::function<void(app::EngineConfig&)> tweak;
+};
+
+class Rig {
+ public:
+  explicit Rig(RigOptions options = {})
+      : counter(io),
+        options_(std::move(options)),
+        issuer_(app::TestCardIssuer::builtin().value()),
+        sim_(hs::HostSimConfig{}, clock_, nullptr, &pin_verifier_, &issuer_),
+        transport_(io, sim_),
+        dir_(fresh_dir("engine")) {
+    if (options_.host == HostKind::aurora) {
+      net::aurora::AuroraConfig ac;
+      ac.client_id = "tender-test";
+      ac.client_secret = SecretString("tender-test-secret");
+      ac.payment_processor_id = "proc-1";
+      ac.deadline = options_.adapter_deadline;
+      adapter_ = std::make_unique<net::aurora::AuroraAdapter>(transport_, transport_, ac);
+    } else {
+      net::fullstack::FullStackConfig fc;
+      fc.api_key = SecretString("api_tender_test");
+      fc.terminal_id = "1ucio551tlv85l7moe5s";
+      fc.deadline = options_.adapter_deadline;
+      adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(transport_, fc);
+    }
+    auto terminal = app::builtin_test_terminal(options_.floor_limit);
+    EXPECT_TRUE(terminal);
+    if (terminal) terminal_ = std::move(*terminal);
+    open();
+  }
+  ~Rig() {
+    engine.reset();
+    journal.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A power cut: the engine and the journal go away mid-whatever; the host stays.
+  void restart() {
+    engine.reset();
+    journal.reset();
+    io.restart();
+    io.poll();  // drop what the old engine left queued
+    open();
+  }
+
+  app::TxnReport sale(std::int64_t cents, app::TxnKind kind = app::TxnKind::sale, std::optional<std::int64_t> tip = {}) {
+    app::SaleRequest request;
+    request.kind = kind;
+    request.amount = Money{cents, usd()};
+    if (tip) request.tip = Money{*tip, usd()};
+    return wait<app::TxnReport>([&](auto done) { engine->sale(request, done); }).value_or(app::TxnReport{});
+  }
+  app::TxnReport follow_on(app::TxnKind kind, std::string original = {}, std::optional<std::int64_t> cents = {}) {
+    app::FollowOnRequest request;
+    request.kind = kind;
+    request.original_reference = std::move(original);
+    if (cents) request.amount = Money{*cents, usd()};
+    return wait<app::TxnReport>([&](auto done) { engine->follow_on(request, done); }).value_or(app::TxnReport{});
+  }
+  app::QueueReport flush() {
+    return wait<app::QueueReport>([&](auto done) { engine->flush_queue(done); }).value_or(app::QueueReport{});
+  }
+  app::RecoveryReport recover() {
+    return wait<app::RecoveryReport>([&](auto done) { engine->recover(done); }).value_or(app::RecoveryReport{});
+  }
+  Result<app::SettleReport> settle() {
+    auto r = wait<Result<app::SettleReport>>([&](auto done) { engine->settle(done); });
+    if (!r) return make_error(Errc::timeout, "settle did not finish");
+    return std::move(*r);
+  }
+
+  void script(hs::Behaviour behaviour, int count = 1, std::int64_t partial = 0) {
+    hs::Script s;
+    s.behaviour = behaviour;
+    s.partial_amount = partial;
+    sim_.script_next(s, count);
+  }
+  void unreachable(bool down) { transport_.set_unreachable(down); }
+  void lose_answers(int count) { transport_.lose_answers(count); }
+  // Aurora fetches its OAuth token on first use; scripted behaviours must meet the
+  // transaction, not the token request: a lookup that finds nothing fetches the token.
+  void warm_up() {
+    if (options_.host != HostKind::aurora) return;
+    std::optional<Result<net::host::HostResult>> r;
+    adapter_->lookup({"00000000-0000-4000-8000-000000000000", {}}, [&](Result<net::host::HostResult> x) { r.emplace(std::move(x)); });
+    io.restart();
+    const auto end = std::chrono::steady_clock::now() + 5s;
+    while (!r && std::chrono::steady_clock::now() < end) io.run_for(5ms);
+  }
+  std::size_t queued() {
+    auto q = journal->queue();
+    return q ? q->size() : 0;
+  }
+  hs::HostSimulator& sim() { return sim_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  HostKind host() const { return options_.host; }
+
+  boost::asio::io_context io;
+  ScriptedCounter counter;
+  std::optional<app::Journal> journal;
+  std::unique_ptr<app::Engine> engine;
+  app::CountingRandom random;
+
+ private:
+  void open() {
+    app::JournalOptions jo;
+    jo.offline_queue_cap = options_.queue_cap;
+    auto j = app::Journal::open(dir_ / "journal.db", test_device_key(), jo);
+    ASSERT_TRUE(j) << j.error().describe();
+    journal.emplace(std::move(*j));
+    app::EngineConfig config;
+    config.merchant.name = "TENDER TEST STORE";
+    config.merchant.address = {"1 TEST STREET", "SPRINGFIELD"};
+    config.merchant.merchant_id = "MID0001";
+    config.prompt_timeout = 100ms;
+    config.host_timeout = 2s;
+    config.offline_swipe_limit = 5000;
+    if (options_.tweak) options_.tweak(config);
+    app::EngineEnvironment env;
+    env.random = &random;
+    engine = std::make_unique<app::Engine>(io, config, terminal_, *adapter_, *journal, counter, env);
+  }
+
+  template <class T>
+  std::optional<T> wait(const std::function<void(std::function<void(T)>)>& start) {
+    std::optional<T> result;
+    start([&](T r) { result.emplace(std::move(r)); });
+    const auto end = std::chrono::steady_clock::now() + 20s;
+    io.restart();
+    while (!result && std::chrono::steady_clock::now() < end) io.run_for(5ms);
+    if (!result) ADD_FAILURE() << "the engine did not finish within 20 s";
+    return result;
+  }
+
+  RigOptions options_;
+  hs::ManualClock clock_{hs::utc(2026, 11, 21)};
+  app::DukptPinVerifier pin_verifier_;
+  app::TestCardIssuer issuer_;
+  hs::HostSimulator sim_;
+  hs::LocalTransport transport_;
+  std::unique_ptr<net::host::HostAdapter> adapter_;
+  emv::TerminalConfig terminal_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace tender::test
