@@ -240,7 +240,7 @@ void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler hand
   std::string target = by_id ? std::string(api::kTransactionsPath) + "/" + key
                              : std::string(api::kTransactionsPath) + "?" + std::string(api::kReferenceIdQuery) + "=" + key;
   send(json_request(http::Method::get, std::move(target), {}),
-       [this, by_id, handler = std::move(handler)](Exchange exchange) mutable {
+       [this, by_id, key, handler = std::move(handler)](Exchange exchange) mutable {
          // A lookup changes nothing at the host: a transport failure is an error to retry.
          if (!exchange.response) {
            handler(std::move(exchange.response).error());
@@ -250,7 +250,7 @@ void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler hand
            finish_transaction(std::move(exchange), std::move(handler), true);
            return;
          }
-         handler(parse_transaction_list(exchange.response->body, config_.currency));
+         handler(parse_transaction_list(exchange.response->body, config_.currency, key));
        });
 }
 

@@ -304,14 +304,31 @@ Result<host::HostResult> parse_transaction_detail(std::string_view body, Currenc
   return from_status(*json, f::transactionId, currency);
 }
 
-Result<host::HostResult> parse_transaction_list(std::string_view body, Currency currency) {
+Result<host::HostResult> parse_transaction_list(std::string_view body, Currency currency, std::string_view reference_id) {
   auto json = parse_object(body);
   if (!json) return std::move(json).error();
   const auto items = json->find(std::string(f::items));
   if (items == json->end() || !items->is_array()) return make_error(Errc::malformed, "field items is missing");
   if (items->empty()) return make_error(Errc::not_found, "no Aurora transaction has that referenceId");
-  // The newest match first would need a date sort; referenceId is unique per transaction.
-  return from_status(items->front(), f::id, currency);
+  // Recovery adopts what this returns, so a stranger's transaction must never come back:
+  // an item that names its referenceId must name ours; items that do not (the document's
+  // list example has none) are trusted only when the filter left exactly one.
+  const nlohmann::json* match = nullptr;
+  bool any_named = false;
+  for (const auto& item : *items) {
+    const auto ref = item.find(std::string(f::referenceId));
+    if (ref == item.end() || !ref->is_string()) continue;
+    any_named = true;
+    if (ref->get<std::string>() == reference_id) {
+      match = &item;
+      break;
+    }
+  }
+  if (match == nullptr && any_named) return make_error(Errc::not_found, "no Aurora transaction has that referenceId");
+  if (match == nullptr && items->size() != 1) {
+    return make_error(Errc::malformed, "the referenceId search returned several transactions without their referenceId");
+  }
+  return from_status(match != nullptr ? *match : items->front(), f::id, currency);
 }
 
 Result<host::SettleResult> parse_settle_result(std::string_view body) {

@@ -28,7 +28,7 @@ Result<host::HostResult> parse_transaction_result(std::string_view body, Currenc
 // The transaction detail (S9) or one list item (S1) found by referenceId.
 Result<host::HostResult> parse_transaction_detail(std::string_view body, Currency currency);
 // The list (S1): Errc::not_found when it holds no item.
-Result<host::HostResult> parse_transaction_list(std::string_view body, Currency currency);
+Result<host::HostResult> parse_transaction_list(std::string_view body, Currency currency, std::string_view reference_id);
 Result<host::SettleResult> parse_settle_result(std::string_view body);
 Result<host::CalculateAmountResult> parse_calculate_result(std::string_view body, Currency currency);
 

@@ -61,7 +61,10 @@ ApiReply AuroraApi::list(const http::Request& request) const {
   const auto asc = request.query_parameter("asc");
   const auto batch = request.query_parameter("batchId");
   const bool no_batch = request.query_parameter("noBatch").value_or("false") == "true";
+  // referenceId: the terminal's recovery lookup (net/aurora/aurora_api.hpp).
+  const auto reference = request.query_parameter("referenceId");
   auto matches = ledger_.select([&](const Txn& t) {
+    if (reference && t.reference != *reference) return false;
     if (no_batch && !t.batch_id.empty()) return false;
     return !batch || t.batch_id == *batch;
   });

@@ -174,11 +174,20 @@ TEST(AuroraMapping, ResponsesFromTheDocuments) {
   EXPECT_EQ(detail->outcome, Outcome::approved);
   EXPECT_EQ(detail->auth_code, "A0000");
   EXPECT_EQ(detail->approved_amount, Money(10000, usd()));
-  auto list = parse_transaction_list(fixture("aurora_list_response.json"), usd());
+  // The document's list names no referenceId per item: sixteen of them cannot be one answer.
+  EXPECT_EQ(parse_transaction_list(fixture("aurora_list_response.json"), usd(), "ref-1").error().code, Errc::malformed);
+  auto whole = nlohmann::json::parse(fixture("aurora_list_response.json"));
+  whole["items"] = nlohmann::json::array({whole["items"][0]});
+  auto list = parse_transaction_list(whole.dump(), usd(), "ref-1");
   ASSERT_TRUE(list);
   EXPECT_EQ(list->host_reference, "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
   EXPECT_EQ(list->approved_amount, Money(110, usd()));  // 1.1
-  EXPECT_EQ(parse_transaction_list(R"({"items":[],"total":0})", usd()).error().code, Errc::not_found);
+  EXPECT_EQ(parse_transaction_list(R"({"items":[],"total":0})", usd(), "ref-1").error().code, Errc::not_found);
+  // A host that ignored the filter: only our referenceId is ours.
+  whole["items"][0]["referenceId"] = "someone-else";
+  EXPECT_EQ(parse_transaction_list(whole.dump(), usd(), "ref-1").error().code, Errc::not_found);
+  whole["items"][0]["referenceId"] = "ref-1";
+  EXPECT_TRUE(parse_transaction_list(whole.dump(), usd(), "ref-1"));
 
   auto settle = parse_settle_result(fixture("aurora_settle_response.json"));
   ASSERT_TRUE(settle);
@@ -298,7 +307,9 @@ TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
   EXPECT_EQ(sale()->outcome, Outcome::error);
 
   // Recovery: lookup by referenceId, then void the host's transaction.
-  api.answer(200, fixture("aurora_list_response.json"));
+  auto list = nlohmann::json::parse(fixture("aurora_list_response.json"));
+  list["items"][3]["referenceId"] = kReference;  // ours among strangers
+  api.answer(200, list.dump());
   auto found = run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); });
   ASSERT_TRUE(found);
   EXPECT_EQ(api.requests.back().method, http::Method::get);
@@ -307,7 +318,7 @@ TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
   auto voided = run<host::HostResult>([&](auto h) { adapter.void_({kReference, found->host_reference}, h); });
   ASSERT_TRUE(voided);
   EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/void");
-  EXPECT_EQ(ordered(api.requests.back().body)["transactionId"], "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
+  EXPECT_EQ(ordered(api.requests.back().body)["transactionId"], "78565281-0193-49d5-a5bc-c02e1a3bea2d");
 
   api.answer(200, R"({"items":[],"total":0})");
   EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); }).error().code, Errc::not_found);
