@@ -85,6 +85,13 @@ void Engine::follow_on(FollowOnRequest request, Handler<TxnReport> done) {
   }
   if (!original) return refuse("no such original transaction in the journal");
   if (original->host_reference.empty()) return refuse("the original has no host reference (not yet forwarded)");
+  const Money base = original->approved_amount.value_or(original->amount);
+  if (request.kind == TxnKind::refund && original->batch.empty() &&
+      (!request.amount || request.amount->minor_units() == base.minor_units())) {
+    // Both hosts refund only settled sales; the whole of an unsettled one is voided instead,
+    // which is what the cardholder sees either way (and costs no interchange).
+    request.kind = TxnKind::void_;
+  }
   Impl::Txn t;
   t.follow_on = request;
   t.original = original;
@@ -94,7 +101,6 @@ void Engine::follow_on(FollowOnRequest request, Handler<TxnReport> done) {
   t.entry.card_label = original->card_label;
   t.entry.entry_mode = original->entry_mode;
   t.entry.aid = original->aid;
-  const Money base = original->approved_amount.value_or(original->amount);
   t.entry.amount = request.amount.value_or(base);
   if (request.kind == TxnKind::tip_adjust) {
     if (!request.amount) return refuse("tip adjust needs the tip");

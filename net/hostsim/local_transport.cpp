@@ -32,6 +32,7 @@ void LocalTransport::async_send(http::Request request, std::chrono::milliseconds
     return;
   }
   ++delivered_;
+  if (observer_) observer_(request);
   ServerAction action = sim_.handle(request);
   if (lose_ > 0) {
     --lose_;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "net/hostsim/host_simulator.hpp"
@@ -36,6 +37,8 @@ class LocalTransport final : public http::Transport {
   void lose_answers(int count) noexcept { lose_ = count; }
   [[nodiscard]] bool unreachable() const noexcept { return unreachable_; }
   [[nodiscard]] std::size_t requests_delivered() const noexcept { return delivered_; }
+  // Sees every request the simulator receives, in order (tests check order and count).
+  void observe(std::function<void(const http::Request&)> observer) { observer_ = std::move(observer); }
 
   struct Impl;
 
@@ -44,6 +47,7 @@ class LocalTransport final : public http::Transport {
   HostSimulator& sim_;
   bool unreachable_ = false;
   int lose_ = 0;
+  std::function<void(const http::Request&)> observer_;
   std::size_t delivered_ = 0;
 };
 

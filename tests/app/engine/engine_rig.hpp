@@ -65,7 +65,7 @@ inline std::string profile_track2(std::string_view card) {
 
 class ScriptedCounter final : public app::Counter {
  public:
-  explicit ScriptedCounter(boost::asio::io_context& io) : io_(io), pin_pad_(make_ped()) {}
+  ScriptedCounter() : pin_pad_(make_ped()) {}
 
   std::deque<CardStep> cards;
   std::deque<Confirm> confirms;
@@ -169,7 +169,6 @@ class ScriptedCounter final : public app::Counter {
     return ped ? std::make_unique<pinpad::SoftPed>(std::move(*ped)) : nullptr;
   }
 
-  boost::asio::io_context& io_;
   icc::SimReader reader_;
   std::unique_ptr<icc::sim::VirtualCard> card_;
   std::unique_ptr<pinpad::SoftPed> pin_pad_;
@@ -197,41 +196,88 @@ inline std::filesystem::path fresh_dir(std::string_view what) {
   return dir;
 }
 
+// The real adapter with a test's thumb on it: other capabilities, or the n-th answer of
+// sale() rewritten (to reach engine moves the simulator has no reason to produce).
+class TweakedHost final : public net::host::HostAdapter {
+ public:
+  using Rewrite = std::function<void(Result<net::host::HostResult>&)>;
+  explicit TweakedHost(net::host::HostAdapter& inner) : inner_(inner) {}
+
+  std::optional<net::host::Capabilities> caps;
+  std::map<int, Rewrite> sale_rewrites;  // by call number, from 0
+
+  void authorize(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.authorize(std::move(r), std::move(h)); }
+  void sale(net::host::AuthorizationRequest r, net::host::ResultHandler h) override {
+    const int n = sales_++;
+    auto it = sale_rewrites.find(n);
+    if (it == sale_rewrites.end()) {
+      inner_.sale(std::move(r), std::move(h));
+      return;
+    }
+    inner_.sale(std::move(r), [rewrite = it->second, h = std::move(h)](Result<net::host::HostResult> x) {
+      rewrite(x);
+      h(std::move(x));
+    });
+  }
+  void capture(net::host::CaptureRequest r, net::host::ResultHandler h) override { inner_.capture(std::move(r), std::move(h)); }
+  void void_(net::host::VoidRequest r, net::host::ResultHandler h) override { inner_.void_(std::move(r), std::move(h)); }
+  void refund(net::host::RefundRequest r, net::host::ResultHandler h) override { inner_.refund(std::move(r), std::move(h)); }
+  void tip_adjust(net::host::TipAdjustRequest r, net::host::ResultHandler h) override { inner_.tip_adjust(std::move(r), std::move(h)); }
+  void settle(net::host::SettleRequest r, net::host::Handler<net::host::SettleResult> h) override { inner_.settle(std::move(r), std::move(h)); }
+  void calculate_amount(net::host::CalculateAmountRequest r, net::host::Handler<net::host::CalculateAmountResult> h) override {
+    inner_.calculate_amount(std::move(r), std::move(h));
+  }
+  void lookup(net::host::LookupRequest r, net::host::ResultHandler h) override { inner_.lookup(std::move(r), std::move(h)); }
+  [[nodiscard]] net::host::Recovery recovery() const override { return inner_.recovery(); }
+  [[nodiscard]] net::host::Capabilities capabilities() const override { return caps.value_or(inner_.capabilities()); }
+
+ private:
+  net::host::HostAdapter& inner_;
+  int sales_ = 0;
+};
+
 struct RigOptions {
   HostKind host = HostKind::aurora;
   std::int64_t floor_limit = 0;  // the chip kernel's terminal floor limit (minor units)
   std::size_t queue_cap = 100;
   std::chrono::milliseconds adapter_deadline = 300ms;
   std::function<void(app::EngineConfig&)> tweak;
+  std::function<void(TweakedHost&)> host_tweak;
 };
 
 class Rig {
  public:
   explicit Rig(RigOptions options = {})
-      : counter(io),
-        options_(std::move(options)),
+      : options_(std::move(options)),
         issuer_(app::TestCardIssuer::builtin().value()),
         sim_(hs::HostSimConfig{}, clock_, nullptr, &pin_verifier_, &issuer_),
-        transport_(io, sim_),
         dir_(fresh_dir("engine")) {
+    connect();
+    auto terminal = app::builtin_test_terminal(options_.floor_limit);
+    EXPECT_TRUE(terminal);
+    if (terminal) terminal_ = std::move(*terminal);
+    open();
+  }
+
+  void connect() {
+    transport_ = std::make_unique<hs::LocalTransport>(*io_, sim_);
+    auto& transport = *transport_;
     if (options_.host == HostKind::aurora) {
       net::aurora::AuroraConfig ac;
       ac.client_id = "tender-test";
       ac.client_secret = SecretString("tender-test-secret");
       ac.payment_processor_id = "proc-1";
       ac.deadline = options_.adapter_deadline;
-      adapter_ = std::make_unique<net::aurora::AuroraAdapter>(transport_, transport_, ac);
+      adapter_ = std::make_unique<net::aurora::AuroraAdapter>(transport, transport, ac);
     } else {
       net::fullstack::FullStackConfig fc;
       fc.api_key = SecretString("api_tender_test");
       fc.terminal_id = "1ucio551tlv85l7moe5s";
       fc.deadline = options_.adapter_deadline;
-      adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(transport_, fc);
+      adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(transport, fc);
     }
-    auto terminal = app::builtin_test_terminal(options_.floor_limit);
-    EXPECT_TRUE(terminal);
-    if (terminal) terminal_ = std::move(*terminal);
-    open();
+    tweaked_ = std::make_unique<TweakedHost>(*adapter_);
+    if (options_.host_tweak) options_.host_tweak(*tweaked_);
   }
   ~Rig() {
     engine.reset();
@@ -240,12 +286,17 @@ class Rig {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  // A power cut: the engine and the journal go away mid-whatever; the host stays.
+  // A power cut: the engine, its pending work, the connection and the journal go away
+  // mid-whatever (nothing queued on the old io_context runs again); the host stays.
   void restart() {
     engine.reset();
+    tweaked_.reset();
+    adapter_.reset();
+    transport_.reset();
     journal.reset();
-    io.restart();
-    io.poll();  // drop what the old engine left queued
+    io_.reset();
+    io_ = std::make_unique<boost::asio::io_context>();
+    connect();
     open();
   }
 
@@ -263,6 +314,19 @@ class Rig {
     if (cents) request.amount = Money{*cents, usd()};
     return wait<app::TxnReport>([&](auto done) { engine->follow_on(request, done); }).value_or(app::TxnReport{});
   }
+  // Starts a sale and returns at once (the caller drives io_ and may cut the power).
+  void start_sale(std::int64_t cents) {
+    app::SaleRequest request;
+    request.amount = Money{cents, usd()};
+    engine->sale(request, [](app::TxnReport) {});
+  }
+  // Sees every journal write the engine makes (set before the sale; kept over restarts).
+  void on_journaled(std::function<void(const app::JournalEntry&)> hook) {
+    journaled_ = std::move(hook);
+    engine.reset();
+    open_engine();
+  }
+
   app::QueueReport flush() {
     return wait<app::QueueReport>([&](auto done) { engine->flush_queue(done); }).value_or(app::QueueReport{});
   }
@@ -281,17 +345,19 @@ class Rig {
     s.partial_amount = partial;
     sim_.script_next(s, count);
   }
-  void unreachable(bool down) { transport_.set_unreachable(down); }
-  void lose_answers(int count) { transport_.lose_answers(count); }
+  void unreachable(bool down) { transport_->set_unreachable(down); }
+  void lose_answers(int count) { transport_->lose_answers(count); }
+  hs::LocalTransport& transport() { return *transport_; }
+  net::host::HostAdapter& adapter() { return *adapter_; }
   // Aurora fetches its OAuth token on first use; scripted behaviours must meet the
   // transaction, not the token request: a lookup that finds nothing fetches the token.
   void warm_up() {
     if (options_.host != HostKind::aurora) return;
     std::optional<Result<net::host::HostResult>> r;
     adapter_->lookup({"00000000-0000-4000-8000-000000000000", {}}, [&](Result<net::host::HostResult> x) { r.emplace(std::move(x)); });
-    io.restart();
+    io_->restart();
     const auto end = std::chrono::steady_clock::now() + 5s;
-    while (!r && std::chrono::steady_clock::now() < end) io.run_for(5ms);
+    while (!r && std::chrono::steady_clock::now() < end) io_->run_for(5ms);
   }
   std::size_t queued() {
     auto q = journal->queue();
@@ -301,7 +367,7 @@ class Rig {
   const std::filesystem::path& dir() const { return dir_; }
   HostKind host() const { return options_.host; }
 
-  boost::asio::io_context io;
+  std::unique_ptr<boost::asio::io_context> io_ = std::make_unique<boost::asio::io_context>();
   ScriptedCounter counter;
   std::optional<app::Journal> journal;
   std::unique_ptr<app::Engine> engine;
@@ -314,6 +380,10 @@ class Rig {
     auto j = app::Journal::open(dir_ / "journal.db", test_device_key(), jo);
     ASSERT_TRUE(j) << j.error().describe();
     journal.emplace(std::move(*j));
+    open_engine();
+  }
+
+  void open_engine() {
     app::EngineConfig config;
     config.merchant.name = "TENDER TEST STORE";
     config.merchant.address = {"1 TEST STREET", "SPRINGFIELD"};
@@ -324,7 +394,10 @@ class Rig {
     if (options_.tweak) options_.tweak(config);
     app::EngineEnvironment env;
     env.random = &random;
-    engine = std::make_unique<app::Engine>(io, config, terminal_, *adapter_, *journal, counter, env);
+    env.journaled = [this](const app::JournalEntry& e) {
+      if (journaled_) journaled_(e);
+    };
+    engine = std::make_unique<app::Engine>(*io_, config, terminal_, *tweaked_, *journal, counter, env);
   }
 
   template <class T>
@@ -332,8 +405,8 @@ class Rig {
     std::optional<T> result;
     start([&](T r) { result.emplace(std::move(r)); });
     const auto end = std::chrono::steady_clock::now() + 20s;
-    io.restart();
-    while (!result && std::chrono::steady_clock::now() < end) io.run_for(5ms);
+    io_->restart();
+    while (!result && std::chrono::steady_clock::now() < end) io_->run_for(5ms);
     if (!result) ADD_FAILURE() << "the engine did not finish within 20 s";
     return result;
   }
@@ -343,8 +416,10 @@ class Rig {
   app::DukptPinVerifier pin_verifier_;
   app::TestCardIssuer issuer_;
   hs::HostSimulator sim_;
-  hs::LocalTransport transport_;
+  std::unique_ptr<hs::LocalTransport> transport_;
   std::unique_ptr<net::host::HostAdapter> adapter_;
+  std::unique_ptr<TweakedHost> tweaked_;
+  std::function<void(const app::JournalEntry&)> journaled_;
   emv::TerminalConfig terminal_;
   std::filesystem::path dir_;
 };

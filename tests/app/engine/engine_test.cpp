@@ -48,6 +48,11 @@ struct Case {
   std::size_t queued = 0;
   std::vector<std::pair<State, Event>> must_take;  // moves the path must contain
   app::TxnKind kind = app::TxnKind::sale;
+  std::function<void(TweakedHost&)> host_tweak;
+  // A follow-on run after the sale above was approved; outcome/state are then the follow-on's.
+  std::optional<app::TxnKind> follow_on;
+  std::optional<std::int64_t> follow_amount;
+  bool settle_first = false;  // refunds need a settled sale at both hosts
 };
 
 CardStep insert(std::string card) { return {CardStep::insert, std::move(card), {}, {}, {}}; }
@@ -210,8 +215,41 @@ std::vector<Case> cases() {
   add({.name = "chip_tc_within_floor_limit", .hosts = kAurora, .cards = {insert("visa_dda")}, .floor_limit = 5000,
        .outcome = TxnOutcome::approved_offline, .state = TxnState::offline_approved, .queued = 1,
        .must_take = {{State::reading_chip, Event::kernel_approved}}});
+  // --- lost answers whose first attempt the host decided ---
+  add({.name = "decline_with_lost_answer", .cards = {swipe(kSwipe)}, .behaviours = {{B::decline, 1}}, .lose = 1,
+       .outcome = TxnOutcome::declined, .state = TxnState::declined,
+       .must_take = {{State::recovering, Event::host_declined}}});
+  add({.name = "partial_with_lost_answer", .hosts = kFullStack, .cards = {swipe(kSwipe)},
+       .behaviours = {{B::partial, 1}}, .partial = 500, .lose = 1, .tweak = partial_accept,
+       .outcome = TxnOutcome::partially_approved, .must_take = {{State::recovering, Event::host_partial}}});
+  add({.name = "replay_refused", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .lose = 1,
+       .outcome = TxnOutcome::failed, .state = TxnState::failed,
+       .must_take = {{State::recovering, Event::host_error}},
+       .host_tweak = [](TweakedHost& h) {
+         h.sale_rewrites[1] = [](Result<net::host::HostResult>& r) {
+           r = net::host::HostResult{net::host::Outcome::error, {}, {}, {}, "400", "refused", {}};
+         };
+       }});
+  // A host with chip fields but no PIN field (some acquirers): a PIN card is refused.
+  add({.name = "fallback_pin_card_without_pin_field", .hosts = kAurora, .cards = {insert("unknown_aid"), swipe(kSwipePin)},
+       .outcome = TxnOutcome::declined, .state = TxnState::declined,
+       .must_take = {{State::awaiting_fallback, Event::card_refused}},
+       .host_tweak = [](TweakedHost& h) { h.caps = net::host::Capabilities{true, false, true}; }});
   // --- other card transactions ---
   add({.name = "preauth_swipe", .cards = {swipe(kSwipe)}, .kind = app::TxnKind::preauth});
+  // --- follow-ons on the sale before them ---
+  add({.name = "void_last", .cards = {swipe(kSwipe)}, .must_take = {{State::idle, Event::start_followon}},
+       .follow_on = app::TxnKind::void_});
+  add({.name = "refund_part", .cards = {swipe(kSwipe)}, .follow_on = app::TxnKind::refund, .follow_amount = 500,
+       .settle_first = true});
+  add({.name = "refund_of_unsettled_sale_is_a_void", .cards = {swipe(kSwipe)}, .follow_on = app::TxnKind::refund});
+  add({.name = "capture_preauth", .cards = {swipe(kSwipe)}, .kind = app::TxnKind::preauth,
+       .follow_on = app::TxnKind::capture});
+  add({.name = "tip_adjust", .hosts = kAurora, .cards = {swipe(kSwipe)}, .follow_on = app::TxnKind::tip_adjust,
+       .follow_amount = 200});
+  add({.name = "tip_adjust_unsupported", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .outcome = TxnOutcome::failed,
+       .state = TxnState::failed, .must_take = {{State::authorizing, Event::host_error}},
+       .follow_on = app::TxnKind::tip_adjust, .follow_amount = 200});
   return v;
 }
 
@@ -236,6 +274,7 @@ app::TxnReport run_case(const Param& p) {
   options.host = p.host;
   options.floor_limit = p.c.floor_limit;
   options.tweak = p.c.tweak;
+  options.host_tweak = p.c.host_tweak;
   Rig rig(options);
   for (const auto& s : p.c.cards) rig.counter.cards.push_back(s);
   for (const auto& s : p.c.pins) rig.counter.pins.push_back(s);
@@ -245,6 +284,16 @@ app::TxnReport run_case(const Param& p) {
   rig.unreachable(p.c.unreachable);
   rig.lose_answers(p.c.lose);
   app::TxnReport report = rig.sale(p.c.cents, p.c.kind);
+  if (p.c.follow_on) {
+    EXPECT_EQ(app::to_string(report.outcome), "approved") << report.reason;
+    std::vector<std::pair<State, Event>> sale_path = report.path;
+    if (p.c.settle_first) {
+      auto settled = rig.settle();
+      EXPECT_TRUE(settled && settled->accepted) << (settled ? settled->response_message : settled.error().describe());
+    }
+    report = rig.follow_on(*p.c.follow_on, {}, p.c.follow_amount);
+    report.path.insert(report.path.begin(), sale_path.begin(), sale_path.end());
+  }
   EXPECT_EQ(rig.queued(), p.c.queued);
   auto row = rig.journal->find(report.entry.reference_id);
   EXPECT_TRUE(row && *row);
@@ -280,6 +329,29 @@ INSTANTIATE_TEST_SUITE_P(Cases, EngineTable, ::testing::ValuesIn(params()),
                          [](const ::testing::TestParamInfo<Param>& param_info) {
                            return std::string(name(param_info.param.host)) + "_" + param_info.param.c.name;
                          });
+
+}  // namespace
+}  // namespace tender::test
+
+namespace tender::test {
+namespace {
+
+// Together, the cases take every move of the table: a move no case takes is either dead
+// (remove it) or untested (add a case).
+TEST(EngineTableCoverage, EveryTransitionIsTaken) {
+  std::set<std::pair<State, Event>> taken;
+  for (const Param& p : params()) {
+    const app::TxnReport report = run_case(p);
+    for (const auto& move : report.path) taken.insert(move);
+  }
+  std::string missing;
+  for (const auto& t : app::transitions()) {
+    if (!taken.contains({t.from, t.event})) {
+      missing += std::string(app::to_string(t.from)) + " on " + std::string(app::to_string(t.event)) + "\n";
+    }
+  }
+  EXPECT_TRUE(missing.empty()) << "transitions no case takes:\n" << missing;
+}
 
 }  // namespace
 }  // namespace tender::test
