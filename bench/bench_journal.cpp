@@ -1,0 +1,93 @@
+// The journal's durable offline enqueue: what one store-and-forward approval costs before
+// the terminal may hand the card back. Bound by fsync (synchronous=FULL, three commits:
+// insert, seal, update+enqueue), so the number says more about the storage than the code;
+// run it on the target's flash, not only on a workstation's tmpfs.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+#include "app/journal/journal.hpp"
+
+namespace {
+
+using namespace tender;
+using namespace tender::app;
+
+// A fresh directory per run, removed afterwards, so runs never see each other's rows.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("tender-bench-journal-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+DeviceKey bench_key() {
+  Bytes raw(32);
+  for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<Byte>(0xA0 + i);
+  return DeviceKey{ByteView{raw}};
+}
+
+void BM_JournalDurableEnqueue(benchmark::State& state) {
+  TempDir dir;
+  // The cap is the engine's policy, not what is measured here: it must never fill.
+  auto opened = Journal::open(dir.path() / "journal.db", bench_key(),
+                              JournalOptions{.offline_queue_cap = std::numeric_limits<std::size_t>::max()});
+  if (!opened) {
+    state.SkipWithError(opened.error().describe().c_str());
+    return;
+  }
+  Journal journal = std::move(opened).value();
+  // About what an offline chip sale seals: PAN, expiry, chip tags, no PIN block. Not card data.
+  const Bytes payload(200, 0x5C);
+
+  JournalEntry entry;
+  entry.kind = TxnKind::sale;
+  entry.entry_mode = StoredEntryMode::chip;
+  entry.amount = Money{2500, usd()};
+  entry.masked_pan = "476173******0010";
+  entry.card_label = "VISA CREDIT";
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    entry.reference_id = "bench-" + std::to_string(n++);
+    entry.state = TxnState::created;
+    if (auto r = journal.insert(entry); !r) {
+      state.SkipWithError(r.error().describe().c_str());
+      return;
+    }
+    if (auto r = journal.seal(entry.reference_id, payload); !r) {
+      state.SkipWithError(r.error().describe().c_str());
+      return;
+    }
+    entry.state = TxnState::offline_approved;
+    entry.offline = true;
+    auto seq = journal.update_and_enqueue(entry, QueueKind::forward);
+    if (!seq) {
+      state.SkipWithError(seq.error().describe().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(*seq);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+// Real time: the cost is waiting for the disk, which CPU time does not see.
+BENCHMARK(BM_JournalDurableEnqueue)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+}  // namespace
