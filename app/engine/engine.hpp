@@ -79,7 +79,7 @@ struct QueueReport {
   std::size_t reversed = 0;
   std::size_t remaining = 0;
   std::vector<JournalEntry> finished;      // rows the flush brought to a final state, in order
-  std::string stopped_because;             // "" when the queue emptied
+  std::string stopped_because;             // "" when the queue emptied; else why it did not
 };
 
 struct SettleReport {

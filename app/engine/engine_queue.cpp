@@ -176,9 +176,12 @@ void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<Queue
   auto items = journal.queue();
   const auto finish = [&](std::string why) {
     queue_busy = false;
-    report->stopped_because = std::move(why);
     auto left = journal.queue();
     report->remaining = left ? left->size() : 0;
+    // Items the host refused (or whose sealed request cannot be read) stay queued for the
+    // merchant: say so, the queue did not empty.
+    if (why.empty() && report->remaining > 0) why = std::to_string(report->remaining) + " item(s) need attention";
+    report->stopped_because = std::move(why);
     boost::asio::post(io, [done = std::move(done), report] { done(*report); });
   };
   if (!items) return finish("journal unavailable: " + items.error().message);
@@ -323,7 +326,8 @@ void Engine::settle(Handler<Result<SettleReport>> done) {
                              auto rows = i.journal.open_batch();
                              report.transactions = rows ? rows->size() : 0;
                              if (r->accepted) {
-                               report.batch = "B" + std::to_string(i.now());
+                               // Unique even for two settlements within a second.
+                               report.batch = "B" + std::to_string(i.now()) + "-" + random_uuid().substr(0, 8);
                                if (auto c = i.journal.close_batch(report.batch); !c) {
                                  done(std::move(c).error());
                                  return;
