@@ -19,6 +19,7 @@ using Json = nlohmann::ordered_json;  // keys in the order the contract lists th
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitFailed = 1;
 
 struct Args {
   std::vector<std::string> positional;
@@ -45,5 +46,18 @@ CommandResult pinblock_encrypt(const std::vector<std::string>& words);
 CommandResult dukpt_derive(const std::vector<std::string>& words);
 CommandResult emv_run(const std::vector<std::string>& words);
 CommandResult emv_cards(const std::vector<std::string>& words);
+
+// The commands on the terminal's journal and host (cmd_engine.cpp) can fail after their
+// input was accepted (the journal does not open, the host cannot be set up or refuses):
+// that is kExitFailed, so scripts can tell a typo from an outage. Bad input stays kExitBadInput.
+struct OperationResult {
+  CommandResult result;
+  int failure_exit = kExitBadInput;
+};
+
+OperationResult journal_list(const std::vector<std::string>& words);
+OperationResult queue_list(const std::vector<std::string>& words);
+OperationResult queue_flush(const std::vector<std::string>& words);
+OperationResult settle(const std::vector<std::string>& words);
 
 }  // namespace tender::ctl

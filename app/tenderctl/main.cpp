@@ -52,9 +52,10 @@ struct Command {
   std::string_view verb;  // empty: the group alone ("pinblock --format 0 ...")
   CommandResult (*run)(const std::vector<std::string>&);
   std::string_view usage;
+  OperationResult (*operation)(const std::vector<std::string>&) = nullptr;  // instead of run
 };
 
-constexpr std::array<Command, 7> kCommands = {{
+constexpr std::array<Command, 11> kCommands = {{
     {"track", "parse", track_parse, "track parse DATA"},
     {"tlv", "decode", tlv_decode, "tlv decode HEX"},
     {"pinblock", "encrypt", pinblock_encrypt,
@@ -64,6 +65,10 @@ constexpr std::array<Command, 7> kCommands = {{
     {"emv", "run", emv_run,
      "emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]"},
     {"emv", "cards", emv_cards, "emv cards"},
+    {"journal", "list", nullptr, "journal list --config FILE [--limit N]", journal_list},
+    {"queue", "list", nullptr, "queue list --config FILE", queue_list},
+    {"queue", "flush", nullptr, "queue flush --config FILE", queue_flush},
+    {"settle", "", nullptr, "settle --config FILE", settle},
 }};
 
 void print_usage(std::FILE* to) {  // for --help only: errors stay one line
@@ -72,14 +77,14 @@ void print_usage(std::FILE* to) {  // for --help only: errors stay one line
     std::fprintf(to, "  tenderctl %.*s\n", static_cast<int>(c.usage.size()), c.usage.data());
 }
 
-int fail(std::string_view message) {
+int fail(std::string_view message, int exit_code = kExitBadInput) {
   // One line, whatever the message holds, and scrubbed: a mistyped command
   // line may put a PAN where a command name was expected.
   std::string line = tender::log::scrub(message);
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   std::fprintf(stderr, "tenderctl: %s\n", line.c_str());
-  return kExitBadInput;
+  return exit_code;
 }
 
 }  // namespace
@@ -105,9 +110,9 @@ int main(int argc, char** argv) {
       consumed = 2;
     }
     const std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(consumed), words.end());
-    auto result = cmd.run(rest);
-    if (!result) return fail(result.error().describe());
-    std::cout << result->dump() << '\n';
+    OperationResult outcome = cmd.operation != nullptr ? cmd.operation(rest) : OperationResult{cmd.run(rest)};
+    if (!outcome.result) return fail(outcome.result.error().describe(), outcome.failure_exit);
+    std::cout << outcome.result->dump() << '\n';
     return kExitOk;
   }
   return fail("unknown command '" + words[0] + "' (see tenderctl --help)");

@@ -1,0 +1,125 @@
+#include "app/config/json_fields.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace tender::app::config_detail {
+namespace {
+
+std::string join(std::string_view path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  std::string out(path);
+  out += '.';
+  out += key;
+  return out;
+}
+
+}  // namespace
+
+Error field_error(Errc code, std::string_view path, std::string_view message) {
+  std::string text(path);
+  text += ": ";
+  text += message;
+  return make_error(code, std::move(text));
+}
+
+Result<Json> parse_json(std::string_view text) {
+  // The parser's callback sees every key before the DOM keeps the last of a repeated one.
+  struct Scope {
+    std::string path;
+    std::set<std::string, std::less<>> keys;
+  };
+  std::vector<Scope> scopes;
+  std::string last_key;
+  std::optional<std::string> repeated;
+  const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        scopes.push_back({scopes.empty() ? std::string{} : join(scopes.back().path, last_key), {}});
+        break;
+      case Json::parse_event_t::key:
+        if (parsed.is_string() && !scopes.empty()) {
+          last_key = parsed.get<std::string>();
+          if (!scopes.back().keys.insert(last_key).second && !repeated)
+            repeated = join(scopes.back().path, last_key);
+        }
+        break;
+      case Json::parse_event_t::object_end:
+        if (!scopes.empty()) scopes.pop_back();
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  Json doc;
+  try {
+    doc = Json::parse(text.begin(), text.end(), watch, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+  } catch (const Json::parse_error& e) {
+    return make_error(Errc::malformed, "not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  }
+  if (repeated) return field_error(Errc::invalid_argument, *repeated, "given twice");
+  return doc;
+}
+
+Result<Object> Object::open(Json& value, std::string path, std::initializer_list<std::string_view> allowed) {
+  if (!value.is_object())
+    return field_error(Errc::malformed, path.empty() ? std::string_view{"the document"} : path, "must be an object");
+  for (const auto& item : value.items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+      return field_error(Errc::invalid_argument, join(path, item.key()), "unknown key");
+  }
+  return Object{value, std::move(path)};
+}
+
+std::string Object::path(std::string_view key) const { return join(path_, key); }
+
+const Json* Object::find(std::string_view key) const { return find_mutable(key); }
+
+Json* Object::find_mutable(std::string_view key) const {
+  auto it = value_->find(key);
+  return it == value_->end() ? nullptr : &*it;
+}
+
+Result<const Json*> Object::required(std::string_view key) const {
+  if (const Json* v = find(key)) return v;
+  return field_error(Errc::invalid_argument, path(key), "missing");
+}
+
+Result<Object> Object::object(std::string_view key, std::initializer_list<std::string_view> allowed) const {
+  Json* v = find_mutable(key);
+  if (v == nullptr) return field_error(Errc::invalid_argument, path(key), "missing");
+  return open(*v, path(key), allowed);
+}
+
+Result<std::string> Object::text(std::string_view key) const {
+  auto v = required(key);
+  if (!v) return std::move(v).error();
+  if (!(*v)->is_string()) return field_error(Errc::malformed, path(key), "must be a string");
+  return (*v)->get<std::string>();
+}
+
+Result<bool> Object::boolean_or(std::string_view key, bool fallback) const {
+  const Json* v = find(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_boolean()) return field_error(Errc::malformed, path(key), "must be true or false");
+  return v->get<bool>();
+}
+
+Result<std::int64_t> Object::integer_or(std::string_view key, std::int64_t fallback, std::int64_t min,
+                                        std::int64_t max) const {
+  const Json* v = find(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_number_integer()) return field_error(Errc::malformed, path(key), "must be an integer");
+  const std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max);
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max))
+    return field_error(Errc::out_of_range, path(key), range);
+  const auto i = v->get<std::int64_t>();
+  if (i < min || i > max) return field_error(Errc::out_of_range, path(key), range);
+  return i;
+}
+
+}  // namespace tender::app::config_detail

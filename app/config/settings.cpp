@@ -1,0 +1,423 @@
+#include "app/config/settings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "app/config/json_fields.hpp"
+#include "common/secure_zero.hpp"
+
+namespace tender::app {
+namespace {
+
+using config_detail::Json;
+using config_detail::Object;
+using config_detail::field_error;
+
+// A config file is a page of JSON; anything much larger is not one.
+constexpr std::uintmax_t kMaxFileBytes = 256 * 1024;
+
+// Ids the hosts and receipts carry: printable ASCII without spaces.
+constexpr std::size_t kMaxIdLength = 64;
+constexpr std::size_t kMaxTextLength = 64;     // merchant name, one address line
+constexpr std::size_t kMaxAddressLines = 6;
+constexpr std::size_t kMaxSecretLength = 512;
+
+bool is_id_char(char c) { return c > 0x20 && c < 0x7F; }
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }
+
+Result<std::string> id_field(const Object& o, std::string_view key) {
+  auto v = o.text(key);
+  if (!v) return std::move(v).error();
+  if (v->empty() || v->size() > kMaxIdLength)
+    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 64 characters");
+  if (!std::all_of(v->begin(), v->end(), is_id_char))
+    return field_error(Errc::malformed, o.path(key), "must be printable ASCII without spaces");
+  return v;
+}
+
+Result<std::string> text_value(const Json& value, const std::string& path) {
+  if (!value.is_string()) return field_error(Errc::malformed, path, "must be a string");
+  const auto& s = value.get_ref<const std::string&>();
+  if (s.empty() || s.size() > kMaxTextLength)
+    return field_error(Errc::out_of_range, path, "must be 1 to 64 characters");
+  if (std::any_of(s.begin(), s.end(), is_control))
+    return field_error(Errc::malformed, path, "must not contain control characters");
+  return s;
+}
+
+bool is_env_name(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  if (name[0] >= '0' && name[0] <= '9') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// The value of environment variable `name`, copied straight into a SecretString.
+Result<SecretString> secret_from_env(std::string_view name, const std::string& path) {
+  if (!is_env_name(name))
+    return field_error(Errc::malformed, path, "must name an environment variable (letters, digits, _)");
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr)
+    return field_error(Errc::not_found, path, "environment variable " + std::string(name) + " is not set");
+  SecretString secret{std::string_view{value}};
+  if (secret.empty() || secret.size() > kMaxSecretLength)
+    return field_error(Errc::out_of_range, path, "environment variable " + std::string(name) + " must hold 1 to 512 characters");
+  return secret;
+}
+
+// A credential given either as `<key>_env` (preferred) or as `<key>` in the file.
+Result<SecretString> credential(Object& o, std::string_view key) {
+  const std::string env_key = std::string(key) + "_env";
+  Json* literal = o.find_mutable(key);
+  const Json* env = o.find(env_key);
+  if (literal != nullptr && env != nullptr)
+    return field_error(Errc::invalid_argument, o.path(key), "give " + env_key + " or " + std::string(key) + ", not both");
+  if (env != nullptr) {
+    auto name = o.text(env_key);
+    if (!name) return std::move(name).error();
+    return secret_from_env(*name, o.path(env_key));
+  }
+  if (literal == nullptr)
+    return field_error(Errc::invalid_argument, o.path(key), "missing (give " + env_key + " or " + std::string(key) + ")");
+  if (!literal->is_string()) return field_error(Errc::malformed, o.path(key), "must be a string");
+  auto& text = literal->get_ref<std::string&>();
+  if (text.empty() || text.size() > kMaxSecretLength)
+    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 512 characters");
+  SecretString secret{text};
+  // The parsed tree is ours: do not leave a clear copy of the credential in it.
+  secure_zero(text.data(), text.size());
+  return secret;
+}
+
+int hex_nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+Result<DeviceKey> device_key(const Object& o) {
+  auto spec = o.text("device_key");
+  if (!spec) return std::move(spec).error();
+  const std::string path = o.path("device_key");
+  if (*spec == "test") return test_device_key();
+  if (!spec->starts_with("env:"))
+    return field_error(Errc::malformed, path, "must be \"test\" or \"env:NAME\" (never the key itself)");
+  const std::string name = spec->substr(4);
+  auto hex = secret_from_env(name, path);
+  if (!hex) return std::move(hex).error();
+  const std::string_view digits = hex->reveal();
+  if (digits.size() != 2 * DeviceKey::size())
+    return field_error(Errc::out_of_range, path,
+                       "environment variable " + name + " must hold 64 hex digits (a 32-byte key)");
+  DeviceKey key;
+  auto bytes = key.mutable_bytes();
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const int hi = hex_nibble(digits[2 * i]);
+    const int lo = hex_nibble(digits[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return field_error(Errc::malformed, path, "environment variable " + name + " must hold hex digits only");
+    bytes[i] = static_cast<Byte>(hi << 4 | lo);
+  }
+  return key;
+}
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& text) {
+  std::filesystem::path p{text};
+  if (p.is_relative() && !base.empty()) p = base / p;
+  return p.lexically_normal();
+}
+
+Result<std::filesystem::path> path_field(const Object& o, std::string_view key, const std::filesystem::path& base) {
+  auto v = o.text(key);
+  if (!v) return std::move(v).error();
+  if (v->empty()) return field_error(Errc::out_of_range, o.path(key), "must not be empty");
+  if (v->find('\0') != std::string::npos) return field_error(Errc::malformed, o.path(key), "must not contain NUL");
+  return resolve(base, *v);
+}
+
+Result<std::chrono::milliseconds> millis(const Object& o, std::string_view key, std::int64_t fallback,
+                                         std::int64_t min, std::int64_t max) {
+  auto v = o.integer_or(key, fallback, min, max);
+  if (!v) return std::move(v).error();
+  return std::chrono::milliseconds{*v};
+}
+
+Result<MerchantInfo> merchant(const Object& parent) {
+  auto o = parent.object("merchant", {"name", "address", "merchant_id"});
+  if (!o) return std::move(o).error();
+  MerchantInfo m;
+  auto name = o->required("name");
+  if (!name) return std::move(name).error();
+  auto name_text = text_value(**name, o->path("name"));
+  if (!name_text) return std::move(name_text).error();
+  m.name = std::move(*name_text);
+  if (const Json* address = o->find("address")) {
+    const std::string path = o->path("address");
+    if (!address->is_array()) return field_error(Errc::malformed, path, "must be an array of strings");
+    if (address->size() > kMaxAddressLines) return field_error(Errc::out_of_range, path, "must have at most 6 lines");
+    for (std::size_t i = 0; i < address->size(); ++i) {
+      auto line = text_value((*address)[i], path + "[" + std::to_string(i) + "]");
+      if (!line) return std::move(line).error();
+      m.address.push_back(std::move(*line));
+    }
+  }
+  auto mid = id_field(*o, "merchant_id");
+  if (!mid) return std::move(mid).error();
+  m.merchant_id = std::move(*mid);
+  return m;
+}
+
+Result<AuroraSettings> aurora(Object& host, const HttpsEndpoint& api) {
+  auto o = host.object("aurora", {"client_id", "client_secret", "client_secret_env", "payment_processor_id", "oauth_url"});
+  if (!o) return std::move(o).error();
+  AuroraSettings a;
+  auto id = id_field(*o, "client_id");
+  if (!id) return std::move(id).error();
+  a.client_id = std::move(*id);
+  auto secret = credential(*o, "client_secret");
+  if (!secret) return std::move(secret).error();
+  a.client_secret = std::move(*secret);
+  auto processor = id_field(*o, "payment_processor_id");
+  if (!processor) return std::move(processor).error();
+  a.payment_processor_id = std::move(*processor);
+  a.oauth = api;
+  if (o->find("oauth_url") != nullptr) {
+    auto url = o->text("oauth_url");
+    if (!url) return std::move(url).error();
+    auto endpoint = parse_https_url(*url);
+    if (!endpoint) return field_error(endpoint.error().code, o->path("oauth_url"), endpoint.error().message);
+    a.oauth = std::move(*endpoint);
+  }
+  return a;
+}
+
+Result<FullStackSettings> fullstack(Object& host) {
+  auto o = host.object("fullstack", {"api_key", "api_key_env", "terminal_id"});
+  if (!o) return std::move(o).error();
+  FullStackSettings f;
+  auto key = credential(*o, "api_key");
+  if (!key) return std::move(key).error();
+  f.api_key = std::move(*key);
+  auto terminal = id_field(*o, "terminal_id");
+  if (!terminal) return std::move(terminal).error();
+  f.terminal_id = std::move(*terminal);
+  return f;
+}
+
+Result<HostSettings> host(Object& root, Currency currency, const std::filesystem::path& base) {
+  auto o = root.object("host", {"kind", "url", "ca_file", "server_name", "timeout_ms", "aurora", "fullstack"});
+  if (!o) return std::move(o).error();
+  HostSettings h;
+  h.currency = currency;
+  auto kind = o->text("kind");
+  if (!kind) return std::move(kind).error();
+  if (*kind == "aurora") {
+    h.kind = HostKind::aurora;
+  } else if (*kind == "fullstack") {
+    h.kind = HostKind::fullstack;
+  } else {
+    return field_error(Errc::out_of_range, o->path("kind"), "must be \"aurora\" or \"fullstack\"");
+  }
+  auto url = o->text("url");
+  if (!url) return std::move(url).error();
+  auto api = parse_https_url(*url);
+  if (!api) return field_error(api.error().code, o->path("url"), api.error().message);
+  h.api = std::move(*api);
+  auto ca = path_field(*o, "ca_file", base);
+  if (!ca) return std::move(ca).error();
+  h.ca_file = std::move(*ca);
+  if (o->find("server_name") != nullptr) {
+    auto name = id_field(*o, "server_name");
+    if (!name) return std::move(name).error();
+    h.server_name = std::move(*name);
+  }
+  auto timeout = millis(*o, "timeout_ms", 30000, 100, 300000);
+  if (!timeout) return std::move(timeout).error();
+  h.timeout = *timeout;
+  // The other host's block would be ignored, and an ignored block is a typo waiting.
+  const std::string_view other = h.kind == HostKind::aurora ? "fullstack" : "aurora";
+  if (o->find(other) != nullptr)
+    return field_error(Errc::invalid_argument, o->path(other), "given but host.kind is " + *kind);
+  if (h.kind == HostKind::aurora) {
+    auto a = aurora(*o, h.api);
+    if (!a) return std::move(a).error();
+    h.aurora = std::move(*a);
+  } else {
+    auto f = fullstack(*o);
+    if (!f) return std::move(f).error();
+    h.fullstack = std::move(*f);
+  }
+  return h;
+}
+
+Result<void> engine_block(const Object& root, TerminalSettings& s) {
+  if (root.find("engine") == nullptr) return ok();  // every engine field has a default
+  auto o = root.object("engine", {"surcharge", "partial", "offline_swipe_limit", "offline_queue_cap",
+                                  "prompt_timeout_ms", "host_timeout_ms", "receipt_width"});
+  if (!o) return std::move(o).error();
+  EngineConfig& e = s.engine;
+  auto surcharge = o->boolean_or("surcharge", e.surcharge);
+  if (!surcharge) return std::move(surcharge).error();
+  e.surcharge = *surcharge;
+  if (o->find("partial") != nullptr) {
+    auto partial = o->text("partial");
+    if (!partial) return std::move(partial).error();
+    if (*partial == "ask") {
+      e.partial = PartialPolicy::ask;
+    } else if (*partial == "accept") {
+      e.partial = PartialPolicy::accept;
+    } else if (*partial == "reverse") {
+      e.partial = PartialPolicy::reverse;
+    } else {
+      return field_error(Errc::out_of_range, o->path("partial"), "must be \"ask\", \"accept\" or \"reverse\"");
+    }
+  }
+  if (o->find("offline_swipe_limit") != nullptr) {
+    const std::string path = o->path("offline_swipe_limit");
+    auto text = o->text("offline_swipe_limit");
+    if (!text) return field_error(Errc::malformed, path, "must be a decimal string such as \"50.00\"");
+    auto limit = Money::parse(*text, e.currency);
+    if (!limit) return field_error(Errc::malformed, path, "must be a decimal amount in the configured currency");
+    if (limit->minor_units() < 0) return field_error(Errc::out_of_range, path, "must not be negative");
+    e.offline_swipe_limit = limit->minor_units();
+  }
+  auto cap = o->integer_or("offline_queue_cap", static_cast<std::int64_t>(s.journal.offline_queue_cap), 0, 100000);
+  if (!cap) return std::move(cap).error();
+  s.journal.offline_queue_cap = static_cast<std::size_t>(*cap);
+  auto prompt = millis(*o, "prompt_timeout_ms", e.prompt_timeout.count(), 1000, 600000);
+  if (!prompt) return std::move(prompt).error();
+  e.prompt_timeout = *prompt;
+  auto guard = millis(*o, "host_timeout_ms", e.host_timeout.count(), 100, 600000);
+  if (!guard) return std::move(guard).error();
+  e.host_timeout = *guard;
+  auto width = o->integer_or("receipt_width", e.receipt_width, 24, 80);
+  if (!width) return std::move(width).error();
+  e.receipt_width = static_cast<int>(*width);
+  return ok();
+}
+
+}  // namespace
+
+std::string_view to_string(HostKind kind) noexcept {
+  return kind == HostKind::aurora ? "aurora" : "fullstack";
+}
+
+DeviceKey test_device_key() {
+  DeviceKey key;
+  auto bytes = key.mutable_bytes();
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<Byte>(0xA0 + i);
+  return key;
+}
+
+Result<HttpsEndpoint> parse_https_url(std::string_view url) {
+  constexpr std::string_view scheme = "https://";
+  if (!url.starts_with(scheme)) return make_error(Errc::malformed, "must start with https://");
+  std::string_view rest = url.substr(scheme.size());
+  if (rest.ends_with('/')) rest.remove_suffix(1);
+  if (rest.find_first_of("/?#") != std::string_view::npos)
+    return make_error(Errc::malformed, "must have no path, query or fragment (https://HOST[:PORT])");
+  if (rest.find('@') != std::string_view::npos) return make_error(Errc::malformed, "must not carry user info");
+  HttpsEndpoint e;
+  std::optional<std::string_view> port;
+  if (rest.starts_with('[')) {  // IPv6 literal
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return make_error(Errc::malformed, "has an unclosed [ in the host");
+    e.host = std::string(rest.substr(1, close - 1));
+    rest.remove_prefix(close + 1);
+    if (!rest.empty() && !rest.starts_with(':')) return make_error(Errc::malformed, "has text after the host");
+    if (!rest.empty()) port = rest.substr(1);
+    if (e.host.empty() || e.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos)
+      return make_error(Errc::malformed, "has a bad IPv6 address");
+  } else {
+    const auto colon = rest.find(':');
+    e.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
+    if (e.host.empty()) return make_error(Errc::malformed, "has no host");
+    const bool host_ok = e.host.size() <= 253 && std::all_of(e.host.begin(), e.host.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
+    if (!host_ok) return make_error(Errc::malformed, "has a bad host name");
+  }
+  if (port) {
+    if (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos)
+      return make_error(Errc::malformed, "has a bad port (digits, 1 to 65535)");
+    int value = 0;
+    for (char c : *port) value = value * 10 + (c - '0');
+    if (value < 1 || value > 65535) return make_error(Errc::out_of_range, "has a port outside 1 to 65535");
+    e.port = static_cast<std::uint16_t>(value);
+  }
+  return e;
+}
+
+Result<TerminalSettings> parse_settings(std::string_view json_text, const std::filesystem::path& base_dir) {
+  auto parsed = config_detail::parse_json(json_text);
+  if (!parsed) return std::move(parsed).error();
+  Json& doc = *parsed;
+  auto root = Object::open(doc, "", {"terminal_id", "merchant", "currency", "state_dir", "device_key", "host", "engine"});
+  if (!root) return std::move(root).error();
+
+  TerminalSettings s;
+  auto terminal_id = id_field(*root, "terminal_id");
+  if (!terminal_id) return std::move(terminal_id).error();
+  s.engine.terminal_id = *terminal_id;
+  auto m = merchant(*root);
+  if (!m) return std::move(m).error();
+  s.engine.merchant = std::move(*m);
+  s.engine.merchant.terminal_id = std::move(*terminal_id);
+
+  auto alpha = root->text("currency");
+  if (!alpha) return std::move(alpha).error();
+  const auto currency = currency_by_alpha(*alpha);
+  if (!currency) return field_error(Errc::out_of_range, "currency", "is not an ISO 4217 code the terminal knows");
+  s.engine.currency = *currency;
+
+  auto state_dir = path_field(*root, "state_dir", base_dir);
+  if (!state_dir) return std::move(state_dir).error();
+  s.state_dir = std::move(*state_dir);
+
+  auto key = device_key(*root);
+  if (!key) return std::move(key).error();
+  s.device_key = *key;
+
+  auto h = host(*root, *currency, base_dir);
+  if (!h) return std::move(h).error();
+  s.host = std::move(*h);
+
+  if (auto e = engine_block(*root, s); !e) return std::move(e).error();
+  // The engine's guard must outlast the adapter's own deadline, or every slow answer
+  // becomes an engine timeout with the request still out.
+  if (s.engine.host_timeout <= s.host.timeout)
+    return field_error(Errc::invalid_argument, "engine.host_timeout_ms", "must be longer than host.timeout_ms");
+  return s;
+}
+
+Result<TerminalSettings> load_settings(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return make_error(Errc::not_found, "config file " + path.string() + " does not exist");
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return make_error(Errc::io_error, "config file " + path.string() + " cannot be read");
+  if (size > kMaxFileBytes) return make_error(Errc::out_of_range, "config file " + path.string() + " is larger than 256 KiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::io_error, "config file " + path.string() + " cannot be opened");
+  // Read straight into one buffer (no stream copies): it may carry a host credential.
+  std::string content(static_cast<std::size_t>(size), '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (in.gcount() != static_cast<std::streamsize>(content.size()))
+    return make_error(Errc::io_error, "config file " + path.string() + " cannot be read");
+  auto settings = parse_settings(content, path.parent_path());
+  secure_zero(content.data(), content.size());
+  if (!settings) {
+    Error e = std::move(settings).error();
+    e.message = path.filename().string() + ": " + e.message;
+    return e;
+  }
+  return settings;
+}
+
+}  // namespace tender::app

@@ -1,0 +1,117 @@
+// The terminal's configuration file (JSON): who the merchant is, where the journal lives,
+// which host to talk to and how, and the engine's policies. See README.md, "Configuration".
+//
+// Every field is checked and a bad one is a typed error naming it by its path
+// ("host.aurora.client_id: missing"): Errc::malformed for a wrong JSON type or text that
+// does not follow its format, Errc::invalid_argument for a missing field, an unknown or
+// repeated key or fields that contradict each other, Errc::out_of_range for a value that
+// parses but is not allowed. Unknown keys are errors so that a typo never silently falls
+// back to a default. Messages name fields, never their values (a secret may be the value).
+//
+// Secrets never sit in the file in clear where it can be avoided: the device key is "test"
+// (the published test key) or "env:NAME"; host credentials may come from environment
+// variables (`client_secret_env`, `api_key_env`). Environment variables are read while
+// parsing, so the settings hold the secrets and the caller's environment is not read later.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/engine/engine.hpp"
+#include "app/journal/journal.hpp"
+#include "common/money.hpp"
+#include "common/result.hpp"
+#include "common/secret.hpp"
+#include "net/host/host_adapter.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace tender::app {
+
+// An https origin: the URL's host and port (no path: the adapters own their paths).
+struct HttpsEndpoint {
+  std::string host;          // DNS name or IPv4 address; IPv6 without the brackets
+  std::uint16_t port = 443;
+
+  friend bool operator==(const HttpsEndpoint&, const HttpsEndpoint&) = default;
+};
+
+// "https://HOST[:PORT][/]". Anything else (another scheme, user info, a path, a query,
+// a port that is not 1..65535) is Errc::malformed or Errc::out_of_range.
+Result<HttpsEndpoint> parse_https_url(std::string_view url);
+
+enum class HostKind { aurora, fullstack };
+std::string_view to_string(HostKind kind) noexcept;
+
+struct AuroraSettings {
+  std::string client_id;
+  SecretString client_secret;
+  std::string payment_processor_id;
+  HttpsEndpoint oauth;             // the OAuth2 token origin; by default the API's own
+};
+
+struct FullStackSettings {
+  SecretString api_key;
+  std::string terminal_id;         // the gateway's terminal id (not the receipt's terminal_id)
+};
+
+struct HostSettings {
+  HostKind kind = HostKind::aurora;
+  HttpsEndpoint api;
+  std::filesystem::path ca_file;   // PEM: the CA(s) the host's certificate must chain to
+  std::string server_name;         // SNI and the certificate's name; empty = api.host
+  std::chrono::milliseconds timeout{30000};  // the adapter's deadline per request
+  Currency currency = usd();
+  std::optional<AuroraSettings> aurora;        // present exactly when kind == aurora
+  std::optional<FullStackSettings> fullstack;  // present exactly when kind == fullstack
+};
+
+struct TerminalSettings {
+  EngineConfig engine;             // merchant, terminal_id, currency and the engine block
+  HostSettings host;
+  std::filesystem::path state_dir;
+  DeviceKey device_key;
+  JournalOptions journal;          // offline_queue_cap
+
+  [[nodiscard]] std::filesystem::path journal_file() const { return state_dir / "journal.db"; }
+};
+
+// The device key that "device_key": "test" names: bytes A0 A1 ... BF, published in the
+// source and the README (the engine tests use it too). TEST ONLY: it protects nothing.
+DeviceKey test_device_key();
+
+// Relative paths in the file (state_dir, host.ca_file) are taken relative to `base_dir`
+// (load_settings: the file's own directory), so a config and its CA can move together.
+Result<TerminalSettings> parse_settings(std::string_view json_text, const std::filesystem::path& base_dir = {});
+// Errc::not_found when the file does not exist, Errc::io_error when it cannot be read.
+Result<TerminalSettings> load_settings(const std::filesystem::path& path);
+
+// The host adapter of the settings on its HTTPS client(s). Nothing is sent yet: the
+// first request connects. Errc::io_error when the CA file cannot be read,
+// Errc::malformed when it holds no PEM certificate, or the client's own error.
+// Must outlive the adapter's pending operations; the io_context must outlive it.
+class HostConnection {
+ public:
+  HostConnection(HostConnection&&) noexcept;
+  HostConnection& operator=(HostConnection&&) noexcept;
+  ~HostConnection();
+
+  [[nodiscard]] net::host::HostAdapter& adapter() noexcept;
+
+  struct Impl;
+  explicit HostConnection(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings);
+
+}  // namespace tender::app

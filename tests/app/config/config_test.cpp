@@ -1,0 +1,396 @@
+// The terminal's config file: a full valid file, then one broken field at a time, each
+// rejected with the error kind and the field's path in the message.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/config/settings.hpp"
+#include "net/tls/test_pki.hpp"
+
+namespace tender::app {
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+Json valid_aurora() {
+  return Json::parse(R"({
+    "terminal_id": "TENDER01",
+    "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET", "SPRINGFIELD"], "merchant_id": "MID0001"},
+    "currency": "USD",
+    "state_dir": "/var/lib/tender",
+    "device_key": "test",
+    "host": {"kind": "aurora", "url": "https://127.0.0.1:8443", "ca_file": "/etc/tender/ca.pem",
+             "server_name": "localhost", "timeout_ms": 20000,
+             "aurora": {"client_id": "tender-test", "client_secret": "tender-test-secret",
+                        "payment_processor_id": "proc-1"}},
+    "engine": {"surcharge": true, "partial": "reverse", "offline_swipe_limit": "50.00", "offline_queue_cap": 25,
+               "prompt_timeout_ms": 45000, "host_timeout_ms": 25000, "receipt_width": 42}
+  })");
+}
+
+Json valid_fullstack() {
+  Json j = valid_aurora();
+  j["host"].erase("aurora");
+  j["host"]["kind"] = "fullstack";
+  j["host"]["fullstack"] = {{"api_key", "api_tender_test"}, {"terminal_id", "1ucio551tlv85l7moe5s"}};
+  return j;
+}
+
+Result<TerminalSettings> parse(const Json& j) { return parse_settings(j.dump()); }
+
+// The document with one change; expects an error of `code` whose message starts with `path`.
+void expect_error(const Json& doc, Errc code, const std::string& path) {
+  auto r = parse(doc);
+  ASSERT_FALSE(r) << "accepted a config with a bad " << path;
+  EXPECT_EQ(r.error().code, code) << r.error().describe();
+  EXPECT_TRUE(r.error().message.starts_with(path + ":")) << r.error().describe();
+}
+
+Json with(Json doc, const std::function<void(Json&)>& change) {
+  change(doc);
+  return doc;
+}
+
+TEST(Config, FullAuroraFile) {
+  auto r = parse(valid_aurora());
+  ASSERT_TRUE(r) << r.error().describe();
+  const TerminalSettings& s = *r;
+  EXPECT_EQ(s.engine.terminal_id, "TENDER01");
+  EXPECT_EQ(s.engine.merchant.name, "TENDER TEST STORE");
+  ASSERT_EQ(s.engine.merchant.address.size(), 2u);
+  EXPECT_EQ(s.engine.merchant.address[1], "SPRINGFIELD");
+  EXPECT_EQ(s.engine.merchant.merchant_id, "MID0001");
+  EXPECT_EQ(s.engine.merchant.terminal_id, "TENDER01");
+  EXPECT_EQ(s.engine.currency, usd());
+  EXPECT_TRUE(s.engine.surcharge);
+  EXPECT_EQ(s.engine.partial, PartialPolicy::reverse);
+  EXPECT_EQ(s.engine.offline_swipe_limit, 5000);
+  EXPECT_EQ(s.engine.prompt_timeout, 45000ms);
+  EXPECT_EQ(s.engine.host_timeout, 25000ms);
+  EXPECT_EQ(s.engine.receipt_width, 42);
+  EXPECT_EQ(s.journal.offline_queue_cap, 25u);
+  EXPECT_EQ(s.state_dir, "/var/lib/tender");
+  EXPECT_EQ(s.journal_file(), "/var/lib/tender/journal.db");
+  EXPECT_EQ(s.host.kind, HostKind::aurora);
+  EXPECT_EQ(s.host.api, (HttpsEndpoint{"127.0.0.1", 8443}));
+  EXPECT_EQ(s.host.ca_file, "/etc/tender/ca.pem");
+  EXPECT_EQ(s.host.server_name, "localhost");
+  EXPECT_EQ(s.host.timeout, 20000ms);
+  ASSERT_TRUE(s.host.aurora);
+  EXPECT_FALSE(s.host.fullstack);
+  EXPECT_EQ(s.host.aurora->client_id, "tender-test");
+  EXPECT_EQ(s.host.aurora->client_secret.reveal(), "tender-test-secret");
+  EXPECT_EQ(s.host.aurora->payment_processor_id, "proc-1");
+  EXPECT_EQ(s.host.aurora->oauth, s.host.api);  // oauth_url defaults to url
+  EXPECT_EQ(s.device_key, test_device_key());
+}
+
+TEST(Config, FullStackFileAndDefaults) {
+  Json j = valid_fullstack();
+  j.erase("engine");
+  j["host"].erase("timeout_ms");
+  j["host"].erase("server_name");
+  j["merchant"].erase("address");
+  auto r = parse(j);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->host.kind, HostKind::fullstack);
+  ASSERT_TRUE(r->host.fullstack);
+  EXPECT_EQ(r->host.fullstack->api_key.reveal(), "api_tender_test");
+  EXPECT_EQ(r->host.fullstack->terminal_id, "1ucio551tlv85l7moe5s");
+  EXPECT_EQ(r->host.timeout, 30000ms);
+  EXPECT_TRUE(r->host.server_name.empty());
+  EXPECT_TRUE(r->engine.merchant.address.empty());
+  const EngineConfig defaults;
+  EXPECT_EQ(r->engine.partial, defaults.partial);
+  EXPECT_EQ(r->engine.host_timeout, defaults.host_timeout);
+  EXPECT_EQ(r->engine.offline_swipe_limit, 0);
+  EXPECT_EQ(r->journal.offline_queue_cap, JournalOptions{}.offline_queue_cap);
+}
+
+TEST(Config, OauthUrlAndDefaultPort) {
+  Json j = valid_aurora();
+  j["host"]["url"] = "https://api.example.test/";
+  j["host"]["aurora"]["oauth_url"] = "https://auth.example.test:9443";
+  auto r = parse(j);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->host.api, (HttpsEndpoint{"api.example.test", 443}));
+  EXPECT_EQ(r->host.aurora->oauth, (HttpsEndpoint{"auth.example.test", 9443}));
+}
+
+TEST(Config, EachRequiredFieldMissing) {
+  const std::vector<std::vector<std::string>> required = {
+      {"terminal_id"}, {"merchant"}, {"merchant", "name"}, {"merchant", "merchant_id"}, {"currency"},
+      {"state_dir"}, {"device_key"}, {"host"}, {"host", "kind"}, {"host", "url"}, {"host", "ca_file"},
+      {"host", "aurora"}, {"host", "aurora", "client_id"}, {"host", "aurora", "client_secret"},
+      {"host", "aurora", "payment_processor_id"},
+  };
+  for (const auto& path : required) {
+    Json j = valid_aurora();
+    Json* parent = &j;
+    std::string dotted;
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) parent = &(*parent)[path[i]];
+    for (const auto& p : path) dotted += (dotted.empty() ? "" : ".") + p;
+    parent->erase(path.back());
+    SCOPED_TRACE(dotted);
+    expect_error(j, Errc::invalid_argument, dotted);
+  }
+  for (const std::string key : {"fullstack", "fullstack.api_key", "fullstack.terminal_id"}) {
+    Json j = valid_fullstack();
+    if (key == "fullstack") {
+      j["host"].erase("fullstack");
+    } else {
+      j["host"]["fullstack"].erase(key.substr(10));
+    }
+    SCOPED_TRACE(key);
+    expect_error(j, Errc::invalid_argument, "host." + key);
+  }
+}
+
+TEST(Config, WrongTypes) {
+  expect_error(with(valid_aurora(), [](Json& j) { j["terminal_id"] = 7; }), Errc::malformed, "terminal_id");
+  expect_error(with(valid_aurora(), [](Json& j) { j["merchant"] = "shop"; }), Errc::malformed, "merchant");
+  expect_error(with(valid_aurora(), [](Json& j) { j["merchant"]["address"] = "1 TEST STREET"; }), Errc::malformed,
+               "merchant.address");
+  expect_error(with(valid_aurora(), [](Json& j) { j["merchant"]["address"][1] = 5; }), Errc::malformed,
+               "merchant.address[1]");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["timeout_ms"] = "30000"; }), Errc::malformed,
+               "host.timeout_ms");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["timeout_ms"] = 2.5; }), Errc::malformed,
+               "host.timeout_ms");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["surcharge"] = "yes"; }), Errc::malformed,
+               "engine.surcharge");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["offline_swipe_limit"] = 50; }), Errc::malformed,
+               "engine.offline_swipe_limit");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["aurora"]["client_secret"] = 1234; }), Errc::malformed,
+               "host.aurora.client_secret");
+  auto not_an_object = parse_settings("[1, 2]");
+  ASSERT_FALSE(not_an_object);
+  EXPECT_EQ(not_an_object.error().code, Errc::malformed);
+  auto not_json = parse_settings(R"({"terminal_id": "T1",)");
+  ASSERT_FALSE(not_json);
+  EXPECT_EQ(not_json.error().code, Errc::malformed);
+  EXPECT_NE(not_json.error().message.find("byte"), std::string::npos);
+}
+
+TEST(Config, BadValues) {
+  expect_error(with(valid_aurora(), [](Json& j) { j["currency"] = "XYZ"; }), Errc::out_of_range, "currency");
+  expect_error(with(valid_aurora(), [](Json& j) { j["terminal_id"] = ""; }), Errc::out_of_range, "terminal_id");
+  expect_error(with(valid_aurora(), [](Json& j) { j["terminal_id"] = "TENDER 01"; }), Errc::malformed, "terminal_id");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["kind"] = "connexpay"; }), Errc::out_of_range, "host.kind");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["timeout_ms"] = 0; }), Errc::out_of_range,
+               "host.timeout_ms");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["partial"] = "maybe"; }), Errc::out_of_range,
+               "engine.partial");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["offline_queue_cap"] = -1; }), Errc::out_of_range,
+               "engine.offline_queue_cap");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["receipt_width"] = 500; }), Errc::out_of_range,
+               "engine.receipt_width");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["host_timeout_ms"] = 20000; }),
+               Errc::invalid_argument, "engine.host_timeout_ms");
+  // Both forms of one credential, and the other host's block, contradict the file.
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["aurora"]["client_secret_env"] = "X"; }),
+               Errc::invalid_argument, "host.aurora.client_secret");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["fullstack"] = valid_fullstack()["host"]["fullstack"]; }),
+               Errc::invalid_argument, "host.fullstack");
+}
+
+TEST(Config, UnknownAndRepeatedKeys) {
+  expect_error(with(valid_aurora(), [](Json& j) { j["termnal_id"] = "T"; }), Errc::invalid_argument, "termnal_id");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["offline_queue_capacity"] = 5; }),
+               Errc::invalid_argument, "engine.offline_queue_capacity");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["aurora"]["clientid"] = "x"; }), Errc::invalid_argument,
+               "host.aurora.clientid");
+  // A misspelt required key reads as unknown, the more useful of the two errors.
+  Json j = valid_aurora();
+  j["host"].erase("url");
+  j["host"]["URL"] = "https://127.0.0.1";
+  expect_error(j, Errc::invalid_argument, "host.URL");
+
+  std::string text = valid_aurora().dump();
+  text.insert(text.size() - 1, R"(,"currency":"EUR")");
+  auto repeated = parse_settings(text);
+  ASSERT_FALSE(repeated);
+  EXPECT_EQ(repeated.error().code, Errc::invalid_argument);
+  EXPECT_TRUE(repeated.error().message.starts_with("currency:")) << repeated.error().describe();
+}
+
+TEST(Config, BadUrls) {
+  struct Case {
+    const char* url;
+    Errc code;
+  };
+  for (const Case& c : {Case{"http://127.0.0.1:8443", Errc::malformed}, Case{"https://", Errc::malformed},
+                        Case{"https://:8443", Errc::malformed}, Case{"https://host:", Errc::malformed},
+                        Case{"https://host:abc", Errc::malformed}, Case{"https://host:0", Errc::out_of_range},
+                        Case{"https://host:65536", Errc::out_of_range}, Case{"https://host:8443/api", Errc::malformed},
+                        Case{"https://host?x=1", Errc::malformed}, Case{"https://user@host", Errc::malformed},
+                        Case{"https://bad_host", Errc::malformed}, Case{"127.0.0.1:8443", Errc::malformed}}) {
+    SCOPED_TRACE(c.url);
+    expect_error(with(valid_aurora(), [&](Json& j) { j["host"]["url"] = c.url; }), c.code, "host.url");
+  }
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["aurora"]["oauth_url"] = "http://auth"; }),
+               Errc::malformed, "host.aurora.oauth_url");
+  auto v6 = parse_https_url("https://[::1]:8443");
+  ASSERT_TRUE(v6) << v6.error().describe();
+  EXPECT_EQ(*v6, (HttpsEndpoint{"::1", 8443}));
+}
+
+TEST(Config, BadMoney) {
+  for (const char* text : {"fifty", "50.001", "5e1", " 50", ""}) {
+    SCOPED_TRACE(text);
+    expect_error(with(valid_aurora(), [&](Json& j) { j["engine"]["offline_swipe_limit"] = text; }), Errc::malformed,
+                 "engine.offline_swipe_limit");
+  }
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["offline_swipe_limit"] = "-1.00"; }),
+               Errc::out_of_range, "engine.offline_swipe_limit");
+  // Money follows the configured currency: JPY has no minor unit.
+  Json jpy = with(valid_aurora(), [](Json& j) {
+    j["currency"] = "JPY";
+    j["engine"]["offline_swipe_limit"] = "5000";
+  });
+  auto r = parse(jpy);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->engine.offline_swipe_limit, 5000);
+  EXPECT_EQ(r->host.currency, *currency_by_alpha("JPY"));
+  expect_error(with(jpy, [](Json& j) { j["engine"]["offline_swipe_limit"] = "50.00"; }), Errc::malformed,
+               "engine.offline_swipe_limit");
+}
+
+TEST(Config, TestDeviceKeyIsA0ToBF) {
+  const DeviceKey key = test_device_key();
+  const ByteView bytes = key.reveal();
+  ASSERT_EQ(bytes.size(), 32u);
+  for (std::size_t i = 0; i < bytes.size(); ++i) EXPECT_EQ(bytes[i], static_cast<Byte>(0xA0 + i));
+}
+
+TEST(Config, DeviceKeyFromEnvironment) {
+  const std::string hex = "000102030405060708090A0B0C0D0E0F101112131415161718191a1b1c1d1e1f";
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_KEY", hex.c_str(), 1), 0);
+  auto r = parse(with(valid_aurora(), [](Json& j) { j["device_key"] = "env:TENDER_CONFIG_TEST_KEY"; }));
+  ASSERT_TRUE(r) << r.error().describe();
+  const ByteView bytes = r->device_key.reveal();
+  for (std::size_t i = 0; i < bytes.size(); ++i) EXPECT_EQ(bytes[i], static_cast<Byte>(i));
+
+  const Json from_env = with(valid_aurora(), [](Json& j) { j["device_key"] = "env:TENDER_CONFIG_TEST_KEY"; });
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_KEY", hex.substr(2).c_str(), 1), 0);
+  expect_error(from_env, Errc::out_of_range, "device_key");
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_KEY", (hex + "00").c_str(), 1), 0);
+  expect_error(from_env, Errc::out_of_range, "device_key");
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_KEY", ("G" + hex.substr(1)).c_str(), 1), 0);
+  expect_error(from_env, Errc::malformed, "device_key");
+  ASSERT_EQ(::unsetenv("TENDER_CONFIG_TEST_KEY"), 0);
+  expect_error(from_env, Errc::not_found, "device_key");
+  // Never a key literal in the file, and the message does not echo it.
+  auto literal = parse(with(valid_aurora(), [&](Json& j) { j["device_key"] = hex; }));
+  ASSERT_FALSE(literal);
+  EXPECT_EQ(literal.error().code, Errc::malformed);
+  EXPECT_EQ(literal.error().message.find(hex), std::string::npos);
+  expect_error(with(valid_aurora(), [](Json& j) { j["device_key"] = "env:1BAD"; }), Errc::malformed, "device_key");
+}
+
+TEST(Config, CredentialsFromEnvironment) {
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_SECRET", "from-the-environment", 1), 0);
+  Json j = valid_aurora();
+  j["host"]["aurora"].erase("client_secret");
+  j["host"]["aurora"]["client_secret_env"] = "TENDER_CONFIG_TEST_SECRET";
+  auto r = parse(j);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->host.aurora->client_secret.reveal(), "from-the-environment");
+
+  Json f = valid_fullstack();
+  f["host"]["fullstack"].erase("api_key");
+  f["host"]["fullstack"]["api_key_env"] = "TENDER_CONFIG_TEST_SECRET";
+  auto fr = parse(f);
+  ASSERT_TRUE(fr) << fr.error().describe();
+  EXPECT_EQ(fr->host.fullstack->api_key.reveal(), "from-the-environment");
+
+  ASSERT_EQ(::unsetenv("TENDER_CONFIG_TEST_SECRET"), 0);
+  expect_error(j, Errc::not_found, "host.aurora.client_secret_env");
+}
+
+// Files: relative paths follow the file, a missing file is not_found, errors name the file.
+class ConfigFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("tender-config-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigFile, RelativePathsFollowTheFile) {
+  Json j = valid_aurora();
+  j["state_dir"] = "state";
+  j["host"]["ca_file"] = "certs/ca.pem";
+  auto r = load_settings(write("terminal.json", j.dump()));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->state_dir, dir_ / "state");
+  EXPECT_EQ(r->host.ca_file, dir_ / "certs/ca.pem");
+}
+
+TEST_F(ConfigFile, MissingAndBrokenFiles) {
+  auto missing = load_settings(dir_ / "nope.json");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  auto broken = load_settings(write("broken.json", "{"));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, Errc::malformed);
+  EXPECT_TRUE(broken.error().message.starts_with("broken.json: ")) << broken.error().describe();
+}
+
+TEST_F(ConfigFile, ConnectHostNeedsAReadableCa) {
+  boost::asio::io_context io;
+  auto settings = parse(valid_aurora());
+  ASSERT_TRUE(settings) << settings.error().describe();
+  HostSettings host = settings->host;
+  host.ca_file = dir_ / "absent.pem";
+  auto absent = connect_host(io, host);
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().code, Errc::io_error);
+  host.ca_file = write("not-a-ca.pem", "hello");
+  auto not_pem = connect_host(io, host);
+  ASSERT_FALSE(not_pem);
+  EXPECT_EQ(not_pem.error().code, Errc::malformed);
+}
+
+TEST_F(ConfigFile, ConnectHostBuildsTheConfiguredAdapter) {
+  boost::asio::io_context io;
+  const auto ca = write("ca.pem", net::tls::test_pki::loopback_pki().ca.cert_pem);
+  Json a = valid_aurora();
+  a["host"]["ca_file"] = ca.string();
+  a["host"]["aurora"]["oauth_url"] = "https://127.0.0.1:9443";  // a second client
+  auto aurora = parse(a);
+  ASSERT_TRUE(aurora) << aurora.error().describe();
+  auto ac = connect_host(io, aurora->host);
+  ASSERT_TRUE(ac) << ac.error().describe();
+  EXPECT_EQ(ac->adapter().recovery(), net::host::Recovery::lookup_then_void);
+
+  Json f = valid_fullstack();
+  f["host"]["ca_file"] = ca.string();
+  auto fullstack = parse(f);
+  ASSERT_TRUE(fullstack) << fullstack.error().describe();
+  auto fc = connect_host(io, fullstack->host);
+  ASSERT_TRUE(fc) << fc.error().describe();
+  EXPECT_EQ(fc->adapter().recovery(), net::host::Recovery::replay_idempotency_key);
+}
+
+}  // namespace
+}  // namespace tender::app
