@@ -1,0 +1,168 @@
+#include "app/emu/emu_counter.hpp"
+
+#include <algorithm>
+
+#include "app/terminal/test_terminal.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+
+namespace tender::app::emu {
+
+EmuCounter::EmuCounter() {
+  auto ped = test_pin_pad([this](std::string_view) { return next_pin(); });
+  if (ped) ped_ = std::make_unique<pinpad::SoftPed>(std::move(*ped));
+}
+
+EmuCounter::~EmuCounter() = default;
+
+Result<CardEvent> swipe_event(std::string_view text) {
+  CardEvent e;
+  e.presentation = CardPresentation::swiped;
+  if (auto profile = icc::sim::builtin_profile(text); profile && !profile->applications.empty()) {
+    // The stripe of a chip card carries its track 2 equivalent data (service code 2xx).
+    const auto& data = profile->applications.front().data;
+    const auto it = data.find(0x57);
+    if (it == data.end()) return make_error(Errc::not_found, "the card has no track 2 equivalent data");
+    std::string hex = to_hex(it->second);
+    while (!hex.empty() && hex.back() == 'F') hex.pop_back();
+    std::replace(hex.begin(), hex.end(), 'D', '=');
+    e.track2 = SecretString{hex};
+    return e;
+  }
+  // Raw data as a reader gives it: "%B...^...?;...=...?" or one track alone, sentinels optional.
+  std::string s(text);
+  const auto strip = [](std::string t) {
+    if (!t.empty() && (t.front() == '%' || t.front() == ';')) t.erase(0, 1);
+    if (!t.empty() && t.back() == '?') t.pop_back();
+    return t;
+  };
+  const auto semi = s.find(';');
+  if (s.front() == '%' || s.find('^') != std::string::npos) {
+    const std::string t1 = strip(s.substr(0, semi == std::string::npos ? s.size() : semi));
+    e.track1 = SecretString{t1};
+    if (semi != std::string::npos) e.track2 = SecretString{strip(s.substr(semi))};
+  } else {
+    e.track2 = SecretString{strip(s)};
+  }
+  return e;
+}
+
+void EmuCounter::push(Input input) {
+  inputs_.push_back(std::move(input));
+  (void)try_answer();
+}
+
+bool EmuCounter::try_answer() {
+  if (inputs_.empty() || !prompt_pending()) return false;
+  const Input in = inputs_.front();
+  const bool cancel = in.kind == Input::Kind::key && in.text == "CANCEL";
+  const bool enter = in.kind == Input::Kind::key && in.text == "ENTER";
+  if (card_handler_) {
+    auto handler = std::move(card_handler_);
+    card_handler_ = nullptr;
+    inputs_.pop_front();
+    if (cancel) {
+      handler(make_error(Errc::cancelled, "CANCEL"));
+      return true;
+    }
+    if (in.kind == Input::Kind::insert) {
+      auto card = icc::sim::make_builtin_card(in.text);
+      if (!card) {
+        mismatch_ = "step " + std::to_string(in.step) + ": no built-in card \"" + in.text + "\"";
+        card_handler_ = std::move(handler);
+        return false;
+      }
+      card_ = std::make_unique<icc::sim::VirtualCard>(std::move(*card));
+      reader_.insert(card_.get());
+      CardEvent e;
+      e.presentation = CardPresentation::inserted;
+      handler(std::move(e));
+      return true;
+    }
+    if (in.kind == Input::Kind::swipe) {
+      handler(swipe_event(in.text));
+      return true;
+    }
+    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for a card, the next input is " + in.text;
+    card_handler_ = std::move(handler);
+    inputs_.push_front(in);
+    return false;
+  }
+  auto handler = std::move(confirm_handler_);
+  confirm_handler_ = nullptr;
+  if (!enter && !cancel) {
+    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for ENTER or CANCEL, the next input is " + in.text;
+    confirm_handler_ = std::move(handler);
+    return false;
+  }
+  inputs_.pop_front();
+  if (enter) handler(true);
+  else handler(make_error(Errc::cancelled, "CANCEL"));
+  return true;
+}
+
+Result<std::optional<SecretString>> EmuCounter::next_pin() {
+  if (pin_entry) return pin_entry();
+  std::string digits;
+  while (!inputs_.empty()) {
+    const Input in = inputs_.front();
+    if (in.kind == Input::Kind::pin) {
+      inputs_.pop_front();
+      return std::optional<SecretString>{SecretString{in.text}};
+    }
+    if (in.kind != Input::Kind::key) break;
+    inputs_.pop_front();
+    if (in.text == "CANCEL") return make_error(Errc::cancelled, "CANCEL at PIN entry");
+    if (in.text == "ENTER") {
+      if (digits.empty()) return std::optional<SecretString>{};  // bypass
+      return std::optional<SecretString>{SecretString{digits}};
+    }
+    if (in.text.size() == 1 && in.text[0] >= '0' && in.text[0] <= '9') digits += in.text;
+  }
+  return make_error(Errc::timeout, "no PIN entered");
+}
+
+void EmuCounter::show(Screen screen, const ScreenArgs& args) {
+  last_screen = screen;
+  last_args = args;
+  if (on_screen) on_screen(screen, args);
+}
+
+void EmuCounter::async_card(Screen screen, const ScreenArgs& args, std::function<void(Result<CardEvent>)> handler) {
+  show(screen, args);
+  card_handler_ = std::move(handler);
+  (void)try_answer();
+}
+
+void EmuCounter::async_confirm(Screen screen, const ScreenArgs& args, std::function<void(Result<bool>)> handler) {
+  show(screen, args);
+  confirm_handler_ = std::move(handler);
+  (void)try_answer();
+}
+
+void EmuCounter::cancel_prompt() {
+  card_handler_ = nullptr;
+  confirm_handler_ = nullptr;
+}
+
+void EmuCounter::release_card() { (void)reader_.power_off(); }
+
+void EmuCounter::remove_card() {
+  (void)reader_.power_off();
+  reader_.remove();
+  card_.reset();
+}
+
+void EmuCounter::reset() {
+  card_handler_ = nullptr;
+  confirm_handler_ = nullptr;
+  inputs_.clear();
+  mismatch_.reset();
+}
+
+Result<void> EmuCounter::print(ByteView escpos, std::string_view text) {
+  printed.emplace_back(text);
+  printed_escpos.emplace_back(escpos.begin(), escpos.end());
+  return ok();
+}
+
+}  // namespace tender::app::emu

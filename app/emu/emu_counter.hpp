@@ -1,0 +1,80 @@
+// The emulator's counter: the engine's devices (display, keypad, readers, PIN pad, printer)
+// fed from a queue of inputs, the way a scenario's steps (or the interactive front end's
+// keys) arrive. A prompt takes the next input that answers it; the PIN pad takes digits and
+// ENTER; nothing queued means the cardholder has not acted yet (or, for the PIN pad whose
+// call blocks, that the PED timed out).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/engine/counter.hpp"
+#include "drivers/icc/sim/virtual_card.hpp"
+#include "drivers/icc/sim_reader.hpp"
+#include "drivers/pinpad/soft_ped.hpp"
+
+namespace tender::app::emu {
+
+struct Input {
+  enum class Kind { insert, swipe, key, pin } kind = Kind::key;
+  std::string text;  // card profile / track data / key name / PIN digits
+  std::size_t step = 0;
+};
+
+class EmuCounter final : public Counter {
+ public:
+  EmuCounter();
+  ~EmuCounter() override;
+
+  // What the display shows now, as text (the scenario's expect_display reads it).
+  std::function<void(Screen, const ScreenArgs&)> on_screen;
+
+  // Interactive PIN entry (blocks until ENTER/CANCEL or the PED's timeout); when unset, the
+  // PIN comes from the queued inputs.
+  std::function<Result<std::optional<SecretString>>()> pin_entry;
+
+  void push(Input input);
+  // Answers the pending prompt from the queue when the head fits it; true if it did.
+  bool try_answer();
+  [[nodiscard]] bool prompt_pending() const noexcept { return card_handler_ || confirm_handler_; }
+  [[nodiscard]] bool waiting_for_input() { return prompt_pending() && !try_answer(); }
+  [[nodiscard]] const std::optional<std::string>& mismatch() const noexcept { return mismatch_; }
+  [[nodiscard]] std::size_t queued() const noexcept { return inputs_.size(); }
+  void remove_card();
+  // A power cut: prompts and pending inputs vanish; the card stays where it was.
+  void reset();
+
+  std::vector<std::string> printed;  // receipt text, in print order
+  std::vector<Bytes> printed_escpos;
+  Screen last_screen = Screen::idle;
+  ScreenArgs last_args;
+
+  void show(Screen screen, const ScreenArgs& args) override;
+  void async_card(Screen screen, const ScreenArgs& args, std::function<void(Result<CardEvent>)> handler) override;
+  void async_confirm(Screen screen, const ScreenArgs& args, std::function<void(Result<bool>)> handler) override;
+  void cancel_prompt() override;
+  icc::CardReader& chip_reader() override { return reader_; }
+  pinpad::PinPad& pin_pad() override { return *ped_; }
+  void release_card() override;
+  Result<void> print(ByteView escpos, std::string_view text) override;
+
+ private:
+  Result<std::optional<SecretString>> next_pin();
+
+  std::deque<Input> inputs_;
+  std::function<void(Result<CardEvent>)> card_handler_;
+  std::function<void(Result<bool>)> confirm_handler_;
+  std::optional<std::string> mismatch_;
+  icc::SimReader reader_;
+  std::unique_ptr<icc::sim::VirtualCard> card_;
+  std::unique_ptr<pinpad::SoftPed> ped_;
+};
+
+// Track 2 (and track 1 when the text carries it) from a built-in card's name or raw track data.
+Result<CardEvent> swipe_event(std::string_view card_or_tracks);
+
+}  // namespace tender::app::emu

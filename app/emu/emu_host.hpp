@@ -1,0 +1,54 @@
+// The emulator's host: the host simulator behind the HTTPS server on 127.0.0.1, on its own
+// io_context and thread, so a power cut of the terminal (its io_context, engine and journal
+// go away) leaves the host and what it recorded untouched, as in the field. The thread is
+// joined on destruction. Every request is logged with card data masked (host.log).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+#include "net/hostsim/behaviour.hpp"
+
+namespace tender::app::emu {
+
+struct HostRequest {
+  std::string method;
+  std::string path;
+  nlohmann::json body;  // masked; null when not JSON
+};
+
+class EmuHost {
+ public:
+  static Result<std::unique_ptr<EmuHost>> start();
+  ~EmuHost();
+  EmuHost(const EmuHost&) = delete;
+  EmuHost& operator=(const EmuHost&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const noexcept;
+  [[nodiscard]] std::string ca_pem() const;
+
+  // The next `count` requests get `script` (POST /sim/behaviour's queue).
+  void script(const net::hostsim::Script& script, int count);
+  // Down: connections are refused (the listener is closed); up: listening again on the same port.
+  Result<void> set_reachable(bool reachable);
+
+  [[nodiscard]] std::vector<HostRequest> requests() const;
+  void clear_requests();
+
+  struct Impl;
+
+ private:
+  explicit EmuHost(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The request body with every card field masked (PAN 6+4, tracks, PIN block, chip tags).
+nlohmann::json mask_host_body(const nlohmann::json& body);
+
+}  // namespace tender::app::emu

@@ -1,0 +1,294 @@
+// tender-emu's interactive mode: the terminal's display in a box, the card set and the last
+// receipt in panels beside it, the keyboard as the keypad. The emulator's own buttons are
+// the function keys: F1 starts a sale (type the amount, ENTER), Up/Down choose a card,
+// F2 inserts it, F3 swipes it, F4 removes it; CANCEL (Esc or c) at the idle screen quits.
+#include "app/emu/interactive.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "app/emu/emu_counter.hpp"
+#include "app/emu/emu_host.hpp"
+#include "app/emu/screens.hpp"
+#include "app/emu/terminal.hpp"
+#include "app/terminal/test_terminal.hpp"
+#include "common/log.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+#include "ui/curses_display.hpp"
+
+namespace tender::app::emu {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class Interactive {
+ public:
+  Interactive(ui::CursesDisplay& display, EmuHost& host, HostChoice choice, fs::path state)
+      : display_(display), host_(host), choice_(choice), state_(std::move(state)) {
+    for (const auto& p : icc::sim::builtin_profiles()) cards_.emplace_back(p.name);
+    counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
+      screen_ = s;
+      display_.show(to_ui(s, a));
+    };
+    counter_.pin_entry = [this] { return enter_pin(); };
+  }
+
+  int run() {
+    auto kernel = builtin_test_terminal();
+    if (!kernel) return fail("terminal configuration: " + kernel.error().message);
+    kernel_ = std::move(*kernel);
+    TerminalSetup setup;
+    setup.host = choice_;
+    setup.state_dir = state_;
+    setup.engine = emulator_engine_config();
+    auto t = EmuTerminal::boot(host_, setup, kernel_, counter_);
+    if (!t) return fail("start: " + t.error().message);
+    terminal_ = std::move(*t);
+    bool recovered = false;
+    terminal_->engine().recover([&](RecoveryReport) { recovered = true; });
+    pump_until([&] { return recovered; });
+    idle();
+    while (!quit_) {
+      pump();
+      const auto key = display_.read_key(50ms);
+      if (key) on_key(*key);
+    }
+    terminal_.reset();
+    return 0;
+  }
+
+ private:
+  int fail(const std::string& why) {
+    status_ = why;
+    draw_panels();
+    return 1;
+  }
+
+  void pump() {
+    terminal_->io.restart();
+    terminal_->io.poll();
+  }
+  void pump_until(const std::function<bool()>& done) {
+    const auto end = std::chrono::steady_clock::now() + 30s;
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      terminal_->io.restart();
+      terminal_->io.run_one_for(10ms);
+    }
+  }
+
+  void idle() {
+    entering_amount_ = false;
+    amount_.clear();
+    ui::ScreenData d;
+    d.id = ui::ScreenId::idle;
+    d.text = "TENDER EMULATOR";
+    d.other = choice_ == HostChoice::aurora ? "AURORA" : "FULLSTACK";
+    display_.show(d);
+    screen_ = Screen::idle;
+    draw_panels();
+  }
+
+  void draw_panels() {
+    // A window of the card set around the chosen card: the whole set would push the receipt
+    // off an 80x24 terminal.
+    constexpr std::size_t kWindow = 7;
+    const std::size_t first = chosen_ >= kWindow / 2 ? std::min(chosen_ - kWindow / 2, cards_.size() - kWindow) : 0;
+    std::vector<std::string> cards;
+    for (std::size_t i = first; i < cards_.size() && i < first + kWindow; ++i) {
+      cards.push_back((i == chosen_ ? "> " : "  ") + cards_[i]);
+    }
+    display_.panel("CARDS (Up/Down)", cards);
+    display_.panel("BUTTONS", {"F1  new sale", "F2  insert card", "F3  swipe card", "F4  remove card",
+                               "Esc at idle: quit", status_});
+    // The customer copy from its transaction type down: the header is the same every time.
+    std::vector<std::string> receipt;
+    if (!counter_.printed.empty()) {
+      std::string text = counter_.printed.back();
+      if (const auto dashes = text.find("-----"); dashes != std::string::npos) text = text.substr(dashes);
+      std::size_t start = 0;
+      while (start < text.size()) {
+        const auto nl = text.find('\n', start);
+        receipt.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+      }
+    }
+    display_.panel("RECEIPT", receipt);
+  }
+
+  void show_amount_entry() {
+    ui::ScreenData d;
+    d.id = ui::ScreenId::tip_prompt;  // an amount being typed: the closest screen of the table
+    const std::int64_t cents = amount_.empty() ? 0 : std::stoll(amount_);
+    d.amount = "USD " + Money{cents, usd()}.format();
+    d.other = d.amount;
+    d.text = "ENTER AMOUNT";
+    display_.show(d);
+  }
+
+  void on_key(ui::Key key) {
+    if (entering_amount_) {
+      if (auto digit = ui::key_digit(key); digit && amount_.size() < 9) {
+        amount_ += static_cast<char>('0' + *digit);
+      } else if (key == ui::Key::backspace && !amount_.empty()) {
+        amount_.pop_back();
+      } else if (key == ui::Key::cancel) {
+        idle();
+        return;
+      } else if (key == ui::Key::enter && !amount_.empty()) {
+        entering_amount_ = false;
+        SaleRequest r;
+        r.amount = Money{std::stoll(amount_), usd()};
+        terminal_->engine().sale(r, [this](TxnReport report) {
+          status_ = "last: " + std::string(to_string(report.outcome));
+          counter_.remove_card();
+          draw_panels();
+          idle_after_ = std::chrono::steady_clock::now() + 2s;
+        });
+        return;
+      }
+      show_amount_entry();
+      return;
+    }
+    switch (key) {
+      case ui::Key::f1:
+        if (!terminal_->engine().busy()) {
+          entering_amount_ = true;
+          amount_.clear();
+          show_amount_entry();
+        }
+        return;
+      case ui::Key::up:
+        chosen_ = chosen_ == 0 ? cards_.size() - 1 : chosen_ - 1;
+        draw_panels();
+        return;
+      case ui::Key::down:
+        chosen_ = (chosen_ + 1) % cards_.size();
+        draw_panels();
+        return;
+      case ui::Key::f2:
+        counter_.push({Input::Kind::insert, cards_[chosen_], 0});
+        return;
+      case ui::Key::f3:
+        counter_.push({Input::Kind::swipe, cards_[chosen_], 0});
+        return;
+      case ui::Key::f4:
+        counter_.remove_card();
+        return;
+      case ui::Key::enter:
+        counter_.push({Input::Kind::key, "ENTER", 0});
+        return;
+      case ui::Key::cancel:
+        if (!terminal_->engine().busy()) {
+          quit_ = true;
+          return;
+        }
+        counter_.push({Input::Kind::key, "CANCEL", 0});
+        return;
+      default:
+        return;
+    }
+  }
+
+  // The PED: digits shown as asterisks, ENTER submits (none: bypass), CANCEL cancels, and
+  // 30 seconds without a key time the entry out.
+  Result<std::optional<SecretString>> enter_pin() {
+    std::string digits;
+    auto last = std::chrono::steady_clock::now();
+    while (true) {
+      ui::ScreenData d;
+      d.id = ui::ScreenId::enter_pin;
+      d.pin_digits = static_cast<int>(digits.size());
+      display_.show(d);
+      const auto key = display_.read_key(100ms);
+      if (!key) {
+        if (std::chrono::steady_clock::now() - last > 30s) return make_error(Errc::timeout, "no PIN entered");
+        continue;
+      }
+      last = std::chrono::steady_clock::now();
+      if (auto digit = ui::key_digit(*key); digit && digits.size() < 12) digits += static_cast<char>('0' + *digit);
+      else if (*key == ui::Key::backspace && !digits.empty()) digits.pop_back();
+      else if (*key == ui::Key::clear) digits.clear();
+      else if (*key == ui::Key::cancel) return make_error(Errc::cancelled, "CANCEL at PIN entry");
+      else if (*key == ui::Key::enter) {
+        if (digits.empty()) return std::optional<SecretString>{};
+        SecretString pin{digits};
+        std::fill(digits.begin(), digits.end(), '\0');
+        return std::optional<SecretString>{std::move(pin)};
+      }
+    }
+  }
+
+  ui::CursesDisplay& display_;
+  EmuHost& host_;
+  HostChoice choice_;
+  fs::path state_;
+  EmuCounter counter_;
+  emv::TerminalConfig kernel_;
+  std::unique_ptr<EmuTerminal> terminal_;
+  std::vector<std::string> cards_;
+  std::size_t chosen_ = 0;
+  Screen screen_ = Screen::idle;
+  bool entering_amount_ = false;
+  std::string amount_;
+  std::string status_;
+  bool quit_ = false;
+  std::optional<std::chrono::steady_clock::time_point> idle_after_;
+};
+
+}  // namespace
+
+int run_interactive(const std::vector<std::string>& args) {
+  HostChoice choice = HostChoice::aurora;
+  fs::path state;
+  ui::DisplaySize size = ui::DisplaySize::lines4x20;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--host" && i + 1 < args.size()) {
+      const std::string h = args[++i];
+      if (h == "aurora") choice = HostChoice::aurora;
+      else if (h == "fullstack") choice = HostChoice::fullstack;
+      else {
+        std::cerr << "tender-emu: --host aurora|fullstack\n";
+        return 2;
+      }
+    } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
+      state = args[++i];
+    } else if (args[i] == "--display" && i + 1 < args.size()) {
+      size = args[++i] == "320x240" ? ui::DisplaySize::qvga : ui::DisplaySize::lines4x20;
+    } else {
+      std::cerr << "tender-emu: unknown argument " << args[i] << "\n";
+      return 2;
+    }
+  }
+  bool temporary = false;
+  if (state.empty()) {
+    state = fs::temp_directory_path() / ("tender-emu-interactive-" + std::to_string(::getpid()));
+    temporary = true;
+  }
+  std::error_code ec;
+  fs::create_directories(state, ec);
+  // Log lines would scribble over the screen: errors only, and to a file in the state folder.
+  log::set_level(log::Level::error);
+  auto host = EmuHost::start();
+  if (!host) {
+    std::cerr << "tender-emu: host simulator: " << host.error().describe() << "\n";
+    return 1;
+  }
+  ui::CursesOptions options;
+  options.size = size;
+  options.title = "TENDER EMULATOR";
+  auto display = ui::CursesDisplay::open(options);
+  if (!display) {
+    std::cerr << "tender-emu: " << display.error().message << " (the interactive mode needs a terminal; try tender-emu run)\n";
+    return 2;
+  }
+  const int code = Interactive(**display, **host, choice, state).run();
+  display->reset();
+  if (temporary) fs::remove_all(state, ec);
+  return code;
+}
+
+}  // namespace tender::app::emu

@@ -1,0 +1,114 @@
+// tender-emu: the terminal application on simulated devices.
+//
+//   tender-emu run PATH... [--report-dir DIR] [--state-dir DIR]
+//       Runs scenario files (or every *.json in a folder, in name order), each on a fresh
+//       terminal against the built-in host simulator (HTTPS on 127.0.0.1), and writes
+//       DIR/junit.xml, DIR/summary.txt and per scenario receipts.txt, host.log (masked)
+//       and display.log. Exit 0 only when every scenario passed; 2 for bad arguments or
+//       an unreadable scenario file.
+//   tender-emu [--host aurora|fullstack]
+//       Interactive: the display, a keypad and the card set in a terminal UI.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/emu/emu_host.hpp"
+#include "app/emu/interactive.hpp"
+#include "app/emu/report.hpp"
+#include "app/emu/runner.hpp"
+#include "app/emu/scenario.hpp"
+#include "common/log.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace tender::app::emu;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+
+int usage(const std::string& why) {
+  std::cerr << "tender-emu: " << why << "\n"
+            << "usage: tender-emu run PATH... [--report-dir DIR] [--state-dir DIR]\n"
+            << "       tender-emu [--host aurora|fullstack]\n";
+  return kExitBadInput;
+}
+
+int run_command(const std::vector<std::string>& args) {
+  std::vector<fs::path> files;
+  fs::path report_dir = "emu-report";
+  fs::path state_dir;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--report-dir" || args[i] == "--state-dir") {
+      if (i + 1 >= args.size()) return usage(args[i] + " needs a value");
+      fs::path& target = args[i] == "--report-dir" ? report_dir : state_dir;
+      target = args[i + 1];
+      ++i;
+      continue;
+    }
+    if (args[i].starts_with("--")) return usage("unknown option " + args[i]);
+    const fs::path p = args[i];
+    if (fs::is_directory(p)) {
+      std::vector<fs::path> found;
+      for (const auto& e : fs::directory_iterator(p)) {
+        if (e.path().extension() == ".json") found.push_back(e.path());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(p)) {
+      files.push_back(p);
+    } else {
+      return usage("no such file or folder: " + p.string());
+    }
+  }
+  if (files.empty()) return usage("no scenario files given");
+  std::vector<Scenario> scenarios;
+  for (const auto& f : files) {
+    auto s = load_scenario(f.string());
+    if (!s) {
+      std::cerr << "tender-emu: " << s.error().message << "\n";
+      return kExitBadInput;
+    }
+    scenarios.push_back(std::move(*s));
+  }
+  auto host = EmuHost::start();
+  if (!host) {
+    std::cerr << "tender-emu: host simulator: " << host.error().describe() << "\n";
+    return kExitFailed;
+  }
+  RunnerOptions options;
+  options.state_dir = state_dir;
+  Runner runner(**host, options);
+  std::vector<ScenarioResult> results;
+  for (const auto& s : scenarios) {
+    results.push_back(runner.run(s));
+    const auto& r = results.back();
+    std::cout << (r.passed ? "PASS " : "FAIL ") << r.host << " " << r.name << "\n";
+    for (const auto& f : r.failures) std::cout << "     " << f << "\n";
+    std::cout.flush();
+  }
+  if (auto w = write_report(report_dir, results); !w) {
+    std::cerr << "tender-emu: report: " << w.error().message << "\n";
+    return kExitFailed;
+  }
+  const std::string summary = summary_text(results);
+  std::cout << summary.substr(summary.rfind('\n', summary.size() - 2) + 1);
+  const bool all = std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.passed; });
+  return all ? 0 : kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // The engine's and adapters' own log lines would drown the report; warnings and errors stay.
+  tender::log::set_level(tender::log::Level::warn);
+  if (!args.empty() && args[0] == "run") return run_command({args.begin() + 1, args.end()});
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    usage("help");
+    return 0;
+  }
+  return run_interactive(args);
+}

@@ -1,0 +1,429 @@
+#include "app/emu/runner.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <algorithm>
+#include <cctype>
+#include <unistd.h>
+
+#include "app/emu/emu_counter.hpp"
+#include "app/emu/screens.hpp"
+#include "app/emu/terminal.hpp"
+#include "app/engine/engine.hpp"
+#include "app/terminal/test_terminal.hpp"
+#include "common/log.hpp"
+
+namespace tender::app::emu {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// `subset` holds in `actual`: every key of an object with a matching value, recursively.
+bool json_contains(const Json& actual, const Json& subset) {
+  if (subset.is_object()) {
+    if (!actual.is_object()) return false;
+    for (const auto& [k, v] : subset.items()) {
+      if (!actual.contains(k) || !json_contains(actual[k], v)) return false;
+    }
+    return true;
+  }
+  return actual == subset;
+}
+
+// The outcome words of scenario files, from a journal row (after a restart the report of
+// the cut transaction is gone; the journal says how it ended).
+std::string outcome_of_state(TxnState s, bool offline) {
+  switch (s) {
+    case TxnState::completed:
+    case TxnState::forwarded:
+      return offline ? "approved_offline" : "approved";
+    case TxnState::offline_approved:
+      return "approved_offline";
+    case TxnState::declined:
+    case TxnState::forward_declined:
+      return "declined";
+    case TxnState::reversed:
+    case TxnState::reversal_pending:
+      return "reversed";
+    case TxnState::cancelled:
+      return "cancelled";
+    default:
+      return std::string(to_string(s));
+  }
+}
+
+std::string outcome_word(TxnOutcome o) {
+  // Scenario files name a partial approval "approved" too (the card paid something).
+  return o == TxnOutcome::partially_approved ? "approved" : std::string(to_string(o));
+}
+
+class ScenarioRun {
+ public:
+  ScenarioRun(EmuHost& host, const RunnerOptions& options, const Scenario& scenario, fs::path state)
+      : host_(host), options_(options), scenario_(scenario), state_(std::move(state)) {
+    result_.name = scenario.name;
+    result_.file = scenario.file;
+    result_.host = scenario.host == HostChoice::aurora ? "aurora" : "fullstack";
+    counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
+      display_ = screen_text(s, a);
+      result_.display.push_back(display_);
+    };
+  }
+
+  ScenarioResult run() {
+    const auto start = std::chrono::steady_clock::now();
+    host_.clear_requests();
+    (void)host_.set_reachable(true);
+    if (auto r = configure(); !r) {
+      fail(0, "config", r.error().message);
+    } else if (auto t = boot(); !t) {
+      fail(0, "start", t.error().message);
+    } else {
+      for (const Step& step : scenario_.steps) {
+        if (!do_step(step)) break;  // a step that could not run ends the scenario
+      }
+    }
+    if (auto m = counter_.mismatch()) fail(0, "input", *m);
+    cut();
+    result_.receipts = counter_.printed;
+    result_.host_log = host_.requests();
+    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result_.passed = result_.failures.empty();
+    return std::move(result_);
+  }
+
+ private:
+  void fail(std::size_t step, std::string_view kind, const std::string& what) {
+    result_.failures.push_back((step ? "step " + std::to_string(step) + " (" + std::string(kind) + "): " : std::string(kind) + ": ") +
+                               log::scrub(what));
+  }
+
+  Result<void> configure() {
+    config_ = emulator_engine_config();
+    const Json& c = scenario_.config;
+    for (const auto& [k, v] : c.items()) {
+      if (k == "surcharge" && v.is_boolean()) {
+        config_.surcharge = v.get<bool>();
+      } else if (k == "partial" && v.is_string()) {
+        const std::string p = v.get<std::string>();
+        if (p == "ask") config_.partial = PartialPolicy::ask;
+        else if (p == "accept") config_.partial = PartialPolicy::accept;
+        else if (p == "reverse") config_.partial = PartialPolicy::reverse;
+        else return make_error(Errc::malformed, "config.partial: ask, accept or reverse");
+      } else if ((k == "offline_swipe_limit" || k == "floor_limit") && v.is_string()) {
+        auto m = Money::parse(v.get<std::string>(), usd());
+        if (!m) return make_error(Errc::malformed, "config." + k + ": not an amount");
+        (k == "floor_limit" ? floor_limit_ : config_.offline_swipe_limit) = m->minor_units();
+      } else if (k == "prompt_timeout_ms" && v.is_number_integer()) {
+        config_.prompt_timeout = std::chrono::milliseconds{v.get<std::int64_t>()};
+      } else if (k == "host_deadline_ms" && v.is_number_integer()) {
+        host_deadline_ = std::chrono::milliseconds{v.get<std::int64_t>()};
+      } else if (k == "print_customer_copy" && v.is_boolean()) {
+        config_.print_customer_copy = v.get<bool>();
+      } else {
+        return make_error(Errc::malformed, "config." + k + ": unknown or of the wrong type");
+      }
+    }
+    auto terminal = builtin_test_terminal(floor_limit_);
+    if (!terminal) return std::move(terminal).error();
+    kernel_config_ = std::move(*terminal);
+    return ok();
+  }
+
+  // Power on: a new terminal on the same state folder.
+  Result<void> boot() {
+    TerminalSetup setup;
+    setup.host = scenario_.host;
+    setup.state_dir = state_;
+    setup.engine = config_;
+    setup.host_deadline = host_deadline_;
+    setup.env.journaled = [this](const JournalEntry& e) {
+      last_reference_ = e.reference_id;
+      if (cut_at_ && to_string(e.state) == *cut_at_) {
+        cut_now_ = true;
+        terminal_->io.stop();  // nothing after this write runs: the power is gone
+      }
+    };
+    auto t = EmuTerminal::boot(host_, setup, kernel_config_, counter_);
+    if (!t) return std::move(t).error();
+    terminal_ = std::move(*t);
+    return ok();
+  }
+
+  void cut() {
+    if (!terminal_) return;
+    terminal_.reset();  // the io_context goes with every pending handler, unrun
+    counter_.reset();
+    cut_at_.reset();
+    cut_now_ = false;
+    pending_.reset();
+  }
+
+  // Runs the terminal until `done` holds, the power is cut, or the deadline passes.
+  bool run_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + options_.step_deadline;
+    while (terminal_ && !cut_now_) {
+      terminal_->io.restart();
+      terminal_->io.poll();
+      if (cut_now_) break;
+      if (done()) return true;
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      terminal_->io.run_one_for(std::chrono::milliseconds{5});
+    }
+    if (cut_now_) cut();
+    return true;
+  }
+  bool settle_down() {
+    return run_until([this] { return !terminal_->engine().busy() || counter_.waiting_for_input(); });
+  }
+  bool finish_transaction() {
+    return run_until([this] { return !terminal_->engine().busy() && !pending_; });
+  }
+
+  bool need_terminal(const Step& step) {
+    if (terminal_) return true;
+    fail(step.index, to_string(step.kind), "the terminal is off (power cut without restart)");
+    return false;
+  }
+
+  void start(std::function<void(Engine&, std::function<void(TxnReport)>)> begin) {
+    pending_ = true;
+    last_report_.reset();
+    ++result_.transactions;
+    begin(terminal_->engine(), [this](TxnReport r) {
+      pending_.reset();
+      last_report_ = std::move(r);
+    });
+  }
+
+  bool do_step(const Step& step) {
+    const std::string kind(to_string(step.kind));
+    const auto money = [&]() { return Money::parse(step.amount.value_or("0"), usd()).value(); };
+    switch (step.kind) {
+      case StepKind::sale:
+      case StepKind::preauth:
+      case StepKind::verify: {
+        if (!need_terminal(step)) return false;
+        if (!settle_down() || terminal_->engine().busy()) {
+          fail(step.index, kind, "a transaction is still running");
+          return false;
+        }
+        SaleRequest r;
+        r.kind = step.kind == StepKind::sale ? TxnKind::sale : step.kind == StepKind::preauth ? TxnKind::preauth : TxnKind::verify;
+        r.amount = step.kind == StepKind::verify ? Money{0, usd()} : money();
+        start([r](Engine& e, auto done) { e.sale(r, done); });
+        return true;
+      }
+      case StepKind::refund:
+      case StepKind::void_:
+      case StepKind::capture:
+      case StepKind::tip_adjust: {
+        if (!need_terminal(step)) return false;
+        if (!finish_transaction()) {
+          fail(step.index, kind, "the previous transaction did not end");
+          return false;
+        }
+        FollowOnRequest f;
+        f.kind = step.kind == StepKind::refund    ? TxnKind::refund
+                 : step.kind == StepKind::void_   ? TxnKind::void_
+                 : step.kind == StepKind::capture ? TxnKind::capture
+                                                  : TxnKind::tip_adjust;
+        f.original_reference = step.text;
+        if (step.amount) f.amount = money();
+        start([f](Engine& e, auto done) { e.follow_on(f, done); });
+        return true;
+      }
+      case StepKind::settle:
+      case StepKind::flush: {
+        if (!need_terminal(step)) return false;
+        if (!finish_transaction()) {
+          fail(step.index, kind, "the previous transaction did not end");
+          return false;
+        }
+        bool done = false;
+        if (step.kind == StepKind::settle) {
+          terminal_->engine().settle([this, &done, step](Result<SettleReport> r) {
+            done = true;
+            last_outcome_ = r && r->accepted ? "approved" : "declined";
+            if (!r) fail(step.index, "settle", r.error().message);
+          });
+        } else {
+          terminal_->engine().flush_queue([&done](QueueReport) { done = true; });
+        }
+        if (!run_until([&] { return done; })) fail(step.index, kind, "no end within the deadline");
+        last_report_.reset();
+        return true;
+      }
+      case StepKind::insert:
+        counter_.push({Input::Kind::insert, step.text, step.index});
+        return true;
+      case StepKind::swipe:
+        counter_.push({Input::Kind::swipe, step.text, step.index});
+        return true;
+      case StepKind::key:
+        counter_.push({Input::Kind::key, step.text, step.index});
+        return true;
+      case StepKind::pin:
+        counter_.push({Input::Kind::pin, step.text, step.index});
+        return true;
+      case StepKind::remove_card:
+        if (terminal_) settle_down();
+        counter_.remove_card();
+        return true;
+      case StepKind::host_behaviour: {
+        if (terminal_) settle_down();
+        if (step.text == "unreachable") {
+          if (auto r = host_.set_reachable(false); !r) fail(step.index, kind, r.error().message);
+          return true;
+        }
+        if (auto r = host_.set_reachable(true); !r) fail(step.index, kind, r.error().message);
+        if (step.text == "reachable") return true;
+        auto script = net::hostsim::parse_behaviour(step.text);
+        if (!script) {
+          fail(step.index, kind, script.error().message);
+          return false;
+        }
+        host_.script(*script, 1);
+        return true;
+      }
+      case StepKind::power_cut:
+        if (!step.text.empty()) {
+          if (!txn_state_from_string(step.text)) {
+            fail(step.index, kind, "not a journal state: " + step.text);
+            return false;
+          }
+          cut_at_ = step.text;  // the next journal write of this state cuts the power
+          return true;
+        }
+        if (terminal_) settle_down();
+        cut();
+        return true;
+      case StepKind::restart: {
+        if (terminal_) {
+          if (cut_at_) run_until([] { return false; });  // let the armed cut happen
+          cut();
+        }
+        if (auto r = boot(); !r) {
+          fail(step.index, kind, r.error().message);
+          return false;
+        }
+        bool done = false;
+        terminal_->engine().recover([&done](RecoveryReport) { done = true; });
+        if (!run_until([&] { return done; })) fail(step.index, kind, "recovery did not end");
+        return true;
+      }
+      case StepKind::expect_outcome: {
+        std::string got;
+        if (terminal_ && (pending_ || last_report_)) {
+          if (!finish_transaction()) {
+            fail(step.index, kind, "the transaction did not end within the deadline");
+            return true;
+          }
+        }
+        if (last_report_) {
+          got = outcome_word(last_report_->outcome);
+        } else if (!last_outcome_.empty()) {
+          got = last_outcome_;
+        } else if (terminal_ && !last_reference_.empty()) {
+          auto row = terminal_->journal().find(last_reference_);
+          if (row && *row) got = outcome_of_state((*row)->state, (*row)->offline);
+        }
+        if (got != step.text) {
+          std::string why = last_report_ ? " (" + last_report_->reason + ")" : "";
+          fail(step.index, kind, "expected " + step.text + ", got " + (got.empty() ? "nothing" : got) + why);
+        }
+        last_outcome_.clear();
+        return true;
+      }
+      case StepKind::expect_display:
+        if (terminal_) settle_down();
+        if (lower(display_).find(lower(step.text)) == std::string::npos) {
+          fail(step.index, kind, "\"" + step.text + "\" not on the display: " + display_);
+        }
+        return true;
+      case StepKind::expect_receipt: {
+        if (terminal_) finish_transaction();
+        const std::vector<std::string>& printed = counter_.printed;
+        const std::size_t from = printed.size() >= 2 ? printed.size() - 2 : 0;
+        std::string recent;
+        for (std::size_t i = from; i < printed.size(); ++i) recent += printed[i];
+        for (const auto& want : step.texts) {
+          if (recent.find(want) == std::string::npos) fail(step.index, kind, "\"" + want + "\" not on the last receipt");
+        }
+        return true;
+      }
+      case StepKind::expect_queue: {
+        if (!need_terminal(step)) return false;
+        settle_down();
+        auto q = terminal_->journal().queue();
+        const std::size_t n = q ? q->size() : 0;
+        if (n != static_cast<std::size_t>(step.number)) {
+          fail(step.index, kind, "expected " + std::to_string(step.number) + " queued, found " + std::to_string(n));
+        }
+        return true;
+      }
+      case StepKind::expect_host_request: {
+        if (terminal_) settle_down();
+        const std::string path = step.json["path"].get<std::string>();
+        const Json subset = step.json.value("json", Json::object());
+        const std::string method = step.json.value("method", "");
+        bool found = false;
+        for (const auto& r : host_.requests()) {
+          if (r.path == path && (method.empty() || r.method == method) && json_contains(r.body, subset)) found = true;
+        }
+        if (!found) fail(step.index, kind, "no request to " + path + " matching " + subset.dump());
+        return true;
+      }
+    }
+    return true;
+  }
+
+  EmuHost& host_;
+  const RunnerOptions& options_;
+  const Scenario& scenario_;
+  fs::path state_;
+  ScenarioResult result_;
+  EngineConfig config_;
+  emv::TerminalConfig kernel_config_;
+  std::int64_t floor_limit_ = 0;
+  std::chrono::milliseconds host_deadline_{2000};
+  EmuCounter counter_;
+  std::unique_ptr<EmuTerminal> terminal_;
+  std::string display_;
+  std::optional<bool> pending_;
+  std::optional<TxnReport> last_report_;
+  std::string last_outcome_;
+  std::string last_reference_;
+  std::optional<std::string> cut_at_;
+  bool cut_now_ = false;
+};
+
+}  // namespace
+
+Runner::Runner(EmuHost& host, RunnerOptions options) : host_(host), options_(std::move(options)) {}
+
+ScenarioResult Runner::run(const Scenario& scenario) {
+  fs::path state;
+  bool temporary = false;
+  std::string folder = fs::path(scenario.file).stem().string();
+  if (folder.empty()) folder = "scenario";
+  if (!options_.state_dir.empty()) {
+    state = options_.state_dir / folder;
+  } else {
+    state = fs::temp_directory_path() / ("tender-emu-" + std::to_string(::getpid()) + "-" + folder);
+    temporary = true;
+  }
+  std::error_code ec;
+  fs::remove_all(state, ec);
+  fs::create_directories(state, ec);
+  ScenarioResult result = ScenarioRun(host_, options_, scenario, state).run();
+  if (temporary) fs::remove_all(state, ec);
+  return result;
+}
+
+}  // namespace tender::app::emu

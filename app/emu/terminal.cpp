@@ -1,0 +1,65 @@
+#include "app/emu/terminal.hpp"
+
+#include "net/aurora/aurora_adapter.hpp"
+#include "net/fullstack/fullstack_adapter.hpp"
+
+namespace tender::app::emu {
+
+DeviceKey emulator_device_key() {
+  Bytes k(32);
+  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
+  return DeviceKey{k};
+}
+
+EngineConfig emulator_engine_config() {
+  EngineConfig c;
+  c.merchant.name = "TENDER EMULATOR";
+  c.merchant.address = {"1 CERTIFICATION WAY", "TESTVILLE"};
+  c.merchant.merchant_id = "EMU000000000001";
+  c.terminal_id = "EMU00001";
+  c.prompt_timeout = std::chrono::milliseconds{60000};
+  c.host_timeout = std::chrono::milliseconds{10000};
+  c.offline_swipe_limit = 5000;
+  return c;
+}
+
+EmuTerminal::~EmuTerminal() {
+  engine_.reset();  // before the adapter and journal it refers to
+}
+
+Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost& host, const TerminalSetup& setup,
+                                                       const emv::TerminalConfig& kernel, Counter& counter) {
+  std::unique_ptr<EmuTerminal> t(new EmuTerminal());
+  net::http::ClientOptions co;
+  co.host = "127.0.0.1";
+  co.port = host.port();
+  co.server_name = "localhost";
+  co.tls.ca_pem = host.ca_pem();
+  auto api = net::http::Client::create(t->io, co);
+  if (!api) return std::move(api).error();
+  t->api_ = std::move(*api);
+  if (setup.host == HostChoice::aurora) {
+    auto oauth = net::http::Client::create(t->io, co);
+    if (!oauth) return std::move(oauth).error();
+    t->oauth_ = std::move(*oauth);
+    net::aurora::AuroraConfig ac;
+    ac.client_id = "tender-test";
+    ac.client_secret = SecretString("tender-test-secret");
+    ac.payment_processor_id = "emu-processor";
+    ac.deadline = setup.host_deadline;
+    t->adapter_ = std::make_unique<net::aurora::AuroraAdapter>(*t->api_, *t->oauth_, ac);
+  } else {
+    net::fullstack::FullStackConfig fc;
+    fc.api_key = SecretString("api_tender_test");
+    fc.terminal_id = "1ucio551tlv85l7moe5s";
+    fc.deadline = setup.host_deadline;
+    t->adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(*t->api_, fc);
+  }
+  auto journal = Journal::open(setup.state_dir / "journal.db", emulator_device_key());
+  if (!journal) return std::move(journal).error();
+  t->journal_.emplace(std::move(*journal));
+  t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, *t->adapter_, *t->journal_, counter, setup.env);
+  return t;
+}
+
+}  // namespace tender::app::emu

@@ -1,0 +1,51 @@
+// One power-on of the emulated terminal: its own io_context, the HTTPS connection to the
+// emulator's host, the journal in the state folder and the engine. Destroying it is a power
+// cut: pending work goes with the io_context, unrun; the journal holds what was written.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "app/emu/emu_host.hpp"
+#include "app/emu/scenario.hpp"
+#include "app/engine/engine.hpp"
+#include "net/http/client.hpp"
+
+namespace tender::app::emu {
+
+struct TerminalSetup {
+  HostChoice host = HostChoice::aurora;
+  std::filesystem::path state_dir;
+  EngineConfig engine;
+  std::chrono::milliseconds host_deadline{2000};
+  EngineEnvironment env;
+};
+
+// The emulator's device key: the published test key (bytes A0..BF), never a real one.
+DeviceKey emulator_device_key();
+// The emulator's merchant and timings, before a scenario's overrides.
+EngineConfig emulator_engine_config();
+
+class EmuTerminal {
+ public:
+  // `kernel` and `counter` must outlive the terminal.
+  static Result<std::unique_ptr<EmuTerminal>> boot(EmuHost& host, const TerminalSetup& setup,
+                                                   const emv::TerminalConfig& kernel, Counter& counter);
+  boost::asio::io_context io;
+  Engine& engine() { return *engine_; }
+  Journal& journal() { return *journal_; }
+  ~EmuTerminal();
+
+ private:
+  EmuTerminal() = default;
+  std::unique_ptr<net::http::Client> api_;
+  std::unique_ptr<net::http::Client> oauth_;
+  std::unique_ptr<net::host::HostAdapter> adapter_;
+  std::optional<Journal> journal_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace tender::app::emu
