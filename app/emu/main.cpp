@@ -8,8 +8,12 @@
 //       an unreadable scenario file.
 //   tender-emu [--host aurora|fullstack]
 //       Interactive: the display, a keypad and the card set in a terminal UI.
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -82,6 +86,7 @@ int run_command(const std::vector<std::string>& args) {
   options.state_dir = state_dir;
   Runner runner(**host, options);
   std::vector<ScenarioResult> results;
+  const auto started = std::chrono::steady_clock::now();
   for (const auto& s : scenarios) {
     results.push_back(runner.run(s));
     const auto& r = results.back();
@@ -95,6 +100,16 @@ int run_command(const std::vector<std::string>& args) {
   }
   const std::string summary = summary_text(results);
   std::cout << summary.substr(summary.rfind('\n', summary.size() - 2) + 1);
+  // What a load run reports (README: the emulator's figures): transactions per second over
+  // the whole run and the process's peak resident memory.
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t transactions = 0;
+  for (const auto& r : results) transactions += r.transactions;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::cout << transactions << " transactions in " << std::fixed << std::setprecision(2) << seconds << " s ("
+            << (seconds > 0 ? static_cast<double>(transactions) / seconds : 0.0) << "/s), peak RSS "
+            << usage.ru_maxrss / 1024 << " MiB\n";
   const bool all = std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.passed; });
   return all ? 0 : kExitFailed;
 }
