@@ -36,6 +36,9 @@ void Engine::sale(SaleRequest request, Handler<TxnReport> done) {
   };
   if (busy()) return refuse("a transaction is already in progress");
   if (!is_card_transaction(request.kind)) return refuse("not a card transaction");
+  if (request.kind == TxnKind::verify && !impl.host.capabilities().verify) {
+    return refuse("this host has no account verification");
+  }
   if (request.amount.currency() != impl.config.currency || request.amount.minor_units() < 0 ||
       (request.amount.minor_units() == 0 && request.kind != TxnKind::verify)) {
     return refuse("amount must be positive and in the terminal currency");

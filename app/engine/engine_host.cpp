@@ -76,8 +76,10 @@ void Engine::Impl::send_to_host(bool replay) {
   host::AuthorizationRequest copy = t.request;
   switch (t.sale.kind) {
     case TxnKind::preauth:
-    case TxnKind::verify:
       host.authorize(std::move(copy), std::move(handler));
+      return;
+    case TxnKind::verify:
+      host.verify(std::move(copy), std::move(handler));
       return;
     default:
       host.sale(std::move(copy), std::move(handler));

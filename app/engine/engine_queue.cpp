@@ -106,7 +106,8 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
   }
   request->reference_id = entry.reference_id;
   request->terminal_id = config.terminal_id;
-  if (entry.kind == TxnKind::preauth || entry.kind == TxnKind::verify) host.authorize(std::move(*request), std::move(handler));
+  if (entry.kind == TxnKind::preauth) host.authorize(std::move(*request), std::move(handler));
+  else if (entry.kind == TxnKind::verify) host.verify(std::move(*request), std::move(handler));
   else host.sale(std::move(*request), std::move(handler));
 }
 

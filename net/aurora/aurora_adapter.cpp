@@ -168,6 +168,10 @@ void AuroraAdapter::sale(host::AuthorizationRequest request, host::ResultHandler
   post_transaction(api::kSalePath, authorization_body(request, AuthKind::sale, config_.payment_processor_id), std::move(handler));
 }
 
+void AuroraAdapter::verify(host::AuthorizationRequest, host::ResultHandler handler) {
+  handler(make_error(Errc::unsupported, "Aurora has no account verification"));
+}
+
 void AuroraAdapter::capture(host::CaptureRequest request, host::ResultHandler handler) {
   post_transaction(api::kCapturePath, capture_body(request), std::move(handler));
 }

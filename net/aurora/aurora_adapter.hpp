@@ -37,6 +37,8 @@ class AuroraAdapter final : public host::HostAdapter {
 
   void authorize(host::AuthorizationRequest request, host::ResultHandler handler) override;
   void sale(host::AuthorizationRequest request, host::ResultHandler handler) override;
+  // The pay-api has no account verification (specs/aurora-arise.md): Errc::unsupported.
+  void verify(host::AuthorizationRequest request, host::ResultHandler handler) override;
   void capture(host::CaptureRequest request, host::ResultHandler handler) override;
   void void_(host::VoidRequest request, host::ResultHandler handler) override;
   void refund(host::RefundRequest request, host::ResultHandler handler) override;
@@ -45,7 +47,11 @@ class AuroraAdapter final : public host::HostAdapter {
   void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
   [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::lookup_then_void; }
-  [[nodiscard]] host::Capabilities capabilities() const override { return {}; }
+  [[nodiscard]] host::Capabilities capabilities() const override {
+    host::Capabilities c;
+    c.verify = false;
+    return c;
+  }
 
  private:
   // What came back from one authenticated exchange. `sent` is false when the request never

@@ -55,7 +55,7 @@ class FullStackAdapter final : public host::HostAdapter {
   }
 
   // Beyond the seam: a verification (type "verification", no money moves).
-  void verify(host::AuthorizationRequest request, host::ResultHandler handler);
+  void verify(host::AuthorizationRequest request, host::ResultHandler handler) override;
   // Beyond the seam: a credit (type "credit"): money back to a card with no original
   // transaction on this gateway (an unlinked refund). It settles like a sale.
   void credit(host::AuthorizationRequest request, host::ResultHandler handler);

@@ -137,6 +137,7 @@ struct Capabilities {
   bool chip = true;         // EMV tags (and with them fallback indicators)
   bool online_pin = true;   // PIN block + KSN
   bool tip_adjust = true;
+  bool verify = true;       // account verification (no money moves)
 };
 
 template <class T>
@@ -148,6 +149,9 @@ class HostAdapter {
   virtual ~HostAdapter() = default;
   virtual void authorize(AuthorizationRequest request, ResultHandler handler) = 0;
   virtual void sale(AuthorizationRequest request, ResultHandler handler) = 0;
+  // Account verification: the card is checked, no money moves (amount 0). A host without
+  // one answers Errc::unsupported (capabilities().verify is false).
+  virtual void verify(AuthorizationRequest request, ResultHandler handler) = 0;
   virtual void capture(CaptureRequest request, ResultHandler handler) = 0;
   virtual void void_(VoidRequest request, ResultHandler handler) = 0;
   virtual void refund(RefundRequest request, ResultHandler handler) = 0;

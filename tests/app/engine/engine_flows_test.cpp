@@ -293,3 +293,24 @@ INSTANTIATE_TEST_SUITE_P(Hosts, EngineFlows, ::testing::Values(HostKind::aurora,
 
 }  // namespace
 }  // namespace tender::test
+
+namespace tender::test {
+namespace {
+
+// Aurora's API has no account verification: the engine refuses before reading a card.
+TEST(EngineVerification, RefusedWhereTheHostHasNone) {
+  Rig rig;
+  app::SaleRequest request;
+  request.kind = app::TxnKind::verify;
+  request.amount = Money{0, usd()};
+  std::optional<app::TxnReport> report;
+  rig.engine->sale(request, [&](app::TxnReport r) { report = std::move(r); });
+  for (int i = 0; i < 100 && !report; ++i) rig.io_->run_for(std::chrono::milliseconds{5});
+  ASSERT_TRUE(report);
+  EXPECT_EQ(app::to_string(report->outcome), "failed");
+  EXPECT_NE(report->reason.find("no account verification"), std::string::npos) << report->reason;
+  EXPECT_TRUE(rig.counter.screens.empty());  // no card was asked for
+}
+
+}  // namespace
+}  // namespace tender::test

@@ -219,6 +219,7 @@ class TweakedHost final : public net::host::HostAdapter {
       h(std::move(x));
     });
   }
+  void verify(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.verify(std::move(r), std::move(h)); }
   void capture(net::host::CaptureRequest r, net::host::ResultHandler h) override { inner_.capture(std::move(r), std::move(h)); }
   void void_(net::host::VoidRequest r, net::host::ResultHandler h) override { inner_.void_(std::move(r), std::move(h)); }
   void refund(net::host::RefundRequest r, net::host::ResultHandler h) override { inner_.refund(std::move(r), std::move(h)); }

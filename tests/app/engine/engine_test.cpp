@@ -237,6 +237,8 @@ std::vector<Case> cases() {
        .host_tweak = [](TweakedHost& h) { h.caps = net::host::Capabilities{true, false, true}; }});
   // --- other card transactions ---
   add({.name = "preauth_swipe", .cards = {swipe(kSwipe)}, .kind = app::TxnKind::preauth});
+  add({.name = "card_verification", .hosts = kFullStack, .cents = 0, .cards = {swipe(kSwipe)},
+       .kind = app::TxnKind::verify});
   // --- follow-ons on the sale before them ---
   add({.name = "void_last", .cards = {swipe(kSwipe)}, .must_take = {{State::idle, Event::start_followon}},
        .follow_on = app::TxnKind::void_});
