@@ -11,6 +11,14 @@ bool is_card_transaction(TxnKind kind) {
   return kind == TxnKind::sale || kind == TxnKind::preauth || kind == TxnKind::verify;
 }
 
+// A request the engine will not start still gets its one answer, later, like any other.
+void refuse_later(boost::asio::io_context& io, Engine::Handler<TxnReport> done, std::string reason) {
+  TxnReport report;
+  report.outcome = TxnOutcome::failed;
+  report.reason = std::move(reason);
+  boost::asio::post(io, [done = std::move(done), report = std::move(report)]() mutable { done(std::move(report)); });
+}
+
 }  // namespace
 
 // ---- public ----
@@ -28,12 +36,7 @@ const EngineConfig& Engine::config() const noexcept { return impl_->config; }
 
 void Engine::sale(SaleRequest request, Handler<TxnReport> done) {
   auto& impl = *impl_;
-  const auto refuse = [&](std::string reason) {
-    TxnReport report;
-    report.outcome = TxnOutcome::failed;
-    report.reason = std::move(reason);
-    boost::asio::post(impl.io, [done = std::move(done), report = std::move(report)]() mutable { done(std::move(report)); });
-  };
+  const auto refuse = [&](std::string reason) { refuse_later(impl.io, std::move(done), std::move(reason)); };
   if (busy()) return refuse("a transaction is already in progress");
   if (!is_card_transaction(request.kind)) return refuse("not a card transaction");
   if (request.kind == TxnKind::verify && !impl.host.capabilities().verify) {
@@ -59,12 +62,7 @@ void Engine::sale(SaleRequest request, Handler<TxnReport> done) {
 
 void Engine::follow_on(FollowOnRequest request, Handler<TxnReport> done) {
   auto& impl = *impl_;
-  const auto refuse = [&](std::string reason) {
-    TxnReport report;
-    report.outcome = TxnOutcome::failed;
-    report.reason = std::move(reason);
-    boost::asio::post(impl.io, [done = std::move(done), report = std::move(report)]() mutable { done(std::move(report)); });
-  };
+  const auto refuse = [&](std::string reason) { refuse_later(impl.io, std::move(done), std::move(reason)); };
   if (busy()) return refuse("a transaction is already in progress");
   if (request.kind != TxnKind::capture && request.kind != TxnKind::void_ && request.kind != TxnKind::refund &&
       request.kind != TxnKind::tip_adjust) {
