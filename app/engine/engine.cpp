@@ -361,7 +361,7 @@ void Engine::Impl::on_reading_chip() {
     case emv::Outcome::online_request: {
       CardReading reading = read_chip(chip);
       t.request = std::move(reading.request);
-      t.entry.cvm = cvm_of(t.request, t.signature);
+      t.entry.cvm = chip_cvm(chip);
       t.chip_awaits_completion = true;
       raise(Event::kernel_online);
       return;
@@ -371,7 +371,8 @@ void Engine::Impl::on_reading_chip() {
       // and forward, like an offline approval after an unreachable host.
       CardReading reading = read_chip(chip);
       t.request = std::move(reading.request);
-      t.entry.cvm = cvm_of(t.request, t.signature);
+      complete_request();  // forwarding sends exactly what is sealed here
+      t.entry.cvm = chip_cvm(chip);
       t.entry.offline = true;
       t.entry.state = TxnState::offline_approved;
       if (!journal.seal(t.entry.reference_id, encode_payload(t.request).reveal())) {

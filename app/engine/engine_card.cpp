@@ -74,6 +74,27 @@ Cvm cvm_of(const host::AuthorizationRequest& request, bool signature) noexcept {
   return Cvm::none;
 }
 
+Cvm chip_cvm(const emv::KernelResult& chip) noexcept {
+  if (chip.cvm_results.size() != 3) return chip.signature_required ? Cvm::signature : Cvm::none;
+  // Byte 1: the CVM code (bit 7 "apply next" masked off); byte 3: 02 = successful.
+  const Byte code = static_cast<Byte>(chip.cvm_results[0] & 0x3F);
+  const bool successful = chip.cvm_results[2] == 0x02;
+  switch (code) {
+    case 0x01:  // plaintext PIN verified by the ICC
+    case 0x04:  // enciphered PIN verified by the ICC
+      return successful ? Cvm::offline_pin : Cvm::none;
+    case 0x03:  // plaintext PIN by the ICC and signature
+    case 0x05:  // enciphered PIN by the ICC and signature
+      return successful ? Cvm::offline_pin : Cvm::signature;
+    case 0x02:  // enciphered PIN verified online: the result is the host's
+      return chip.online_pin && !chip.online_pin->bypassed ? Cvm::online_pin : Cvm::none;
+    case 0x1E:
+      return Cvm::signature;
+    default:
+      return chip.signature_required ? Cvm::signature : Cvm::none;
+  }
+}
+
 Result<SwipeReading> read_swipe(const CardEvent& event, bool pin_pad_available) {
   if (event.track2.empty() && event.track1.empty()) return make_error(Errc::malformed, "swipe carried no track data");
   // Track 2 is what hosts authorize on; track 1 adds the name. Either alone is enough.

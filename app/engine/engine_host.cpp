@@ -15,14 +15,19 @@ constexpr std::string_view kComponent = "engine";
 
 }  // namespace
 
+void Engine::Impl::complete_request() {
+  Txn& t = *txn;
+  t.request.reference_id = t.entry.reference_id;
+  t.request.amount = t.entry.amount;
+  t.request.tip = t.entry.tip;
+  t.request.surcharge = t.entry.surcharge;
+  t.request.terminal_id = config.terminal_id;
+}
+
 void Engine::Impl::on_authorizing() {
   Txn& t = *txn;
   if (!t.follow_on) {
-    t.request.reference_id = t.entry.reference_id;
-    t.request.amount = t.entry.amount;
-    t.request.tip = t.entry.tip;
-    t.request.surcharge = t.entry.surcharge;
-    t.request.terminal_id = config.terminal_id;
+    complete_request();
     if (t.request.entry_mode != host::EntryMode::chip) t.entry.cvm = cvm_of(t.request, false);
     // The sealed request is what forwarding and replay send again: it must be on disk
     // before the request can reach the host.

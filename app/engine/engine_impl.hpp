@@ -38,6 +38,8 @@ CardReading read_chip(const emv::KernelResult& chip);
 StoredEntryMode stored(host::EntryMode mode) noexcept;
 host::EntryMode entry_mode_of(StoredEntryMode mode) noexcept;
 Cvm cvm_of(const host::AuthorizationRequest& request, bool signature) noexcept;
+// The CVM the chip performed, from its CVM Results (9F34, EMV Book 3 Annex C3).
+Cvm chip_cvm(const emv::KernelResult& chip) noexcept;
 
 struct Engine::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, EngineConfig config, const emv::TerminalConfig& terminal,
@@ -89,6 +91,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // Ends the transaction from wherever it is: `outcome` and the journal state it leaves.
   void conclude(TxnOutcome outcome, TxnState state, std::string reason, Event event);
   void send_to_host(bool replay);
+  // The request's transaction fields (reference id, amounts, terminal id) from the row:
+  // before it is sealed or sent, whichever comes first.
+  void complete_request();
   void on_host_answer(Result<host::HostResult> answer);
   void on_card_event(Result<CardEvent> event);
 
