@@ -137,6 +137,13 @@ void EmuHost::script(const net::hostsim::Script& script, int count) {
   });
 }
 
+void EmuHost::clear_scripts() {
+  impl_->on_host([this] {
+    impl_->sim->script_next(net::hostsim::Script{}, 0);
+    return 0;
+  });
+}
+
 Result<void> EmuHost::set_reachable(bool reachable) {
   return impl_->on_host([this, reachable]() -> Result<void> {
     if (!reachable) {

@@ -35,6 +35,8 @@ class EmuHost {
 
   // The next `count` requests get `script` (POST /sim/behaviour's queue).
   void script(const net::hostsim::Script& script, int count);
+  // Drops whatever scripts are still queued (each scenario starts with none).
+  void clear_scripts();
   // Down: connections are refused (the listener is closed); up: listening again on the same port.
   Result<void> set_reachable(bool reachable);
 

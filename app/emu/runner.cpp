@@ -25,6 +25,7 @@ std::string lower(std::string s) {
 
 // `subset` holds in `actual`: every key of an object with a matching value, recursively.
 bool json_contains(const Json& actual, const Json& subset) {
+  if (subset.is_object() && subset.empty()) return true;  // no body asked for: any body, or none
   if (subset.is_object()) {
     if (!actual.is_object()) return false;
     for (const auto& [k, v] : subset.items()) {
@@ -78,6 +79,7 @@ class ScenarioRun {
   ScenarioResult run() {
     const auto start = std::chrono::steady_clock::now();
     host_.clear_requests();
+    host_.clear_scripts();
     (void)host_.set_reachable(true);
     if (auto r = configure(); !r) {
       fail(0, "config", r.error().message);
@@ -89,6 +91,10 @@ class ScenarioRun {
       }
     }
     if (auto m = counter_.mismatch()) fail(0, "input", *m);
+    // An input nothing asked for means the terminal did not do what the script expected.
+    if (terminal_ && counter_.queued() > 0) {
+      fail(0, "input", std::to_string(counter_.queued()) + " input step(s) never used by the terminal");
+    }
     cut();
     result_.receipts = counter_.printed;
     result_.host_log = host_.requests();

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/log.hpp"
+#include "net/hostsim/aurora_constants.hpp"
 #include "net/hostsim/json_util.hpp"
 
 namespace tender::net::hostsim {
@@ -81,9 +82,12 @@ ServerAction HostSimulator::dispatch(const http::Request& request) {
   if (!aurora && !fullstack) return respond(json_response(404, Json{{"status", "failed"}, {"msg", "not found"}}));
   // Transport behaviours queued for "any request" apply here to authorized requests that do
   // not create a transaction; those that do take their script when they know their amount.
-  // A request refused with 401 consumes nothing.
+  // A request refused with 401 consumes nothing, and neither does Aurora's OAuth token
+  // request: scripts are for the payment API (a terminal fetching a fresh token before its
+  // sale must not take the sale's scripted failure).
   const bool creates = aurora ? AuroraApi::creates_transaction(request) : FullStackApi::creates_transaction(request);
-  const bool allowed = aurora ? aurora_->authorized(request) : fullstack_->authorized(request);
+  const bool allowed = (aurora ? aurora_->authorized(request) : fullstack_->authorized(request)) &&
+                       !(aurora && path == aurora::kTokenPath);
   std::optional<Script> pre = creates || !allowed ? std::nullopt : queue_.take(false);
   if (pre && pre->behaviour == Behaviour::error_500)
     return respond(aurora ? aurora_->server_error() : fullstack_->server_error());
