@@ -302,6 +302,146 @@ Result<void> engine_block(const Object& root, TerminalSettings& s) {
   return ok();
 }
 
+// "HOST[:PORT]" of a raw TCP printer; the port defaults to 9100 (AppSocket).
+Result<void> tcp_printer(const Object& o, PrinterSettings& p) {
+  auto text = o.text("tcp");
+  if (!text) return std::move(text).error();
+  const std::string path = o.path("tcp");
+  const auto colon = text->find(':');
+  p.tcp_host = text->substr(0, colon);
+  const bool host_ok = !p.tcp_host.empty() && p.tcp_host.size() <= 253 &&
+                       std::all_of(p.tcp_host.begin(), p.tcp_host.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                c == '-' || c == '.';
+                       });
+  if (!host_ok) return field_error(Errc::malformed, path, "must be HOST[:PORT] with a host name or IPv4 address");
+  if (colon == std::string::npos) return ok();
+  const std::string port = text->substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+    return field_error(Errc::malformed, path, "has a bad port (digits, 1 to 65535)");
+  const int value = std::stoi(port);
+  if (value < 1 || value > 65535) return field_error(Errc::out_of_range, path, "has a port outside 1 to 65535");
+  p.tcp_port = static_cast<std::uint16_t>(value);
+  return ok();
+}
+
+Result<PrinterSettings> printer(const Object& devices, const std::filesystem::path& base) {
+  auto o = devices.object("printer", {"file", "tcp", "none"});
+  if (!o) return std::move(o).error();
+  const int given = (o->find("file") != nullptr) + (o->find("tcp") != nullptr) + (o->find("none") != nullptr);
+  if (given != 1)
+    return field_error(Errc::invalid_argument, devices.path("printer"), "must give exactly one of file, tcp, none");
+  PrinterSettings p;
+  if (o->find("file") != nullptr) {
+    auto file = path_field(*o, "file", base);
+    if (!file) return std::move(file).error();
+    p.kind = PrinterKind::file;
+    p.file = std::move(*file);
+  } else if (o->find("tcp") != nullptr) {
+    p.kind = PrinterKind::tcp;
+    if (auto r = tcp_printer(*o, p); !r) return std::move(r).error();
+  } else {
+    const Json* none = o->find("none");
+    if (!none->is_boolean()) return field_error(Errc::malformed, o->path("none"), "must be true or false");
+    // false would say "there is a printer" without saying which.
+    if (!none->get<bool>()) return field_error(Errc::out_of_range, o->path("none"), "must be true (or give file or tcp)");
+  }
+  return p;
+}
+
+Result<PinPadSettings> pin_pad(const Object& devices) {
+  auto o = devices.object("pin_pad", {"kind", "ksn"});
+  if (!o) return std::move(o).error();
+  auto kind = o->text("kind");
+  if (!kind) return std::move(kind).error();
+  PinPadSettings p;
+  if (*kind == "none") {
+    if (o->find("ksn") != nullptr) return field_error(Errc::invalid_argument, o->path("ksn"), "given but pin_pad.kind is none");
+    return p;
+  }
+  if (*kind != "soft") return field_error(Errc::out_of_range, o->path("kind"), "must be \"soft\" or \"none\"");
+  p.kind = PinPadKind::soft;
+  std::string ksn{kTestInitialKsn};
+  if (o->find("ksn") != nullptr) {
+    auto text = o->text("ksn");
+    if (!text) return std::move(text).error();
+    ksn = std::move(*text);
+  }
+  auto bytes = from_hex_exact(ksn, 10);
+  if (!bytes) return field_error(Errc::malformed, o->path("ksn"), "must be 20 hex digits (a TDES DUKPT KSN)");
+  p.initial_ksn = std::move(*bytes);
+  return p;
+}
+
+Result<DisplaySettings> display(const Object& devices) {
+  auto o = devices.object("display", {"kind", "size"});
+  if (!o) return std::move(o).error();
+  DisplaySettings d;
+  auto kind = o->text("kind");
+  if (!kind) return std::move(kind).error();
+  if (*kind == "curses") {
+    d.kind = DisplayKind::curses;
+  } else if (*kind == "lines") {
+    d.kind = DisplayKind::lines;
+  } else {
+    return field_error(Errc::out_of_range, o->path("kind"), "must be \"curses\" or \"lines\"");
+  }
+  if (o->find("size") != nullptr) {
+    auto size = o->text("size");
+    if (!size) return std::move(size).error();
+    if (*size == "4x20") {
+      d.size = ui::DisplaySize::lines4x20;
+    } else if (*size == "320x240") {
+      d.size = ui::DisplaySize::qvga;
+    } else {
+      return field_error(Errc::out_of_range, o->path("size"), "must be \"4x20\" or \"320x240\"");
+    }
+  }
+  return d;
+}
+
+Result<DeviceSettings> devices(const Object& root, const std::filesystem::path& base) {
+  DeviceSettings d;
+  if (root.find("devices") == nullptr) return d;
+  auto o = root.object("devices", {"card_reader", "msr", "pin_pad", "printer", "display"});
+  if (!o) return std::move(o).error();
+  if (o->find("card_reader") != nullptr) {
+    auto r = o->object("card_reader", {"pcsc"});
+    if (!r) return std::move(r).error();
+    auto name = r->text("pcsc");  // "" is allowed: the first reader
+    if (!name) return std::move(name).error();
+    if (name->size() > 128) return field_error(Errc::out_of_range, r->path("pcsc"), "must be at most 128 characters");
+    if (std::any_of(name->begin(), name->end(), is_control))
+      return field_error(Errc::malformed, r->path("pcsc"), "must not contain control characters");
+    d.chip_reader = ChipReaderSettings{std::move(*name)};
+  }
+  if (o->find("msr") != nullptr) {
+    auto m = o->object("msr", {"evdev", "inter_char_timeout_ms"});
+    if (!m) return std::move(m).error();
+    auto path = path_field(*m, "evdev", base);
+    if (!path) return std::move(path).error();
+    auto gap = millis(*m, "inter_char_timeout_ms", 100, 10, 2000);
+    if (!gap) return std::move(gap).error();
+    d.msr = StripeReaderSettings{std::move(*path), *gap};
+  }
+  if (o->find("pin_pad") != nullptr) {
+    auto p = pin_pad(*o);
+    if (!p) return std::move(p).error();
+    d.pin_pad = std::move(*p);
+  }
+  if (o->find("printer") != nullptr) {
+    auto p = printer(*o, base);
+    if (!p) return std::move(p).error();
+    d.printer = std::move(*p);
+  }
+  if (o->find("display") != nullptr) {
+    auto s = display(*o);
+    if (!s) return std::move(s).error();
+    d.display = *s;
+  }
+  return d;
+}
+
 }  // namespace
 
 std::string_view to_string(HostKind kind) noexcept {
@@ -359,7 +499,8 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   auto parsed = config_detail::parse_json(json_text);
   if (!parsed) return std::move(parsed).error();
   Json& doc = *parsed;
-  auto root = Object::open(doc, "", {"terminal_id", "merchant", "currency", "state_dir", "device_key", "host", "engine"});
+  auto root = Object::open(doc, "", {"terminal_id", "merchant", "currency", "state_dir", "device_key", "host", "engine",
+                                            "devices"});
   if (!root) return std::move(root).error();
 
   TerminalSettings s;
@@ -390,6 +531,9 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   s.host = std::move(*h);
 
   if (auto e = engine_block(*root, s); !e) return std::move(e).error();
+  auto d = devices(*root, base_dir);
+  if (!d) return std::move(d).error();
+  s.devices = std::move(*d);
   // The engine's guard must outlast the adapter's own deadline, or every slow answer
   // becomes an engine timeout with the request still out.
   if (s.engine.host_timeout <= s.host.timeout)

@@ -24,10 +24,12 @@
 
 #include "app/engine/engine.hpp"
 #include "app/journal/journal.hpp"
+#include "common/bytes.hpp"
 #include "common/money.hpp"
 #include "common/result.hpp"
 #include "common/secret.hpp"
 #include "net/host/host_adapter.hpp"
+#include "ui/screen.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -73,12 +75,61 @@ struct HostSettings {
   std::optional<FullStackSettings> fullstack;  // present exactly when kind == fullstack
 };
 
+// The "devices" block: what tender (the terminal on real devices) opens. A device left
+// out of the block is not there; the whole block left out is a terminal with no card
+// reader, no PIN pad, no printer and the curses display (what tenderctl needs of a config).
+struct ChipReaderSettings {
+  std::string pcsc_reader;         // the PC/SC reader's name; empty: the first reader pcscd lists
+};
+
+struct StripeReaderSettings {
+  std::filesystem::path evdev;     // /dev/input/by-id/...-event-kbd (a FIFO of recorded events in tests)
+  std::chrono::milliseconds inter_char_timeout{100};
+};
+
+enum class PinPadKind { none, soft };
+
+// The default initial KSN of the soft PED: X9.24-1 A.4's, under the published test BDK.
+inline constexpr std::string_view kTestInitialKsn = "FFFF9876543210E00000";
+
+struct PinPadSettings {
+  // soft: the software PED under the X9.24 TEST BDK 0123456789ABCDEFFEDCBA9876543210, its
+  // digits typed on the terminal's keypad. It protects nothing: there is no real PED driver yet.
+  PinPadKind kind = PinPadKind::none;
+  Bytes initial_ksn;               // 10 bytes (TDES DUKPT); set when kind == soft
+};
+
+enum class PrinterKind { none, file, tcp };
+
+struct PrinterSettings {
+  PrinterKind kind = PrinterKind::none;
+  std::filesystem::path file;      // kind == file: a spool file or /dev/usb/lp0
+  std::string tcp_host;            // kind == tcp: a DNS name or IPv4 address
+  std::uint16_t tcp_port = 9100;
+};
+
+enum class DisplayKind { curses, lines };
+
+struct DisplaySettings {
+  DisplayKind kind = DisplayKind::curses;  // lines: the screens as text on stdout, keys from stdin
+  ui::DisplaySize size = ui::DisplaySize::lines4x20;
+};
+
+struct DeviceSettings {
+  std::optional<ChipReaderSettings> chip_reader;
+  std::optional<StripeReaderSettings> msr;
+  PinPadSettings pin_pad;
+  PrinterSettings printer;
+  DisplaySettings display;
+};
+
 struct TerminalSettings {
   EngineConfig engine;             // merchant, terminal_id, currency and the engine block
   HostSettings host;
   std::filesystem::path state_dir;
   DeviceKey device_key;
   JournalOptions journal;          // offline_queue_cap
+  DeviceSettings devices;
 
   [[nodiscard]] std::filesystem::path journal_file() const { return state_dir / "journal.db"; }
 };
@@ -87,7 +138,7 @@ struct TerminalSettings {
 // source and the README (the engine tests use it too). TEST ONLY: it protects nothing.
 DeviceKey test_device_key();
 
-// Relative paths in the file (state_dir, host.ca_file) are taken relative to `base_dir`
+// Relative paths in the file (state_dir, host.ca_file, devices.msr.evdev, devices.printer.file) are taken relative to `base_dir`
 // (load_settings: the file's own directory), so a config and its CA can move together.
 Result<TerminalSettings> parse_settings(std::string_view json_text, const std::filesystem::path& base_dir = {});
 // Errc::not_found when the file does not exist, Errc::io_error when it cannot be read.

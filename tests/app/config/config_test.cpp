@@ -316,6 +316,118 @@ TEST(Config, CredentialsFromEnvironment) {
   expect_error(j, Errc::not_found, "host.aurora.client_secret_env");
 }
 
+// ---------------------------------------------------------------- the devices block
+
+Json with_devices(const Json& devices) {
+  Json j = valid_aurora();
+  j["devices"] = devices;
+  return j;
+}
+
+TEST(ConfigDevices, AbsentBlockMeansNoDevices) {
+  auto r = parse(valid_aurora());
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_FALSE(r->devices.chip_reader);
+  EXPECT_FALSE(r->devices.msr);
+  EXPECT_EQ(r->devices.pin_pad.kind, PinPadKind::none);
+  EXPECT_EQ(r->devices.printer.kind, PrinterKind::none);
+  EXPECT_EQ(r->devices.display.kind, DisplayKind::curses);
+  EXPECT_EQ(r->devices.display.size, ui::DisplaySize::lines4x20);
+}
+
+TEST(ConfigDevices, FullBlock) {
+  auto r = parse(with_devices(Json::parse(R"({
+    "card_reader": {"pcsc": "Identiv uTrust 2700 R [CCID Interface] 00 00"},
+    "msr": {"evdev": "/dev/input/by-id/usb-MagTek-event-kbd", "inter_char_timeout_ms": 80},
+    "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00001"},
+    "printer": {"tcp": "192.168.1.50:9101"},
+    "display": {"kind": "lines", "size": "320x240"}
+  })")));
+  ASSERT_TRUE(r) << r.error().describe();
+  const DeviceSettings& d = r->devices;
+  ASSERT_TRUE(d.chip_reader);
+  EXPECT_EQ(d.chip_reader->pcsc_reader, "Identiv uTrust 2700 R [CCID Interface] 00 00");
+  ASSERT_TRUE(d.msr);
+  EXPECT_EQ(d.msr->evdev, "/dev/input/by-id/usb-MagTek-event-kbd");
+  EXPECT_EQ(d.msr->inter_char_timeout, 80ms);
+  EXPECT_EQ(d.pin_pad.kind, PinPadKind::soft);
+  EXPECT_EQ(to_hex(d.pin_pad.initial_ksn), "FFFF9876543210E00001");
+  EXPECT_EQ(d.printer.kind, PrinterKind::tcp);
+  EXPECT_EQ(d.printer.tcp_host, "192.168.1.50");
+  EXPECT_EQ(d.printer.tcp_port, 9101);
+  EXPECT_EQ(d.display.kind, DisplayKind::lines);
+  EXPECT_EQ(d.display.size, ui::DisplaySize::qvga);
+}
+
+TEST(ConfigDevices, DefaultsWithinTheBlock) {
+  auto r = parse(with_devices(Json::parse(R"({
+    "card_reader": {"pcsc": ""},
+    "msr": {"evdev": "/dev/input/event3"},
+    "pin_pad": {"kind": "soft"},
+    "printer": {"tcp": "printer.local"},
+    "display": {"kind": "curses"}
+  })")));
+  ASSERT_TRUE(r) << r.error().describe();
+  const DeviceSettings& d = r->devices;
+  ASSERT_TRUE(d.chip_reader);
+  EXPECT_TRUE(d.chip_reader->pcsc_reader.empty());  // the first reader
+  EXPECT_EQ(d.msr->inter_char_timeout, 100ms);
+  EXPECT_EQ(to_hex(d.pin_pad.initial_ksn), kTestInitialKsn);
+  EXPECT_EQ(d.printer.tcp_host, "printer.local");
+  EXPECT_EQ(d.printer.tcp_port, 9100);
+  EXPECT_EQ(d.display.size, ui::DisplaySize::lines4x20);
+}
+
+TEST(ConfigDevices, PrinterNone) {
+  auto r = parse(with_devices({{"printer", {{"none", true}}}}));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->devices.printer.kind, PrinterKind::none);
+}
+
+TEST(ConfigDevices, BadBlocks) {
+  const auto dev = [](const char* text) { return with_devices(Json::parse(text)); };
+  expect_error(dev(R"("usb")"), Errc::malformed, "devices");
+  expect_error(dev(R"({"scanner": {}})"), Errc::invalid_argument, "devices.scanner");
+  expect_error(dev(R"({"card_reader": {}})"), Errc::invalid_argument, "devices.card_reader.pcsc");
+  expect_error(dev(R"({"card_reader": {"pcsc": 1}})"), Errc::malformed, "devices.card_reader.pcsc");
+  expect_error(dev(R"({"card_reader": {"pcsc": "a\nb"}})"), Errc::malformed, "devices.card_reader.pcsc");
+  expect_error(dev(R"({"card_reader": {"pcsc": "", "ccid": 0}})"), Errc::invalid_argument, "devices.card_reader.ccid");
+  expect_error(dev(R"({"msr": {"inter_char_timeout_ms": 100}})"), Errc::invalid_argument, "devices.msr.evdev");
+  expect_error(dev(R"({"msr": {"evdev": ""}})"), Errc::out_of_range, "devices.msr.evdev");
+  expect_error(dev(R"({"msr": {"evdev": "/dev/input/event0", "inter_char_timeout_ms": 0}})"), Errc::out_of_range,
+               "devices.msr.inter_char_timeout_ms");
+  expect_error(dev(R"({"msr": {"evdev": "/dev/input/event0", "inter_char_timeout_ms": "100"}})"), Errc::malformed,
+               "devices.msr.inter_char_timeout_ms");
+  expect_error(dev(R"({"pin_pad": {}})"), Errc::invalid_argument, "devices.pin_pad.kind");
+  expect_error(dev(R"({"pin_pad": {"kind": "hsm"}})"), Errc::out_of_range, "devices.pin_pad.kind");
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E0000"}})"), Errc::malformed,
+               "devices.pin_pad.ksn");
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E0000G"}})"), Errc::malformed,
+               "devices.pin_pad.ksn");
+  expect_error(dev(R"({"pin_pad": {"kind": "none", "ksn": "FFFF9876543210E00000"}})"), Errc::invalid_argument,
+               "devices.pin_pad.ksn");
+  expect_error(dev(R"({"printer": {}})"), Errc::invalid_argument, "devices.printer");
+  expect_error(dev(R"({"printer": {"file": "/dev/usb/lp0", "tcp": "10.0.0.1"}})"), Errc::invalid_argument,
+               "devices.printer");
+  expect_error(dev(R"({"printer": {"none": false}})"), Errc::out_of_range, "devices.printer.none");
+  expect_error(dev(R"({"printer": {"none": "yes"}})"), Errc::malformed, "devices.printer.none");
+  expect_error(dev(R"({"printer": {"serial": "/dev/ttyS0"}})"), Errc::invalid_argument, "devices.printer.serial");
+  expect_error(dev(R"({"printer": {"tcp": "10.0.0.1:0"}})"), Errc::out_of_range, "devices.printer.tcp");
+  expect_error(dev(R"({"printer": {"tcp": "10.0.0.1:70000"}})"), Errc::out_of_range, "devices.printer.tcp");
+  expect_error(dev(R"({"printer": {"tcp": "10.0.0.1:"}})"), Errc::malformed, "devices.printer.tcp");
+  expect_error(dev(R"({"printer": {"tcp": "tcp://10.0.0.1"}})"), Errc::malformed, "devices.printer.tcp");
+  expect_error(dev(R"({"printer": {"tcp": ""}})"), Errc::malformed, "devices.printer.tcp");
+  expect_error(dev(R"({"display": {"size": "4x20"}})"), Errc::invalid_argument, "devices.display.kind");
+  expect_error(dev(R"({"display": {"kind": "web"}})"), Errc::out_of_range, "devices.display.kind");
+  expect_error(dev(R"({"display": {"kind": "lines", "size": "2x16"}})"), Errc::out_of_range, "devices.display.size");
+  expect_error(dev(R"({"display": {"kind": "lines", "size": 420}})"), Errc::malformed, "devices.display.size");
+  // A repeated key inside the block is caught like anywhere else.
+  auto repeated = parse_settings(R"({"devices": {"msr": {"evdev": "a", "evdev": "b"}}})");
+  ASSERT_FALSE(repeated);
+  EXPECT_EQ(repeated.error().code, Errc::invalid_argument);
+  EXPECT_TRUE(repeated.error().message.starts_with("devices.msr.evdev:")) << repeated.error().describe();
+}
+
 // Files: relative paths follow the file, a missing file is not_found, errors name the file.
 class ConfigFile : public ::testing::Test {
  protected:
@@ -344,6 +456,19 @@ TEST_F(ConfigFile, RelativePathsFollowTheFile) {
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->state_dir, dir_ / "state");
   EXPECT_EQ(r->host.ca_file, dir_ / "certs/ca.pem");
+}
+
+TEST_F(ConfigFile, DevicePathsFollowTheFile) {
+  Json j = valid_aurora();
+  j["devices"] = {{"msr", {{"evdev", "swipes.fifo"}}},
+                  {"printer", {{"file", "out/receipts.bin"}}},
+                  {"pin_pad", {{"kind", "none"}}}};
+  auto r = load_settings(write("terminal.json", j.dump()));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->devices.msr->evdev, dir_ / "swipes.fifo");
+  EXPECT_EQ(r->devices.printer.kind, PrinterKind::file);
+  EXPECT_EQ(r->devices.printer.file, dir_ / "out/receipts.bin");
+  EXPECT_EQ(r->devices.pin_pad.kind, PinPadKind::none);
 }
 
 TEST_F(ConfigFile, MissingAndBrokenFiles) {

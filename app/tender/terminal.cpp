@@ -1,0 +1,348 @@
+#include "app/tender/terminal.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/terminal/test_terminal.hpp"
+#include "common/log.hpp"
+
+namespace tender::app::terminal {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kComponent = "tender";
+constexpr auto kResultShown = 3s;      // how long an outcome stays up before the idle screen
+constexpr auto kStopGrace = 5s;        // beyond the host guard, for a stop mid-transaction
+
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+// The curses screen owns the terminal: log lines go to a file in the state folder.
+class FileSink final : public log::Sink {
+ public:
+  explicit FileSink(const std::filesystem::path& path) : out_(path, std::ios::app) {}
+  [[nodiscard]] bool good() const { return out_.good(); }
+  void write(log::Level level, std::string_view component, std::string_view line) override {
+    char stamp[32] = {};
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    if (gmtime_r(&now, &tm) != nullptr) (void)std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    out_ << stamp << ' ' << log::to_string(level) << ' ' << component << ": " << line << '\n' << std::flush;
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+std::string money_text(const Money& m) { return std::string(m.currency().alpha) + " " + m.format(); }
+
+bool approved(TxnOutcome outcome) {
+  return outcome == TxnOutcome::approved || outcome == TxnOutcome::approved_offline;
+}
+
+}  // namespace
+
+void install_signal_handlers() {
+  struct sigaction stop{};
+  stop.sa_handler = on_stop_signal;
+  sigemptyset(&stop.sa_mask);
+  stop.sa_flags = 0;  // no SA_RESTART: a blocking poll returns and the loop sees the flag
+  (void)::sigaction(SIGINT, &stop, nullptr);
+  (void)::sigaction(SIGTERM, &stop, nullptr);
+  struct sigaction ignore{};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  (void)::sigaction(SIGPIPE, &ignore, nullptr);
+}
+
+bool stop_requested() noexcept { return g_stop != 0; }
+
+Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settings) {
+  std::unique_ptr<Terminal> t{new Terminal(settings)};
+  std::error_code ec;
+  if (!std::filesystem::is_directory(settings.state_dir, ec))
+    return make_error(Errc::not_found, "state_dir " + settings.state_dir.string() + " is not a directory");
+  const DisplaySettings& shown = settings.devices.display;
+  if (shown.kind == DisplayKind::curses) {
+    auto sink = std::make_unique<FileSink>(settings.state_dir / "tender.log");
+    if (!sink->good()) return make_error(Errc::io_error, "log file " + (settings.state_dir / "tender.log").string() + " cannot be opened");
+    t->log_file_ = std::move(sink);
+    log::set_sink(t->log_file_.get());
+  }
+  auto journal = Journal::open(settings.journal_file(), settings.device_key, settings.journal);
+  if (!journal) return make_error(journal.error().code, "journal: " + journal.error().message);
+  t->journal_.emplace(std::move(*journal));
+
+  auto devices = open_devices(settings.devices);
+  if (!devices) return std::move(devices).error();
+  auto host = connect_host(t->io_, settings.host);
+  if (!host) return make_error(host.error().code, "host: " + host.error().message);
+  t->host_.emplace(std::move(*host));
+  // The built-in test terminal's kernel configuration (AIDs, test CAPKs): the config file
+  // has no EMV block yet.
+  auto kernel = builtin_test_terminal();
+  if (!kernel) return make_error(kernel.error().code, "EMV configuration: " + kernel.error().message);
+  t->kernel_ = std::move(*kernel);
+
+  // The display last: a start-up error above is printed on a terminal curses has not taken.
+  if (shown.kind == DisplayKind::curses) {
+    ui::CursesOptions options;
+    options.size = shown.size;
+    options.title = settings.engine.merchant.name;
+    auto display = ui::CursesDisplay::open(options);
+    if (!display) return make_error(display.error().code, "display (curses): " + display.error().message);
+    t->curses_ = std::move(*display);
+    t->display_ = t->curses_.get();
+    t->keypad_ = t->curses_.get();
+  } else {
+    t->lines_ = std::make_unique<ui::LineDisplay>(std::cout, shown.size);
+    t->stdin_keys_ = std::make_unique<FdKeypad>(STDIN_FILENO);
+    t->display_ = t->lines_.get();
+    t->keypad_ = t->stdin_keys_.get();
+  }
+
+  CounterOptions options;
+  options.stop_requested = [] { return stop_requested(); };
+  t->counter_ = std::make_unique<DeviceCounter>(t->io_, *t->display_, *t->keypad_, std::move(*devices), options);
+  t->key_store_ = std::make_unique<pinpad::FileKeyStore>(settings.state_dir, ped_store_key(settings.device_key));
+  auto pad = make_pin_pad(settings.devices.pin_pad, t->counter_->keypad_pin_source(), t->key_store_.get());
+  if (!pad) return std::move(pad).error();
+  t->counter_->set_pin_pad(std::move(*pad));
+  // A swipe made before power-on belongs to no sale.
+  t->counter_->discard_idle_input();
+
+  t->engine_ = std::make_unique<Engine>(t->io_, settings.engine, t->kernel_, t->host_->adapter(), *t->journal_,
+                                        *t->counter_);
+  return t;
+}
+
+Terminal::~Terminal() {
+  // The engine before what it refers to; the counter's timer before the io_context.
+  engine_.reset();
+  counter_.reset();
+  curses_.reset();
+  if (log_file_) log::set_sink(nullptr);
+}
+
+void Terminal::poll_io() {
+  io_.restart();
+  io_.poll();
+}
+
+void Terminal::run_io_for(std::chrono::milliseconds wait) {
+  io_.restart();
+  io_.run_for(wait);
+  // Out of work before the wait was over: do not spin on an empty io_context.
+  if (io_.stopped()) (void)::poll(nullptr, 0, 10);
+}
+
+bool Terminal::busy() const { return operation_pending_ || engine_->busy(); }
+
+bool Terminal::recover() {
+  std::optional<RecoveryReport> report;
+  const auto queued = journal_->queue();
+  const std::size_t items = queued ? queued->size() : 0;
+  // Each queued item takes at most two host exchanges, each under the engine's guard.
+  const auto budget = settings_.engine.host_timeout * static_cast<long>(2 * items + 2) + 10s;
+  engine_->recover([&report](RecoveryReport r) { report.emplace(std::move(r)); });
+  const auto deadline = Clock::now() + budget;
+  while (!report && !stop_requested() && Clock::now() < deadline) {
+    run_io_for(50ms);
+  }
+  if (!report) {
+    log::warn(kComponent, "recovery did not finish", stop_requested() ? " (stopping)" : " in time");
+    return false;
+  }
+  log::info(kComponent, "recovery: ", report->completed, " completed, ", report->reversal_queued,
+            " reversals queued, ", report->cancelled, " cancelled; queue: ", report->queue.forwarded, " forwarded, ",
+            report->queue.remaining, " left");
+  return true;
+}
+
+OnceResult Terminal::run_once(const Money& amount) {
+  std::optional<TxnReport> report;
+  SaleRequest request;
+  request.amount = amount;
+  engine_->sale(request, [&report](TxnReport r) { report.emplace(std::move(r)); });
+  // Bounded even if every deadline the engine owns ran back to back.
+  const auto& e = settings_.engine;
+  const auto deadline = Clock::now() + 2 * e.prompt_timeout + 3 * e.host_timeout + 120s;
+  std::optional<Clock::time_point> stop_by;
+  while (!report && Clock::now() < deadline) {
+    if (stop_requested()) {
+      // Every prompt until the end is answered CANCEL, not only the one pending now.
+      counter_->interrupt();
+      if (!stop_by) stop_by = Clock::now() + e.host_timeout + kStopGrace;
+    }
+    if (stop_by && Clock::now() > *stop_by) break;
+    run_io_for(50ms);
+  }
+  OnceResult result;
+  if (!report) {
+    result.err = std::string("the sale did not finish") + (stop_requested() ? " before the stop" : " in time") +
+                 "; the journal has it for the next start";
+    return result;
+  }
+  const JournalEntry& entry = report->entry;
+  std::ostringstream line;
+  line << "result: " << to_string(report->outcome) << ' ' << money_text(entry.approved_amount.value_or(entry.amount));
+  if (!entry.auth_code.empty()) line << " auth " << entry.auth_code;
+  line << " reference " << entry.reference_id;
+  if (!approved(report->outcome) && !report->reason.empty()) line << " (" << log::scrub(report->reason) << ")";
+  result.out = line.str();
+  result.code = approved(report->outcome) ? ExitCode::ok : ExitCode::failed;
+  return result;
+}
+
+ExitCode Terminal::run_interactive() {
+  show_idle();
+  bool quit = false;
+  std::optional<Clock::time_point> stop_by;
+  while (!quit) {
+    if (stop_requested()) {
+      if (!stop_by) {
+        log::info(kComponent, "stopping");
+        stop_by = Clock::now() + settings_.engine.host_timeout + kStopGrace;
+      }
+      counter_->interrupt();  // also a prompt the engine opens after this one
+      if (!busy() || Clock::now() > *stop_by) break;
+    }
+    if (busy()) {
+      run_io_for(50ms);
+      continue;
+    }
+    poll_io();
+    if (result_until_ && Clock::now() >= *result_until_ && !counter_->awaiting_removal()) {
+      result_until_.reset();
+      show_idle();
+    }
+    if (const auto key = keypad_->read_key(50ms)) {
+      on_key(*key, quit);
+    } else if (stdin_keys_ && stdin_keys_->at_end()) {
+      quit = true;  // the lines display's input ended: nobody is left to press a key
+    }
+    counter_->discard_idle_input();
+  }
+  return ExitCode::ok;
+}
+
+void Terminal::show_idle() {
+  entering_amount_ = false;
+  amount_digits_.clear();
+  ui::ScreenData d{.id = ui::ScreenId::idle};
+  d.text = settings_.engine.merchant.name;
+  if (auto queued = journal_->queue(); queued && !queued->empty()) d.other = "QUEUED " + std::to_string(queued->size());
+  display_->show(d);
+  if (curses_)
+    curses_->panel("KEYS", {"F1   sale", "F2   settle the batch", "F3   send the offline queue", "Esc  quit (at idle)"});
+}
+
+void Terminal::show_amount() {
+  const std::int64_t minor = amount_digits_.empty() ? 0 : std::stoll(amount_digits_);
+  ui::ScreenData d{.id = ui::ScreenId::confirm_amount};  // TOTAL, ENTER = CONTINUE, CANCEL = STOP
+  d.amount = money_text(Money{minor, settings_.engine.currency});
+  display_->show(d);
+}
+
+void Terminal::show_result(bool good, std::string text) {
+  ui::ScreenData d{.id = good ? ui::ScreenId::approved : ui::ScreenId::declined};
+  d.text = std::move(text);
+  display_->show(d);
+  result_until_ = Clock::now() + kResultShown;
+}
+
+void Terminal::on_key(ui::Key key, bool& quit) {
+  if (entering_amount_) {
+    if (const auto digit = ui::key_digit(key); digit && amount_digits_.size() < 9) {
+      if (!(amount_digits_.empty() && *digit == 0)) amount_digits_ += static_cast<char>('0' + *digit);
+    } else if (key == ui::Key::backspace && !amount_digits_.empty()) {
+      amount_digits_.pop_back();
+    } else if (key == ui::Key::clear) {
+      amount_digits_.clear();
+    } else if (key == ui::Key::cancel) {
+      show_idle();
+      return;
+    } else if (key == ui::Key::enter && !amount_digits_.empty()) {
+      const Money amount{std::stoll(amount_digits_), settings_.engine.currency};
+      entering_amount_ = false;
+      amount_digits_.clear();
+      start_sale(amount);
+      return;
+    }
+    show_amount();
+    return;
+  }
+  switch (key) {
+    case ui::Key::f1:
+      result_until_.reset();
+      entering_amount_ = true;
+      amount_digits_.clear();
+      show_amount();
+      return;
+    case ui::Key::f2:
+      start_settle();
+      return;
+    case ui::Key::f3:
+      start_flush();
+      return;
+    case ui::Key::cancel:
+      quit = true;
+      return;
+    default:
+      return;
+  }
+}
+
+void Terminal::start_sale(const Money& amount) {
+  operation_pending_ = true;
+  result_until_.reset();
+  SaleRequest request;
+  request.amount = amount;
+  engine_->sale(request, [this](TxnReport report) {
+    operation_pending_ = false;
+    log::info(kComponent, "sale ", report.entry.reference_id, ": ", to_string(report.outcome),
+              report.reason.empty() ? "" : " (", log::scrub(report.reason), report.reason.empty() ? "" : ")");
+    result_until_ = Clock::now() + kResultShown;  // the engine's own outcome screen stays up
+  });
+}
+
+void Terminal::start_settle() {
+  operation_pending_ = true;
+  display_->show(ui::ScreenData{.id = ui::ScreenId::processing});
+  engine_->settle([this](Result<SettleReport> report) {
+    operation_pending_ = false;
+    if (!report) {
+      log::warn(kComponent, "settlement: ", report.error().message);
+      show_result(false, "SETTLEMENT FAILED");
+      return;
+    }
+    log::info(kComponent, "settlement: ", report->accepted ? "accepted" : "refused", ", ", report->transactions,
+              " transactions, batch ", report->batch, " ", report->response_code);
+    show_result(report->accepted, report->accepted ? "BATCH SETTLED " + std::to_string(report->transactions)
+                                                   : "SETTLEMENT REFUSED");
+  });
+}
+
+void Terminal::start_flush() {
+  operation_pending_ = true;
+  display_->show(ui::ScreenData{.id = ui::ScreenId::processing});
+  engine_->flush_queue([this](QueueReport report) {
+    operation_pending_ = false;
+    log::info(kComponent, "queue: ", report.forwarded, " forwarded, ", report.forward_declined, " declined, ",
+              report.reversed, " reversed, ", report.remaining, " left",
+              report.stopped_because.empty() ? "" : ": ", log::scrub(report.stopped_because));
+    show_result(report.remaining == 0, "QUEUE LEFT " + std::to_string(report.remaining));
+  });
+}
+
+}  // namespace tender::app::terminal

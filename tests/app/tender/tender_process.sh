@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# tender, the real binary, against tender-hostsim on loopback: the stripe reader is a FIFO
+# that a recorded wedge-reader swipe (tests/data/msr) is written into once the terminal asks
+# for the card, the printer is a file, the display is "lines" (stdout, keys on stdin).
+#   - a config that does not load, bad arguments: exit 2, one line on stderr;
+#   - a device that is not there: exit 1, one line naming it;
+#   - --once 12.34 with the stripe card: exit 0, ESC @ first in the printer file;
+#   - --once 12.51 (the simulator's decline cents): exit 1;
+#   - SIGTERM at the card prompt: the sale ends cancelled, exit 1;
+#   - the idle loop on stdin: s, amount, ENTER, swipe, then CANCEL quits; SIGTERM at idle stops it;
+#   - the curses display in tmux (when tmux is there): a sale, then Esc at idle quits;
+#   - never a clear PAN or track in the printer file, stdout or stderr.
+# No chip: the PC/SC path needs pcscd with a virtual reader and is tested by pcsc_test.
+# Every wait is bounded; the simulator and any terminal left are killed on exit (trap).
+set -euo pipefail
+tender=${1:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
+sim=${2:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
+swipe=${3:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
+failures=0; passes=0
+pass() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The recording is in the 64-bit little-endian input_event layout (24-byte records).
+if [[ $(getconf LONG_BIT) != 64 || $(printf '\1\0' | od -An -tu2 | tr -d ' ') != 1 ]]; then
+  echo "tender_process: skipped (the swipe recording is for 64-bit little-endian hosts)"
+  exit 0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tender_process.XXXXXX")
+sim_pid=""
+term_pid=""
+sock=""
+cleanup() {
+  if [[ -n "$sock" ]]; then tmux -L "$sock" kill-server 2>/dev/null || true; fi
+  for p in "$term_pid" "$sim_pid"; do
+    if [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; then
+      kill -KILL "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
+  exec 3>&- 4>&- 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- the simulator ------------------------------------------------------------------
+mkdir -p "$work/sim" "$work/state"
+"$sim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
+sim_pid=$!
+line=""
+for ((i = 0; i < 400; i++)); do  # 40 s: the first start makes keys, under ASan
+  line=$(head -n 1 "$work/sim.out" || true)
+  [[ -n "$line" ]] && break
+  kill -0 "$sim_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
+  echo "FAIL: tender-hostsim did not start (got '$line'): $(head -c 2000 "$work/sim.err")"
+  exit 1
+fi
+port=${BASH_REMATCH[1]}
+
+# --- the config -----------------------------------------------------------------------
+mkfifo "$work/msr.fifo" "$work/keys.fifo"
+# Held open read-write for the whole test: the terminal never sees the stripe reader's
+# stream end, and a swipe written here waits in the FIFO until the terminal reads it.
+exec 3<>"$work/msr.fifo"
+exec 4<>"$work/keys.fifo"
+# write_config FILE DEVICES_JSON
+write_config() {
+  cat >"$1" <<EOF
+{
+  "terminal_id": "TENDER01",
+  "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
+  "currency": "USD",
+  "state_dir": "$work/state",
+  "device_key": "test",
+  "host": {"kind": "aurora", "url": "https://127.0.0.1:$port", "ca_file": "$work/sim/ca.pem",
+           "server_name": "localhost", "timeout_ms": 10000,
+           "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
+                      "payment_processor_id": "proc-1"}},
+  "engine": {"host_timeout_ms": 15000, "prompt_timeout_ms": 60000},
+  "devices": $2
+}
+EOF
+}
+export TENDER_TEST_AURORA_SECRET=tender-test-secret
+devices='{"msr": {"evdev": "'"$work/msr.fifo"'", "inter_char_timeout_ms": 100},
+  "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000"},
+  "printer": {"file": "'"$work/printer.bin"'"},
+  "display": {"kind": "lines", "size": "4x20"}}'
+write_config "$work/tender.json" "$devices"
+
+# --- helpers --------------------------------------------------------------------------
+# expect_exit NAME CODE ARGS...: exit CODE, nothing on stdout, one line on stderr.
+expect_exit() {
+  local name=$1 code=$2; shift 2
+  local out err rc=0
+  out=$(timeout 60 "$tender" "$@" </dev/null 2>"$work/err") || rc=$?
+  err=$(cat "$work/err")
+  if [[ $rc -ne $code ]]; then fail "$name: expected exit $code, got $rc ($err)"; return; fi
+  if [[ -n "$out" ]]; then fail "$name: printed to stdout: $out"; return; fi
+  if [[ $(printf '%s\n' "$err" | wc -l) -ne 1 || -z "$err" ]]; then fail "$name: stderr is not one line: $err"; return; fi
+  if grep -q "tender-test-secret" <<<"$err"; then fail "$name: stderr carries a credential"; return; fi
+  pass
+}
+# wait_for FILE TEXT SECONDS: until FILE holds TEXT (the terminal's display on stdout).
+wait_for() {
+  local file=$1 text=$2 tenths=$(($3 * 10))
+  for ((i = 0; i < tenths; i++)); do
+    grep -qF -- "$text" "$file" 2>/dev/null && return 0
+    [[ -n "$term_pid" ]] && ! kill -0 "$term_pid" 2>/dev/null && return 1
+    sleep 0.1
+  done
+  return 1
+}
+# wait_exit SECONDS: sets rc to the terminal's exit code, or 124 after killing it at the deadline.
+wait_exit() {
+  local tenths=$(($1 * 10))
+  rc=0
+  for ((i = 0; i < tenths; i++)); do
+    kill -0 "$term_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$term_pid" 2>/dev/null; then
+    kill -KILL "$term_pid" 2>/dev/null || true
+    wait "$term_pid" 2>/dev/null || true
+    term_pid=""
+    rc=124
+    return
+  fi
+  wait "$term_pid" || rc=$?
+  term_pid=""
+}
+no_card_data() {
+  local name=$1; shift
+  local f
+  for f in "$@"; do
+    if grep -qa -e "4111111111111111" -e "=3012101" -e "DOE-SMITH" "$f"; then
+      fail "$name: card data in $(basename "$f")"
+      return
+    fi
+  done
+  pass
+}
+
+# --- bad input: exit 2; a missing device: exit 1 --------------------------------------
+expect_exit "no --config" 2
+expect_exit "config file missing" 2 --config "$work/absent.json"
+expect_exit "unknown argument" 2 --config "$work/tender.json" --twice
+expect_exit "bad --once amount" 2 --config "$work/tender.json" --once 12.3.4
+printf '{"terminal_id": "T1",' >"$work/broken.json"
+expect_exit "config not JSON" 2 --config "$work/broken.json"
+write_config "$work/bad-devices.json" '{"printer": {"file": "/tmp/x", "tcp": "10.0.0.1"}}'
+expect_exit "devices block: two printers" 2 --config "$work/bad-devices.json"
+write_config "$work/bad-display.json" '{"display": {"kind": "web"}}'
+expect_exit "devices block: unknown display" 2 --config "$work/bad-display.json"
+write_config "$work/no-msr.json" '{"msr": {"evdev": "'"$work"'/no-such-event-kbd"}, "display": {"kind": "lines"}}'
+expect_exit "stripe reader missing" 1 --config "$work/no-msr.json" --once 1.00
+if grep -q "no-such-event-kbd" "$work/err"; then pass; else fail "stripe reader missing: error does not name it: $(cat "$work/err")"; fi
+write_config "$work/no-lp.json" '{"printer": {"file": "/dev/tender-test-no-such-lp"}, "display": {"kind": "lines"}}'
+expect_exit "printer device missing" 1 --config "$work/no-lp.json" --once 1.00
+
+# --- one approved stripe sale ---------------------------------------------------------
+"$tender" --config "$work/tender.json" --once 12.34 </dev/null >"$work/once.out" 2>"$work/once.err" &
+term_pid=$!
+if wait_for "$work/once.out" "INSERT, SWIPE" 60; then
+  cat "$swipe" >&3
+  wait_exit 60
+  if [[ $rc -eq 0 ]]; then pass; else fail "--once 12.34: exit $rc: $(tail -n 5 "$work/once.err")"; fi
+  if grep -q "^result: approved USD 12.34" "$work/once.out"; then pass; else fail "--once 12.34: no result line: $(tail -n 3 "$work/once.out")"; fi
+  if grep -q "APPROVED" "$work/once.out"; then pass; else fail "--once 12.34: the display never said APPROVED"; fi
+else
+  fail "--once 12.34: no card prompt on the display: $(tail -n 5 "$work/once.out") / $(tail -n 5 "$work/once.err")"
+  wait_exit 1
+fi
+if [[ -s "$work/printer.bin" && $(head -c 2 "$work/printer.bin" | od -An -tx1 | tr -d ' \n') == "1b40" ]]; then
+  pass
+else
+  fail "printer file does not start with ESC @"
+fi
+no_card_data "--once 12.34" "$work/printer.bin" "$work/once.out" "$work/once.err"
+
+# --- a declined sale: exit 1 ----------------------------------------------------------
+"$tender" --config "$work/tender.json" --once 12.51 </dev/null >"$work/decline.out" 2>"$work/decline.err" &
+term_pid=$!
+if wait_for "$work/decline.out" "INSERT, SWIPE" 60; then
+  cat "$swipe" >&3
+  wait_exit 60
+  if [[ $rc -eq 1 ]]; then pass; else fail "--once 12.51: expected exit 1, got $rc"; fi
+  if grep -q "^result: declined" "$work/decline.out"; then pass; else fail "--once 12.51: no declined result: $(tail -n 3 "$work/decline.out")"; fi
+else
+  fail "--once 12.51: no card prompt: $(tail -n 5 "$work/decline.err")"
+  wait_exit 1
+fi
+no_card_data "--once 12.51" "$work/printer.bin" "$work/decline.out" "$work/decline.err"
+
+# --- SIGTERM at the card prompt: the prompt is answered CANCEL, the sale ends cancelled -
+"$tender" --config "$work/tender.json" --once 3.00 </dev/null >"$work/stop.out" 2>"$work/stop.err" &
+term_pid=$!
+if wait_for "$work/stop.out" "INSERT, SWIPE" 60; then
+  kill -TERM "$term_pid"
+  wait_exit 30
+  if [[ $rc -eq 1 ]]; then pass; else fail "SIGTERM at the card prompt: expected exit 1, got $rc"; fi
+  if grep -q "^result: cancelled" "$work/stop.out"; then pass; else fail "SIGTERM at the card prompt: $(tail -n 3 "$work/stop.out")"; fi
+else
+  fail "SIGTERM at the card prompt: no card prompt: $(tail -n 5 "$work/stop.err")"
+  wait_exit 1
+fi
+
+# --- the idle loop: s, 5 0 0 ENTER, swipe, then c (CANCEL) quits ----------------------
+"$tender" --config "$work/tender.json" <"$work/keys.fifo" >"$work/idle.out" 2>"$work/idle.err" &
+term_pid=$!
+if wait_for "$work/idle.out" "WELCOME" 60; then
+  printf 's500\n' >&4
+  if wait_for "$work/idle.out" "INSERT, SWIPE" 30; then
+    cat "$swipe" >&3
+    if wait_for "$work/idle.out" "APPROVED" 60; then pass; else fail "idle loop: the sale was not approved: $(tail -n 8 "$work/idle.out")"; fi
+  else
+    fail "idle loop: s + amount did not start a sale: $(tail -n 8 "$work/idle.out")"
+  fi
+  # The outcome stays up for 3 s, then the idle screen comes back.
+  for ((i = 0; i < 150; i++)); do
+    [[ $(grep -c "WELCOME" "$work/idle.out") -ge 2 ]] && break
+    sleep 0.1
+  done
+  if [[ $(grep -c "WELCOME" "$work/idle.out") -ge 2 ]]; then pass; else fail "idle loop: no idle screen after the sale"; fi
+  printf 'c' >&4
+  wait_exit 20
+  if [[ $rc -eq 0 ]]; then pass; else fail "idle loop: CANCEL at idle: exit $rc"; fi
+else
+  fail "idle loop: no idle screen: $(tail -n 5 "$work/idle.err")"
+  wait_exit 1
+fi
+no_card_data "idle loop" "$work/printer.bin" "$work/idle.out" "$work/idle.err"
+
+# --- SIGTERM at idle: a clean stop ----------------------------------------------------
+"$tender" --config "$work/tender.json" <"$work/keys.fifo" >"$work/term.out" 2>"$work/term.err" &
+term_pid=$!
+if wait_for "$work/term.out" "WELCOME" 60; then
+  kill -TERM "$term_pid"
+  wait_exit 20
+  if [[ $rc -eq 0 ]]; then pass; else fail "SIGTERM at idle: exit $rc"; fi
+else
+  fail "SIGTERM: no idle screen: $(tail -n 5 "$work/term.err")"
+  wait_exit 1
+fi
+
+# --- the curses display in tmux: F1, amount, ENTER, swipe, APPROVED, Esc quits ---------
+if command -v tmux >/dev/null; then
+  curses_devices='{"msr": {"evdev": "'"$work/msr.fifo"'"}, "printer": {"file": "'"$work/printer.bin"'"},
+    "display": {"kind": "curses", "size": "4x20"}}'
+  write_config "$work/curses.json" "$curses_devices"
+  sock="tender-process-$$"
+  pane() { tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; }
+  wait_pane() {  # PATTERN SECONDS
+    for ((i = 0; i < $2 * 10; i++)); do pane | grep -qE -- "$1" && return 0; sleep 0.1; done
+    return 1
+  }
+  tmux -L "$sock" new-session -d -s t -x 100 -y 30 \
+    "'$tender' --config '$work/curses.json' 2>'$work/curses.err'; echo TENDER-EXITED \$?; sleep 30"
+  if wait_pane "WELCOME" 60; then
+    tmux -L "$sock" send-keys -t t F1 7 0 0 Enter
+    if wait_pane "INSERT, SWIPE" 20; then
+      cat "$swipe" >&3
+      if wait_pane "APPROVED" 60; then pass; else fail "curses: no approval: $(pane)"; fi
+    else
+      fail "curses: F1 + amount did not start a sale: $(pane)"
+    fi
+    wait_pane "WELCOME" 20 || true
+    tmux -L "$sock" send-keys -t t Escape
+    if wait_pane "TENDER-EXITED 0" 20; then pass; else fail "curses: Esc at idle did not quit cleanly: $(pane)"; fi
+  else
+    fail "curses: no idle screen: $(pane) $(cat "$work/curses.err")"
+  fi
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  no_card_data "curses" "$work/printer.bin" "$work/curses.err" "$work/state/tender.log"
+else
+  echo "tender_process: tmux is not installed: the curses display is not tested"
+fi
+
+echo "tender_process: $passes passed, $failures failed"
+[[ $failures -eq 0 ]]
