@@ -774,8 +774,15 @@ TEST_F(HostLink, FullStackCreditIsAnUnlinkedRefund) {
 }
 
 TEST_F(HostLink, AuroraTokenFailureIsAPlainErrorNotUnknown) {
-  sim_->script_next({hostsim::Behaviour::error_500, 0, 0ms}, 1);  // hits the token request
-  auto s = sale(*aurora_, keyed(1, 1000));
+  // The token request is refused (a wrong secret): nothing was sent, a plain error. Scripted
+  // behaviours cannot do this: the simulator keeps them for the payment API.
+  aurora::AuroraConfig wrong;
+  wrong.client_id = "tender-test";
+  wrong.client_secret = SecretString("not-the-secret");
+  wrong.payment_processor_id = "proc-1";
+  wrong.deadline = kDeadline;
+  aurora::AuroraAdapter refused(*api_, *oauth_, wrong);
+  auto s = sale(refused, keyed(1, 1000));
   ASSERT_FALSE(s) << hostsim_outcome(*s);
   auto again = sale(*aurora_, keyed(1, 1000));
   ASSERT_OK(again);
