@@ -49,7 +49,7 @@ mkdir -p "$work/sim" "$work/state"
 sim_pid=$!
 line=""
 for ((i = 0; i < 400; i++)); do  # 40 s: the first start makes keys, under ASan
-  line=$(head -n 1 "$work/sim.out" || true)
+  line=$(head -n 1 "$work/sim.out" 2>/dev/null || true)  # the file may not exist yet
   [[ -n "$line" ]] && break
   kill -0 "$sim_pid" 2>/dev/null || break
   sleep 0.1
