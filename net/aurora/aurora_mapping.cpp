@@ -294,7 +294,28 @@ Result<host::HostResult> parse_transaction_result(std::string_view body, Currenc
   if (result.outcome == Outcome::approved || result.outcome == Outcome::partially_approved) {
     result.approved_amount = *processed;
   }
-  // The documents show no issuer response data (8A/91/71/72) in any response.
+  // The documents show no issuer response data (8A/91/71/72) in any response. A host that
+  // does send `emvTags` back (our simulator does, as a TLV hex string; Appendix A's SDK types
+  // the request's as an array) gets them to the card; anything unreadable there is ignored
+  // rather than failing a transaction the host has already decided.
+  const auto tags = json->find("emvTags");
+  if (tags != json->end()) {
+    Bytes tlv;
+    const auto take = [&tlv](const nlohmann::json& v) {
+      if (!v.is_string()) return false;
+      auto bytes = from_hex(v.get<std::string>());
+      if (!bytes) return false;
+      tlv.insert(tlv.end(), bytes->begin(), bytes->end());
+      return true;
+    };
+    bool readable = true;
+    if (tags->is_array()) {
+      for (const auto& item : *tags) readable = readable && take(item);
+    } else if (!tags->is_null()) {
+      readable = take(*tags);
+    }
+    if (readable) result.issuer_response_tlv = std::move(tlv);
+  }
   return result;
 }
 

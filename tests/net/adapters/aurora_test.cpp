@@ -152,6 +152,26 @@ TEST(AuroraMapping, FollowOnBodiesMatchTheDocuments) {
   EXPECT_EQ(void_body({kReference, ""}).error().code, Errc::invalid_argument);
 }
 
+// The documents show no issuer response data; a host that sends emvTags back (the simulator,
+// as a hex string; or an array, as Appendix A's SDK types them) gets them to the card, and
+// unreadable ones are ignored rather than failing a decided transaction.
+TEST(AuroraMapping, IssuerResponseTagsWhenTheHostSendsThem) {
+  auto body = nlohmann::json::parse(fixture("aurora_sale_response.json"));
+  body["emvTags"] = "8A023030910A0102030405060708090A";
+  auto r = parse_transaction_result(body.dump(), usd());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(to_hex(r->issuer_response_tlv), "8A023030910A0102030405060708090A");
+  body["emvTags"] = nlohmann::json::array({"8A023030", "910A0102030405060708090A"});
+  r = parse_transaction_result(body.dump(), usd());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(to_hex(r->issuer_response_tlv), "8A023030910A0102030405060708090A");
+  body["emvTags"] = "not hex";
+  r = parse_transaction_result(body.dump(), usd());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->issuer_response_tlv.empty());
+  EXPECT_EQ(r->outcome, Outcome::approved);
+}
+
 TEST(AuroraMapping, ResponsesFromTheDocuments) {
   auto sale = parse_transaction_result(fixture("aurora_sale_response.json"), usd());
   ASSERT_TRUE(sale) << sale.error().describe();
