@@ -121,6 +121,44 @@ Result<std::optional<SecretString>> EmuCounter::next_pin() {
   return make_error(Errc::timeout, "no PIN entered");
 }
 
+Result<std::size_t> EmuCounter::choose_application(const std::vector<std::string>& names) {
+  ScreenArgs args;
+  args.items = names;
+  show(Screen::select_application, args);
+  if (application_choice) return application_choice(names);
+  if (inputs_.empty() || inputs_.front().kind != Input::Kind::key) {
+    return make_error(Errc::unsupported, "no choice given");
+  }
+  const std::string key = inputs_.front().text;
+  if (key == "CANCEL") {
+    inputs_.pop_front();
+    return make_error(Errc::cancelled, "CANCEL at application selection");
+  }
+  if (key == "ENTER") {
+    inputs_.pop_front();
+    return std::size_t{0};
+  }
+  if (key.size() == 1 && key[0] >= '1' && key[0] <= '9' && static_cast<std::size_t>(key[0] - '0') <= names.size()) {
+    inputs_.pop_front();
+    return static_cast<std::size_t>(key[0] - '1');
+  }
+  return make_error(Errc::unsupported, "no choice given");
+}
+
+Result<bool> EmuCounter::confirm_application(const std::string& name) {
+  ScreenArgs args;
+  args.items = {name};
+  show(Screen::select_application, args);
+  if (!inputs_.empty() && inputs_.front().kind == Input::Kind::key && inputs_.front().text == "CANCEL") {
+    inputs_.pop_front();
+    return false;
+  }
+  if (!inputs_.empty() && inputs_.front().kind == Input::Kind::key && inputs_.front().text == "ENTER") {
+    inputs_.pop_front();
+  }
+  return true;
+}
+
 void EmuCounter::show(Screen screen, const ScreenArgs& args) {
   last_screen = screen;
   last_args = args;

@@ -36,6 +36,8 @@ class EmuCounter final : public Counter {
   // Interactive PIN entry (blocks until ENTER/CANCEL or the PED's timeout); when unset, the
   // PIN comes from the queued inputs.
   std::function<Result<std::optional<SecretString>>()> pin_entry;
+  // Interactive application choice (blocks on the keypad); when unset, from the queue.
+  std::function<Result<std::size_t>(const std::vector<std::string>&)> application_choice;
 
   void push(Input input);
   // Answers the pending prompt from the queue when the head fits it; true if it did.
@@ -61,6 +63,10 @@ class EmuCounter final : public Counter {
   pinpad::PinPad& pin_pad() override { return *ped_; }
   void release_card() override;
   Result<void> print(ByteView escpos, std::string_view text) override;
+  // A queued key picks: a digit N the Nth application, ENTER the first, CANCEL stops; no key
+  // queued means no choice (the terminal picks, Book 1 12.4).
+  Result<std::size_t> choose_application(const std::vector<std::string>& names) override;
+  Result<bool> confirm_application(const std::string& name) override;
 
  private:
   Result<std::optional<SecretString>> next_pin();

@@ -34,6 +34,7 @@ class Interactive {
       display_.show(to_ui(s, a));
     };
     counter_.pin_entry = [this] { return enter_pin(); };
+    counter_.application_choice = [this](const std::vector<std::string>& names) { return choose(names); };
   }
 
   int run() {
@@ -190,6 +191,31 @@ class Interactive {
         return;
       default:
         return;
+    }
+  }
+
+  // Book 1 12.4 at the counter: Up/Down or a digit moves, ENTER takes, CANCEL stops.
+  Result<std::size_t> choose(const std::vector<std::string>& names) {
+    int selected = 0;
+    const int count = static_cast<int>(names.size());
+    auto last = std::chrono::steady_clock::now();
+    while (true) {
+      ui::ScreenData d;
+      d.id = ui::ScreenId::select_application;
+      d.items = names;
+      d.selected = selected;
+      display_.show(d);
+      const auto key = display_.read_key(100ms);
+      if (!key) {
+        if (std::chrono::steady_clock::now() - last > 30s) return make_error(Errc::timeout, "no application chosen");
+        continue;
+      }
+      last = std::chrono::steady_clock::now();
+      if (auto digit = ui::key_digit(*key); digit && *digit >= 1 && *digit <= count) selected = *digit - 1;
+      else if (*key == ui::Key::up) selected = (selected + count - 1) % count;
+      else if (*key == ui::Key::down) selected = (selected + 1) % count;
+      else if (*key == ui::Key::cancel) return make_error(Errc::cancelled, "CANCEL at application selection");
+      else if (*key == ui::Key::enter) return static_cast<std::size_t>(selected);
     }
   }
 

@@ -12,6 +12,7 @@ constexpr std::array kScreens{
     std::pair{Screen::insert_card, ui::ScreenId::insert_card},
     std::pair{Screen::swipe_card, ui::ScreenId::swipe_card},
     std::pair{Screen::fallback_swipe, ui::ScreenId::fallback_swipe},
+    std::pair{Screen::select_application, ui::ScreenId::select_application},
     std::pair{Screen::processing, ui::ScreenId::processing},
     std::pair{Screen::partial_approval, ui::ScreenId::partial_approval},
     std::pair{Screen::approved, ui::ScreenId::approved},
@@ -35,6 +36,7 @@ ui::ScreenData to_ui(Screen screen, const ScreenArgs& args) {
   d.amount = money_text(args.amount);
   d.other = money_text(args.other);
   d.text = args.text;
+  d.items = args.items;
   return d;
 }
 

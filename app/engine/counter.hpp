@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/money.hpp"
 #include "common/result.hpp"
@@ -27,6 +28,7 @@ enum class Screen {
   insert_card,        // a chip card was swiped: insert it instead
   swipe_card,         // this host takes no chip data: swipe the card
   fallback_swipe,     // the chip could not be read: swipe the card
+  select_application, // the card offers several applications: the cardholder picks one
   processing,
   partial_approval,   // the host approved part: ENTER accepts (pay the rest otherwise), CANCEL reverses
   approved,
@@ -41,6 +43,7 @@ struct ScreenArgs {
   std::optional<Money> amount;
   std::optional<Money> other;   // surcharge on confirm_amount, the remainder on partial_approval
   std::string text;             // extra words (decline reason, card label); never card data
+  std::vector<std::string> items{};  // select_application: the applications' names
 };
 
 enum class CardPresentation { inserted, swiped, keyed };
@@ -70,6 +73,18 @@ class Counter {
   virtual pinpad::PinPad& pin_pad() = 0;
   // The engine is done with the card: power it off and ask for its removal.
   virtual void release_card() = 0;
+  // EMV Book 1 12.4: the card offers several applications and the cardholder picks one
+  // (0-based), or confirms the one that asks for it. Blocking, like the PIN pad, since the
+  // kernel asks in the middle of selection. Errc::unsupported (the default): the terminal
+  // picks the highest priority itself; Errc::cancelled ends the transaction.
+  virtual Result<std::size_t> choose_application(const std::vector<std::string>& names) {
+    (void)names;
+    return make_error(Errc::unsupported, "no cardholder selection on this counter");
+  }
+  virtual Result<bool> confirm_application(const std::string& name) {
+    (void)name;
+    return true;
+  }
   // Prints ESC/POS bytes; a printer error is reported, never fails the transaction.
   virtual Result<void> print(ByteView escpos, std::string_view text) = 0;
 };

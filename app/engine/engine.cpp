@@ -8,6 +8,7 @@
 #include "app/engine/payload.hpp"
 #include "app/terminal/issuer_response.hpp"
 #include "app/terminal/test_terminal.hpp"
+#include "emv/context.hpp"
 #include "common/log.hpp"
 #include "drivers/printer/escpos.hpp"
 #include "emv/tlv.hpp"
@@ -40,6 +41,23 @@ emv::TransactionInput system_kernel_input(const Money& amount) {
   input.time = {bcd(tm.tm_hour), bcd(tm.tm_min), bcd(tm.tm_sec)};
   return input;
 }
+
+// The kernel's questions to the cardholder, put to the counter.
+class CounterKernelUi final : public emv::KernelUi {
+ public:
+  explicit CounterKernelUi(Counter& counter) : counter_(counter) {}
+  Result<std::size_t> choose_application(std::span<const emv::Candidate> candidates) override {
+    std::vector<std::string> names;
+    for (const auto& c : candidates) names.push_back(c.display_name());
+    return counter_.choose_application(names);
+  }
+  Result<bool> confirm_application(const emv::Candidate& candidate) override {
+    return counter_.confirm_application(candidate.display_name());
+  }
+
+ private:
+  Counter& counter_;
+};
 
 }  // namespace
 
@@ -334,10 +352,10 @@ void Engine::Impl::on_card_event(Result<CardEvent> event) {
 
 void Engine::Impl::on_reading_chip() {
   Txn& t = *txn;
-  static UnattendedUi unattended;
   static SystemRandom system_random;
   emv::RandomSource& random = env.random != nullptr ? *env.random : system_random;
-  t.kernel = std::make_unique<emv::Kernel>(counter.chip_reader(), counter.pin_pad(), terminal, unattended, random);
+  t.kernel_ui = std::make_unique<CounterKernelUi>(counter);
+  t.kernel = std::make_unique<emv::Kernel>(counter.chip_reader(), counter.pin_pad(), terminal, *t.kernel_ui, random);
   emv::TransactionInput input = env.kernel_input(t.entry.amount);
   input.amount = t.entry.amount;
   input.type = t.sale.kind == TxnKind::refund ? emv::TransactionType::refund : emv::TransactionType::goods_services;

@@ -227,6 +227,7 @@ std::string_view to_string(Screen screen) noexcept {
       std::pair{Screen::insert_card, "insert_card"},
       std::pair{Screen::swipe_card, "swipe_card"},
       std::pair{Screen::fallback_swipe, "fallback_swipe"},
+      std::pair{Screen::select_application, "select_application"},
       std::pair{Screen::processing, "processing"},
       std::pair{Screen::partial_approval, "partial_approval"},
       std::pair{Screen::approved, "approved"},

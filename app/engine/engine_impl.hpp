@@ -54,6 +54,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     JournalEntry entry;
     TxnReport report;
     host::AuthorizationRequest request;      // what goes to the host for a card transaction
+    std::unique_ptr<emv::KernelUi> kernel_ui;  // before the kernel, which holds a reference
     std::unique_ptr<emv::Kernel> kernel;
     std::optional<emv::KernelResult> chip;
     bool chip_awaits_completion = false;
