@@ -82,6 +82,20 @@ bool EmuCounter::try_answer() {
       handler(swipe_event(in.text));
       return true;
     }
+    if (in.kind == Input::Kind::keyed) {
+      // The clerk keys the card: PAN, expiry YYMM and an optional CVC, '='-separated.
+      CardEvent e;
+      e.presentation = CardPresentation::keyed;
+      const auto first = in.text.find('=');
+      const auto second = first == std::string::npos ? std::string::npos : in.text.find('=', first + 1);
+      e.pan = SecretString{in.text.substr(0, first)};
+      if (first != std::string::npos) {
+        e.expiry_yymm = SecretString{in.text.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)};
+      }
+      if (second != std::string::npos) e.cvc = SecretString{in.text.substr(second + 1)};
+      handler(std::move(e));
+      return true;
+    }
     mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for a card, the next input is " + in.text;
     card_handler_ = std::move(handler);
     inputs_.push_front(in);

@@ -20,8 +20,8 @@
 namespace tender::app::emu {
 
 struct Input {
-  enum class Kind { insert, swipe, key, pin } kind = Kind::key;
-  std::string text;  // card profile / track data / key name / PIN digits
+  enum class Kind { insert, swipe, keyed, key, pin } kind = Kind::key;
+  std::string text;  // card profile / track data / "PAN=YYMM[=CVC]" / key name / PIN digits
   std::size_t step = 0;
 };
 

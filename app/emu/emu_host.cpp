@@ -21,9 +21,9 @@ namespace hs = net::hostsim;
 using Json = nlohmann::json;
 
 // Request fields that carry card data, in either host's API: masked whatever their value.
-constexpr std::array<std::string_view, 14> kSecretFields{
-    "track1",    "track2",     "track_1", "track_2", "encrypted_track_1", "encrypted_track_2", "pin",
-    "pinBlock",  "emvTags",    "cvv",     "cvc",     "trackData",         "encryptedTrack",    "emv_tags"};
+constexpr std::array<std::string_view, 15> kSecretFields{
+    "track1",   "track2",  "track_1", "track_2",   "encrypted_track_1", "encrypted_track_2", "pin",         "pinBlock",
+    "emvTags",  "cvv",     "cvc",     "trackData", "encryptedTrack",    "emv_tags",          "securityCode"};
 constexpr std::array<std::string_view, 4> kPanFields{"number", "cardNumber", "pan", "accountNumber"};
 
 bool is_one_of(std::string_view key, std::span<const std::string_view> names) {

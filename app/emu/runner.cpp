@@ -271,6 +271,9 @@ class ScenarioRun {
       case StepKind::swipe:
         counter_.push({Input::Kind::swipe, step.text, step.index});
         return true;
+      case StepKind::keyed:
+        counter_.push({Input::Kind::keyed, step.text, step.index});
+        return true;
       case StepKind::key:
         counter_.push({Input::Kind::key, step.text, step.index});
         return true;

@@ -30,6 +30,7 @@ constexpr std::array kSteps{
     StepSpec{"flush", StepKind::flush, Shape::boolean},
     StepSpec{"insert", StepKind::insert, Shape::text},
     StepSpec{"swipe", StepKind::swipe, Shape::text},
+    StepSpec{"keyed", StepKind::keyed, Shape::text},  // "PAN=YYMM" or "PAN=YYMM=CVC"
     StepSpec{"key", StepKind::key, Shape::text},
     StepSpec{"pin", StepKind::pin, Shape::text},
     StepSpec{"remove_card", StepKind::remove_card, Shape::boolean},

@@ -21,7 +21,7 @@ enum class StepKind {
   // transactions (start one; the following input steps answer its prompts)
   sale, preauth, verify, refund, void_, capture, tip_adjust, settle, flush,
   // what the cardholder or the clerk does
-  insert, swipe, key, pin, remove_card,
+  insert, swipe, keyed, key, pin, remove_card,
   // the world
   host_behaviour, power_cut, restart,
   // checks

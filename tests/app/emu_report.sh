@@ -24,6 +24,11 @@ check "summary: totals" 'tail -1 "$dir/r/summary.txt" | grep -qx "1 passed, 1 fa
 check "per-scenario receipts" '[[ -s "$dir/r/fullstack_swipe_approved/receipts.txt" ]] && grep -q "APPROVED" "$dir/r/fullstack_swipe_approved/receipts.txt"'
 check "per-scenario host log" 'grep -q "\"/api/transaction\"" "$dir/r/fullstack_swipe_approved/host.log"'
 check "host log masked" '! grep -q "4111111111111111" "$dir/r/"*/host.log'
+
+# A keyed sale on Aurora: the PAN and the security code are masked in the host log.
+"$emu" run "$tests/scenarios/aurora_keyed_sale.json" --report-dir "$dir/k" >/dev/null 2>&1 || true
+check "keyed: PAN masked" '! grep -q "4111111111111111" "$dir/k/aurora_keyed_sale/host.log" && grep -q "411111\*\*\*\*\*\*1111" "$dir/k/aurora_keyed_sale/host.log"'
+check "keyed: security code masked" 'grep -q "\"securityCode\":\"\[masked" "$dir/k/aurora_keyed_sale/host.log"'
 check "receipts masked" '! grep -q "4111111111111111" "$dir/r/"*/receipts.txt'
 check "display log" 'grep -qi "insert, swipe" "$dir/r/fullstack_swipe_approved/display.log"'
 check "state dir per scenario" '[[ -f "$dir/state/fullstack_swipe_approved/journal.db" && -f "$dir/state/must_fail/journal.db" ]]'
