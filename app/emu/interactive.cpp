@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "ui/curses_display.hpp"
+#include "ui/selection.hpp"
 
 namespace tender::app::emu {
 namespace {
@@ -194,29 +195,9 @@ class Interactive {
     }
   }
 
-  // Book 1 12.4 at the counter: Up/Down or a digit moves, ENTER takes, CANCEL stops.
+  // Book 1 12.4 at the counter: the keypad picks from the card's applications.
   Result<std::size_t> choose(const std::vector<std::string>& names) {
-    int selected = 0;
-    const int count = static_cast<int>(names.size());
-    auto last = std::chrono::steady_clock::now();
-    while (true) {
-      ui::ScreenData d;
-      d.id = ui::ScreenId::select_application;
-      d.items = names;
-      d.selected = selected;
-      display_.show(d);
-      const auto key = display_.read_key(100ms);
-      if (!key) {
-        if (std::chrono::steady_clock::now() - last > 30s) return make_error(Errc::timeout, "no application chosen");
-        continue;
-      }
-      last = std::chrono::steady_clock::now();
-      if (auto digit = ui::key_digit(*key); digit && *digit >= 1 && *digit <= count) selected = *digit - 1;
-      else if (*key == ui::Key::up) selected = (selected + count - 1) % count;
-      else if (*key == ui::Key::down) selected = (selected + 1) % count;
-      else if (*key == ui::Key::cancel) return make_error(Errc::cancelled, "CANCEL at application selection");
-      else if (*key == ui::Key::enter) return static_cast<std::size_t>(selected);
-    }
+    return ui::choose_item(display_, display_, names, 30s);
   }
 
   // The PED: digits shown as asterisks, ENTER submits (none: bypass), CANCEL cancels, and

@@ -4,6 +4,7 @@
 #include "common/log.hpp"
 #include "common/secure_zero.hpp"
 #include "drivers/icc/sim_reader.hpp"
+#include "ui/selection.hpp"
 
 namespace tender::app::terminal {
 namespace {
@@ -205,6 +206,10 @@ void DeviceCounter::answer_confirm(Result<bool> answer) {
   auto handler = std::move(confirm_handler_);
   confirm_handler_ = nullptr;
   if (handler) handler(std::move(answer));
+}
+
+Result<std::size_t> DeviceCounter::choose_application(const std::vector<std::string>& names) {
+  return ui::choose_item(display_, keypad_, names, options_.pin_timeout, options_.stop_requested);
 }
 
 // The PED's keypad: it blocks the io_context, as a PED's own entry would hold the

@@ -74,6 +74,8 @@ class DeviceCounter final : public Counter {
   pinpad::PinPad& pin_pad() override;
   void release_card() override;
   Result<void> print(ByteView escpos, std::string_view text) override;
+  // EMV Book 1 12.4 on the keypad (ui::choose_item), bounded like PIN entry.
+  Result<std::size_t> choose_application(const std::vector<std::string>& names) override;
 
  private:
   using Clock = std::chrono::steady_clock;
