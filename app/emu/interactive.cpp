@@ -27,8 +27,9 @@ using namespace std::chrono_literals;
 
 class Interactive {
  public:
-  Interactive(ui::CursesDisplay& display, EmuHost& host, HostChoice choice, fs::path state)
-      : display_(display), host_(host), choice_(choice), state_(std::move(state)) {
+  Interactive(ui::CursesDisplay& display, EmuHost* host, const HostSettings* configured, HostChoice choice,
+              fs::path state)
+      : display_(display), host_(host), configured_(configured), choice_(choice), state_(std::move(state)) {
     for (const auto& p : icc::sim::builtin_profiles()) cards_.emplace_back(p.name);
     counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
       screen_ = s;
@@ -46,6 +47,7 @@ class Interactive {
     setup.host = choice_;
     setup.state_dir = state_;
     setup.engine = emulator_engine_config();
+    setup.configured_host = configured_;
     auto t = EmuTerminal::boot(host_, setup, kernel_, counter_);
     if (!t) return fail("start: " + t.error().message);
     terminal_ = std::move(*t);
@@ -87,7 +89,8 @@ class Interactive {
     ui::ScreenData d;
     d.id = ui::ScreenId::idle;
     d.text = "TENDER EMULATOR";
-    d.other = choice_ == HostChoice::aurora ? "AURORA" : "FULLSTACK";
+    d.other = std::string(choice_ == HostChoice::aurora ? "AURORA" : "FULLSTACK") +
+              (configured_ != nullptr ? " (CONFIGURED)" : "");
     display_.show(d);
     screen_ = Screen::idle;
     draw_panels();
@@ -230,7 +233,8 @@ class Interactive {
   }
 
   ui::CursesDisplay& display_;
-  EmuHost& host_;
+  EmuHost* host_;
+  const HostSettings* configured_;
   HostChoice choice_;
   fs::path state_;
   EmuCounter counter_;
@@ -251,6 +255,7 @@ class Interactive {
 int run_interactive(const std::vector<std::string>& args) {
   HostChoice choice = HostChoice::aurora;
   fs::path state;
+  std::optional<TerminalSettings> settings;
   ui::DisplaySize size = ui::DisplaySize::lines4x20;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--host" && i + 1 < args.size()) {
@@ -261,6 +266,15 @@ int run_interactive(const std::vector<std::string>& args) {
         std::cerr << "tender-emu: --host aurora|fullstack\n";
         return 2;
       }
+    } else if (args[i] == "--config" && i + 1 < args.size()) {
+      // A real (test) host from a terminal configuration instead of the built-in simulator.
+      auto loaded = load_settings(args[++i]);
+      if (!loaded) {
+        std::cerr << "tender-emu: " << loaded.error().message << "\n";
+        return 2;
+      }
+      settings.emplace(std::move(*loaded));
+      choice = settings->host.kind == HostKind::aurora ? HostChoice::aurora : HostChoice::fullstack;
     } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
       state = args[++i];
     } else if (args[i] == "--display" && i + 1 < args.size()) {
@@ -279,10 +293,15 @@ int run_interactive(const std::vector<std::string>& args) {
   fs::create_directories(state, ec);
   // Log lines would scribble over the screen: errors only, and to a file in the state folder.
   log::set_level(log::Level::error);
-  auto host = EmuHost::start();
-  if (!host) {
-    std::cerr << "tender-emu: host simulator: " << host.error().describe() << "\n";
-    return 1;
+  // With no --config, the host simulator runs in this process on 127.0.0.1.
+  std::unique_ptr<EmuHost> host;
+  if (!settings) {
+    auto started = EmuHost::start();
+    if (!started) {
+      std::cerr << "tender-emu: host simulator: " << started.error().describe() << "\n";
+      return 1;
+    }
+    host = std::move(*started);
   }
   ui::CursesOptions options;
   options.size = size;
@@ -292,7 +311,7 @@ int run_interactive(const std::vector<std::string>& args) {
     std::cerr << "tender-emu: " << display.error().message << " (the interactive mode needs a terminal; try tender-emu run)\n";
     return 2;
   }
-  const int code = Interactive(**display, **host, choice, state).run();
+  const int code = Interactive(**display, host.get(), settings ? &settings->host : nullptr, choice, state).run();
   display->reset();
   if (temporary) fs::remove_all(state, ec);
   return code;

@@ -6,8 +6,10 @@
 //       DIR/junit.xml, DIR/summary.txt and per scenario receipts.txt, host.log (masked)
 //       and display.log. Exit 0 only when every scenario passed; 2 for bad arguments or
 //       an unreadable scenario file.
-//   tender-emu [--host aurora|fullstack]
-//       Interactive: the display, a keypad and the card set in a terminal UI.
+//   tender-emu [--host aurora|fullstack | --config FILE] [--display 4x20|320x240] [--state-dir DIR]
+//       Interactive: the display, a keypad and the card set in a terminal UI. With no
+//       --config the host simulator runs in-process on 127.0.0.1; with one, the terminal
+//       configuration's host (e.g. an acquirer's test host, or a tender-hostsim) is used.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -36,7 +38,7 @@ constexpr int kExitBadInput = 2;
 int usage(const std::string& why) {
   std::cerr << "tender-emu: " << why << "\n"
             << "usage: tender-emu run PATH... [--report-dir DIR] [--state-dir DIR]\n"
-            << "       tender-emu [--host aurora|fullstack]\n";
+            << "       tender-emu [--host aurora|fullstack | --config FILE] [--display 4x20|320x240]\n";
   return kExitBadInput;
 }
 

@@ -155,7 +155,7 @@ class ScenarioRun {
         terminal_->io.stop();  // nothing after this write runs: the power is gone
       }
     };
-    auto t = EmuTerminal::boot(host_, setup, kernel_config_, counter_);
+    auto t = EmuTerminal::boot(&host_, setup, kernel_config_, counter_);
     if (!t) return std::move(t).error();
     terminal_ = std::move(*t);
     return ok();

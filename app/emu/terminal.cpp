@@ -27,9 +27,22 @@ EmuTerminal::~EmuTerminal() {
   engine_.reset();  // before the adapter and journal it refers to
 }
 
-Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost& host, const TerminalSetup& setup,
+Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost* emu_host, const TerminalSetup& setup,
                                                        const emv::TerminalConfig& kernel, Counter& counter) {
   std::unique_ptr<EmuTerminal> t(new EmuTerminal());
+  auto journal = Journal::open(setup.state_dir / "journal.db", emulator_device_key());
+  if (!journal) return std::move(journal).error();
+  t->journal_.emplace(std::move(*journal));
+  if (setup.configured_host != nullptr) {
+    auto connection = connect_host(t->io, *setup.configured_host);
+    if (!connection) return std::move(connection).error();
+    t->connection_.emplace(std::move(*connection));
+    t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, t->connection_->adapter(), *t->journal_, counter,
+                                          setup.env);
+    return t;
+  }
+  if (emu_host == nullptr) return make_error(Errc::invalid_argument, "no host: neither the simulator nor a configured one");
+  EmuHost& host = *emu_host;
   net::http::ClientOptions co;
   co.host = "127.0.0.1";
   co.port = host.port();
@@ -55,9 +68,6 @@ Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost& host, const Term
     fc.deadline = setup.host_deadline;
     t->adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(*t->api_, fc);
   }
-  auto journal = Journal::open(setup.state_dir / "journal.db", emulator_device_key());
-  if (!journal) return std::move(journal).error();
-  t->journal_.emplace(std::move(*journal));
   t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, *t->adapter_, *t->journal_, counter, setup.env);
   return t;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "app/emu/emu_host.hpp"
+#include "app/config/settings.hpp"
 #include "app/emu/scenario.hpp"
 #include "app/engine/engine.hpp"
 #include "net/http/client.hpp"
@@ -22,6 +23,9 @@ struct TerminalSetup {
   EngineConfig engine;
   std::chrono::milliseconds host_deadline{2000};
   EngineEnvironment env;
+  // A configured host (the terminal configuration's host block) instead of the built-in
+  // simulator; null: the simulator of boot()'s EmuHost.
+  const HostSettings* configured_host = nullptr;
 };
 
 // The emulator's device key: the published test key (bytes A0..BF), never a real one.
@@ -31,8 +35,9 @@ EngineConfig emulator_engine_config();
 
 class EmuTerminal {
  public:
-  // `kernel` and `counter` must outlive the terminal.
-  static Result<std::unique_ptr<EmuTerminal>> boot(EmuHost& host, const TerminalSetup& setup,
+  // `kernel` and `counter` must outlive the terminal. `host` may be null when the setup
+  // names a configured host.
+  static Result<std::unique_ptr<EmuTerminal>> boot(EmuHost* host, const TerminalSetup& setup,
                                                    const emv::TerminalConfig& kernel, Counter& counter);
   boost::asio::io_context io;
   Engine& engine() { return *engine_; }
@@ -44,6 +49,7 @@ class EmuTerminal {
   std::unique_ptr<net::http::Client> api_;
   std::unique_ptr<net::http::Client> oauth_;
   std::unique_ptr<net::host::HostAdapter> adapter_;
+  std::optional<HostConnection> connection_;  // a configured host
   std::optional<Journal> journal_;
   std::unique_ptr<Engine> engine_;
 };
