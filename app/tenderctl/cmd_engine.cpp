@@ -192,6 +192,27 @@ std::chrono::steady_clock::duration budget(const app::TerminalSettings& settings
   return settings.engine.host_timeout * static_cast<long>(2 * items + extra_exchanges) + 5s;
 }
 
+// flush and settle: the same arguments, an engine on the configured journal and host, one
+// operation run to its end within the budget (`exchanges` host exchanges beyond the queue's),
+// then its answer as JSON.
+template <class T>
+OperationResult engine_operation(const std::vector<std::string>& words, std::size_t exchanges, std::string_view what,
+                                 const std::function<void(app::Engine&, std::function<void(T)>)>& start,
+                                 const std::function<OperationResult(T&)>& to_json) {
+  auto args = parse_args(words, {"--config"}, {"--verbose"});
+  if (!args) return bad_input(std::move(args).error());
+  quiet_unless_verbose(*args);
+  auto settings = settings_from(*args);
+  if (!settings) return bad_input(std::move(settings).error());
+  auto session = start_session(*settings);
+  if (!session) return failed(std::move(session).error());
+  EngineSession& s = **session;
+  auto result = run_until_done<T>(s.io, budget(*settings, s, exchanges),
+                                  [&](std::function<void(T)> done) { start(*s.engine, std::move(done)); });
+  if (!result) return failed(make_error(Errc::timeout, std::string(what) + " did not finish before its deadline"));
+  return to_json(*result);
+}
+
 }  // namespace
 
 OperationResult journal_list(const std::vector<std::string>& words) {
@@ -239,49 +260,33 @@ OperationResult queue_list(const std::vector<std::string>& words) {
 }
 
 OperationResult queue_flush(const std::vector<std::string>& words) {
-  auto args = parse_args(words, {"--config"}, {"--verbose"});
-  if (!args) return bad_input(std::move(args).error());
-  quiet_unless_verbose(*args);
-  auto settings = settings_from(*args);
-  if (!settings) return bad_input(std::move(settings).error());
-  auto session = start_session(*settings);
-  if (!session) return failed(std::move(session).error());
-  EngineSession& s = **session;
-  auto report = run_until_done<app::QueueReport>(s.io, budget(*settings, s, 1), [&s](auto done) {
-    s.engine->flush_queue(std::move(done));
-  });
-  if (!report) return failed(make_error(Errc::timeout, "queue flush did not finish before its deadline"));
-  Json out;
-  out["forwarded"] = report->forwarded;
-  out["forward_declined"] = report->forward_declined;
-  out["reversed"] = report->reversed;
-  out["remaining"] = report->remaining;
-  out["stopped_because"] = text_or_null(log::scrub(report->stopped_because));
-  return {std::move(out)};
+  return engine_operation<app::QueueReport>(
+      words, 1, "queue flush", [](app::Engine& engine, auto done) { engine.flush_queue(std::move(done)); },
+      [](app::QueueReport& report) -> OperationResult {
+        Json out;
+        out["forwarded"] = report.forwarded;
+        out["forward_declined"] = report.forward_declined;
+        out["reversed"] = report.reversed;
+        out["remaining"] = report.remaining;
+        out["stopped_because"] = text_or_null(log::scrub(report.stopped_because));
+        return {std::move(out)};
+      });
 }
 
 OperationResult settle(const std::vector<std::string>& words) {
-  auto args = parse_args(words, {"--config"}, {"--verbose"});
-  if (!args) return bad_input(std::move(args).error());
-  quiet_unless_verbose(*args);
-  auto settings = settings_from(*args);
-  if (!settings) return bad_input(std::move(settings).error());
-  auto session = start_session(*settings);
-  if (!session) return failed(std::move(session).error());
-  EngineSession& s = **session;
-  auto result = run_until_done<Result<app::SettleReport>>(s.io, budget(*settings, s, 2), [&s](auto done) {
-    s.engine->settle(std::move(done));
-  });
-  if (!result) return failed(make_error(Errc::timeout, "settlement did not finish before its deadline"));
-  if (!*result) return failed(std::move(*result).error());
-  const app::SettleReport& r = **result;
-  Json out;
-  out["accepted"] = r.accepted;
-  out["transactions"] = r.transactions;
-  out["batch"] = text_or_null(r.batch);
-  out["response_code"] = text_or_null(r.response_code);
-  out["response_message"] = text_or_null(log::scrub(r.response_message));
-  return {std::move(out)};
+  return engine_operation<Result<app::SettleReport>>(
+      words, 2, "settlement", [](app::Engine& engine, auto done) { engine.settle(std::move(done)); },
+      [](Result<app::SettleReport>& result) -> OperationResult {
+        if (!result) return failed(std::move(result).error());
+        const app::SettleReport& r = *result;
+        Json out;
+        out["accepted"] = r.accepted;
+        out["transactions"] = r.transactions;
+        out["batch"] = text_or_null(r.batch);
+        out["response_code"] = text_or_null(r.response_code);
+        out["response_message"] = text_or_null(log::scrub(r.response_message));
+        return {std::move(out)};
+      });
 }
 
 }  // namespace tender::ctl
