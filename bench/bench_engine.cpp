@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
 #include "app/hostsim/verifiers.hpp"
 #include "app/terminal/test_terminal.hpp"
@@ -36,6 +37,7 @@
 #include "net/http/client.hpp"
 #include "net/http/server.hpp"
 #include "net/tls/test_pki.hpp"
+#include "bench/bench_support.hpp"
 
 namespace {
 
@@ -47,13 +49,6 @@ const net::tls::test_pki::LoopbackPki& pki() { return net::tls::test_pki::loopba
 
 // ISO 7813 track 2 of the documents' Visa test card, service code 101: stripe only, no PIN.
 constexpr std::string_view kSwipeTrack2 = "4111111111111111=30121010000000000000";
-
-// The journal's AES-256-GCM key of tests/app/engine/engine_rig.hpp: test data only.
-app::DeviceKey bench_device_key() {
-  Bytes k(32);
-  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
-  return app::DeviceKey{ByteView{k}};
-}
 
 long peak_rss_kib() {
   rusage usage{};
@@ -69,26 +64,6 @@ long current_rss_kib() {
   return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("tender-bench-engine-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A counter with nobody at it who takes any time: every card prompt gets the same card at
 // once, every question ENTER, every receipt goes nowhere. The PIN pad is the soft PED
@@ -228,7 +203,7 @@ class Terminal {
 
     app::JournalOptions jo;
     jo.offline_queue_cap = 100;
-    auto journal = app::Journal::open(dir_.path() / "journal.db", bench_device_key(), jo);
+    auto journal = app::Journal::open(dir_.path() / "journal.db", app::test_device_key(), jo);
     if (!journal) {
       error = journal.error().describe();
       return false;
@@ -269,7 +244,7 @@ class Terminal {
   InstantCounter counter_;
   emv::TerminalConfig terminal_;
   app::CountingRandom random_;
-  TempDir dir_;
+  bench::TempDir dir_{"engine"};
   std::unique_ptr<net::http::Server> server_;
   std::unique_ptr<net::http::Client> api_;
   std::unique_ptr<net::http::Client> oauth_;

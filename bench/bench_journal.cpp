@@ -3,52 +3,25 @@
 // insert, seal, update+enqueue), so the number says more about the storage than the code;
 // run it on the target's flash, not only on a workstation's tmpfs.
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <string>
 
+#include "app/config/settings.hpp"
 #include "app/journal/journal.hpp"
+#include "bench/bench_support.hpp"
 
 namespace {
 
 using namespace tender;
 using namespace tender::app;
 
-// A fresh directory per run, removed afterwards, so runs never see each other's rows.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("tender-bench-journal-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-DeviceKey bench_key() {
-  Bytes raw(32);
-  for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<Byte>(0xA0 + i);
-  return DeviceKey{ByteView{raw}};
-}
-
 void BM_JournalDurableEnqueue(benchmark::State& state) {
-  TempDir dir;
+  bench::TempDir dir("journal");
   // The cap is the engine's policy, not what is measured here: it must never fill.
-  auto opened = Journal::open(dir.path() / "journal.db", bench_key(),
+  auto opened = Journal::open(dir.path() / "journal.db", app::test_device_key(),
                               JournalOptions{.offline_queue_cap = std::numeric_limits<std::size_t>::max()});
   if (!opened) {
     state.SkipWithError(opened.error().describe().c_str());

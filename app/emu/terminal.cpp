@@ -5,12 +5,6 @@
 
 namespace tender::app::emu {
 
-DeviceKey emulator_device_key() {
-  Bytes k(32);
-  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
-  return DeviceKey{k};
-}
-
 EngineConfig emulator_engine_config() {
   EngineConfig c;
   c.merchant.name = "TENDER EMULATOR";
@@ -30,7 +24,7 @@ EmuTerminal::~EmuTerminal() {
 Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost* emu_host, const TerminalSetup& setup,
                                                        const emv::TerminalConfig& kernel, Counter& counter) {
   std::unique_ptr<EmuTerminal> t(new EmuTerminal());
-  auto journal = Journal::open(setup.state_dir / "journal.db", emulator_device_key());
+  auto journal = Journal::open(setup.state_dir / "journal.db", test_device_key());
   if (!journal) return std::move(journal).error();
   t->journal_.emplace(std::move(*journal));
   if (setup.configured_host != nullptr) {

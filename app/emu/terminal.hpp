@@ -28,8 +28,8 @@ struct TerminalSetup {
   const HostSettings* configured_host = nullptr;
 };
 
-// The emulator's device key: the published test key (bytes A0..BF), never a real one.
-DeviceKey emulator_device_key();
+// The emulator's journal is sealed under the published test key (app/config's
+// test_device_key()), never a real one.
 // The emulator's merchant and timings, before a scenario's overrides.
 EngineConfig emulator_engine_config();
 

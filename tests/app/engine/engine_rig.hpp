@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
 #include "app/hostsim/verifiers.hpp"
 #include "app/terminal/test_terminal.hpp"
@@ -180,12 +181,6 @@ namespace tender::test {
 
 namespace hs = net::hostsim;
 
-// A fixed test device key (the journal's AES-256-GCM key): test data only.
-inline app::DeviceKey test_device_key() {
-  Bytes k(32);
-  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
-  return app::DeviceKey{k};
-}
 
 inline std::filesystem::path fresh_dir(std::string_view what) {
   static int counter = 0;
@@ -378,7 +373,7 @@ class Rig {
   void open() {
     app::JournalOptions jo;
     jo.offline_queue_cap = options_.queue_cap;
-    auto j = app::Journal::open(dir_ / "journal.db", test_device_key(), jo);
+    auto j = app::Journal::open(dir_ / "journal.db", app::test_device_key(), jo);
     ASSERT_TRUE(j) << j.error().describe();
     journal.emplace(std::move(*j));
     open_engine();

@@ -18,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
 #include "app/terminal/test_terminal.hpp"
 #include "common/log.hpp"
@@ -124,9 +125,7 @@ int main(int argc, char** argv) {
     fc.deadline = std::chrono::milliseconds{3000};
     adapter = std::make_unique<net::fullstack::FullStackAdapter>(**api, fc);
   }
-  Bytes key_bytes(32);
-  for (std::size_t i = 0; i < key_bytes.size(); ++i) key_bytes[i] = static_cast<Byte>(0xA0 + i);
-  auto journal = app::Journal::open(std::filesystem::path(opt["--state"]) / "journal.db", app::DeviceKey{key_bytes});
+  auto journal = app::Journal::open(std::filesystem::path(opt["--state"]) / "journal.db", app::test_device_key());
   if (!journal) return usage("journal: " + journal.error().describe());
   auto terminal = app::builtin_test_terminal();
   if (!terminal) return usage("terminal config");

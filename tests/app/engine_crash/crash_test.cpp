@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/config/settings.hpp"
 #include "app/journal/journal.hpp"
 #include "net/hostsim/sqlite_store.hpp"
 
@@ -114,7 +115,7 @@ class EngineCrash : public ::testing::Test {
   // After recovery: every row final; the host's charged sales are exactly the journal's
   // completed/forwarded rows over all runs so far (a lost or doubled sale breaks it).
   void check_agreement(const fs::path& state, const std::string& host, const std::string& what) {
-    auto journal = app::Journal::open(state / "journal.db", key());
+    auto journal = app::Journal::open(state / "journal.db", app::test_device_key());
     ASSERT_TRUE(journal) << journal.error().describe();
     auto rows = journal->list(0);
     ASSERT_TRUE(rows);
@@ -142,12 +143,6 @@ class EngineCrash : public ::testing::Test {
     for (const auto& [id, n] : charged_at_host) {
       EXPECT_TRUE(charged_in_journals_.contains(id)) << what << ": host charged " << id << ", no journal row says so";
     }
-  }
-
-  static app::DeviceKey key() {
-    Bytes k(32);
-    for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<Byte>(0xA0 + i);
-    return app::DeviceKey{k};
   }
 
   void recover(const std::string& host, const fs::path& state, const std::string& what) {

@@ -390,8 +390,7 @@ TEST(DeviceCounterPin, DamagedStoreIsAnErrorNotAFreshStart) {
 }
 
 TEST(DeviceCounterPin, StoreKeyIsDerivedNotTheDeviceKey) {
-  DeviceKey device;
-  for (std::size_t i = 0; i < device.size(); ++i) device.mutable_bytes()[i] = static_cast<Byte>(0xA0 + i);
+  const DeviceKey device = test_device_key();
   const auto a = ped_store_key(device);
   const auto b = ped_store_key(device);
   EXPECT_TRUE(a == b);

@@ -77,9 +77,7 @@ class EngineOnDevices : public ::testing::Test {
     auto kernel = builtin_test_terminal();
     ASSERT_TRUE(kernel) << kernel.error().describe();
     kernel_ = std::move(*kernel);
-    DeviceKey key;
-    for (std::size_t i = 0; i < key.size(); ++i) key.mutable_bytes()[i] = static_cast<Byte>(0xA0 + i);
-    auto journal = Journal::open(dir_ / "journal.db", key);
+    auto journal = Journal::open(dir_ / "journal.db", test_device_key());
     ASSERT_TRUE(journal) << journal.error().describe();
     journal_.emplace(std::move(*journal));
     EngineConfig config;
