@@ -26,6 +26,7 @@ constexpr std::array kOutcomeNames{
     std::pair{TxnOutcome::cancelled, "cancelled"},
     std::pair{TxnOutcome::reversed, "reversed"},
     std::pair{TxnOutcome::failed, "failed"},
+    std::pair{TxnOutcome::pending, "pending"},
 };
 
 // The kernel's date, time and sequence counter from the system clock (UTC: the terminal's
@@ -146,8 +147,8 @@ void Engine::Impl::raise(Event event) {
     log::error(kComponent, "no transition from ", to_string(t.state), " on ", to_string(event));
     t.report.reason = "engine: no transition from " + std::string(to_string(t.state)) + " on " +
                       std::string(to_string(event));
-    t.outcome = t.sent ? TxnOutcome::reversed : TxnOutcome::failed;
-    t.final_state = t.sent ? TxnState::reversal_pending : TxnState::failed;
+    t.outcome = !t.sent ? TxnOutcome::failed : (t.follow_on ? TxnOutcome::pending : TxnOutcome::reversed);
+    t.final_state = !t.sent ? TxnState::failed : (t.follow_on ? TxnState::in_doubt : TxnState::reversal_pending);
     t.state = State::finishing;
   } else {
     t.state = *to;

@@ -50,7 +50,8 @@ struct EngineConfig {
 };
 
 // How a transaction ended, for the caller, the display and the tests.
-enum class TxnOutcome { approved, approved_offline, partially_approved, declined, cancelled, reversed, failed };
+// pending: a follow-on whose answer was lost; the queue finds out what the host did.
+enum class TxnOutcome { approved, approved_offline, partially_approved, declined, cancelled, reversed, failed, pending };
 std::string_view to_string(TxnOutcome outcome) noexcept;
 
 struct TxnReport {
@@ -93,6 +94,7 @@ struct SettleReport {
 struct RecoveryReport {
   std::size_t completed = 0;
   std::size_t reversal_queued = 0;
+  std::size_t resolve_queued = 0;  // follow-ons whose answer the power cut lost
   std::size_t cancelled = 0;
   QueueReport queue;
 };
@@ -121,9 +123,11 @@ class Engine {
 
   void sale(SaleRequest request, Handler<TxnReport> done);
   void follow_on(FollowOnRequest request, Handler<TxnReport> done);
-  // Forward queued offline sales and reversals in order until the queue is empty or the
-  // host stops answering.
+  // Finish what a power cut left (as recover() does), then forward queued offline sales,
+  // reversals and resolves in order until the queue is empty or the host stops answering.
   void flush_queue(Handler<QueueReport> done);
+  // Runs the journal's recovery first; refuses while a transaction's fate at the host is in
+  // doubt (a queued reversal or resolve), so a batch never closes over it.
   void settle(Handler<Result<SettleReport>> done);
   // After a restart: finish or reverse what the journal shows half done, then flush.
   void recover(Handler<RecoveryReport> done);

@@ -5,6 +5,7 @@
 #include "app/engine/engine_impl.hpp"
 #include "app/engine/payload.hpp"
 #include "app/terminal/issuer_response.hpp"
+#include "net/host/host_answer.hpp"
 #include "common/log.hpp"
 #include "drivers/printer/escpos.hpp"
 
@@ -37,18 +38,18 @@ void Engine::Impl::on_authorizing() {
     }
   }
   t.entry.state = TxnState::sent;
+  t.entry.sent_unix = now();
   if (!persist(t.entry)) {
     conclude(TxnOutcome::failed, TxnState::failed, "journal unavailable: nothing was sent", Event::host_error);
     return;
   }
   t.sent = true;
   counter.show(Screen::processing, ScreenArgs{t.entry.amount, {}, {}});
-  send_to_host(false);
+  send_to_host();
 }
 
-void Engine::Impl::send_to_host(bool replay) {
+void Engine::Impl::send_to_host() {
   Txn& t = *txn;
-  (void)replay;
   t.maybe_at_host = true;
   const auto current = begin_step(config.host_timeout, [this] {
     raise(txn->state == State::recovering ? Event::unrecoverable : Event::timed_out);
@@ -113,6 +114,9 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
       return;
     }
   }
+  if (const std::string dropped = host::sanitize(*answer); !dropped.empty()) {
+    log::warn(kComponent, "host answer: dropped a field of the wrong shape (", dropped, ")");
+  }
   t.answer = *answer;
   const host::HostResult& a = *answer;
   t.entry.response_code = a.response_code;
@@ -122,6 +126,20 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
     case host::Outcome::partially_approved: {
       t.entry.auth_code = a.auth_code;
       t.entry.host_reference = a.host_reference;
+      // Only money that moves is checked: a verification approves nothing, and a follow-on's
+      // amount is the host's record of the original.
+      const bool moves_money = !t.follow_on && t.sale.kind != TxnKind::verify;
+      const host::ApprovalCheck check =
+          moves_money ? host::check_approved_amount(t.entry.amount, a.approved_amount) : host::ApprovalCheck::full;
+      if (check == host::ApprovalCheck::host_error) {
+        // An approval above the request, of nothing, negative or in another currency: the
+        // host is wrong about what it charged. Undo it and say so; never print it.
+        t.entry.state = TxnState::approved;
+        (void)persist(t.entry);
+        t.report.reason = "the host approved an amount it was not asked for: reversed";
+        raise(Event::host_invalid);
+        return;
+      }
       t.entry.approved_amount = a.approved_amount ? a.approved_amount : std::optional<Money>{t.entry.amount};
       t.entry.state = TxnState::approved;
       if (!persist(t.entry)) {
@@ -130,9 +148,7 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
         t.outcome = TxnOutcome::reversed;
         t.final_state = TxnState::reversal_pending;
       }
-      const bool partial = a.outcome == host::Outcome::partially_approved && t.entry.approved_amount &&
-                           t.entry.approved_amount->minor_units() < t.entry.amount.minor_units();
-      raise(partial ? Event::host_partial : Event::host_approved);
+      raise(check == host::ApprovalCheck::partial ? Event::host_partial : Event::host_approved);
       return;
     }
     case host::Outcome::declined:
@@ -153,46 +169,42 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
 
 void Engine::Impl::on_recovering() {
   Txn& t = *txn;
-  log::warn(kComponent, "host answer lost; recovering ", t.entry.reference_id);
-  if (t.follow_on || host.recovery() == host::Recovery::replay_idempotency_key) {
-    // Same reference id = same idempotency key: the host answers what it did, or does it now.
-    send_to_host(true);
-    return;
-  }
-  if (host.recovery() != host::Recovery::lookup_then_void) {
+  log::warn(kComponent, "host answer lost; asking the host's recovery about ", t.entry.reference_id);
+  std::optional<host::AuthorizationRequest> request;
+  if (!t.follow_on) request = t.request;
+  const auto current = begin_step(config.host_timeout, [this] {
+    txn->report.reason = "the host's answer was lost and its recovery did not answer in time";
     raise(Event::unrecoverable);
-    return;
-  }
-  const auto current = begin_step(config.host_timeout, [this] { raise(Event::unrecoverable); });
-  host.lookup({t.entry.reference_id, {}},
-              step_handler<Result<host::HostResult>>(current, [this](Result<host::HostResult> r) {
-                Txn& x = *txn;
-                if (!r) {
-                  if (r.error().code == Errc::not_found) {
-                    // It never arrived: nothing charged; sending it now is safe.
-                    send_to_host(true);
-                    return;
-                  }
-                  raise(Event::unrecoverable);
-                  return;
-                }
-                if (r->outcome == host::Outcome::approved || r->outcome == host::Outcome::partially_approved) {
-                  // ARCHITECTURE.md (HostAdapter, Aurora): found after a lost answer, it is voided;
-                  // the cardholder starts again. The void is journaled by on_reversing.
-                  x.entry.host_reference = r->host_reference;
-                  x.entry.auth_code = r->auth_code;
-                  x.entry.approved_amount = r->approved_amount;
-                  x.report.reason = "the host's answer was lost; the approval found by lookup is voided";
-                  raise(Event::recovered);
-                  return;
-                }
-                if (r->outcome == host::Outcome::declined) {
-                  x.answer = *r;
-                  raise(Event::host_declined);
-                  return;
-                }
-                raise(Event::unrecoverable);
-              }));
+  });
+  host.recover(recovery_query(journal, t.entry, t.original, std::move(request)),
+               step_handler<host::RecoveryResult>(current, [this](host::RecoveryResult r) {
+                 Txn& x = *txn;
+                 log::info(kComponent, "recovery of ", x.entry.reference_id, ": ", to_string(r.fate), " (",
+                           r.why, ")");
+                 switch (r.fate) {
+                   case host::Fate::done:
+                     // The host's own record of it: taken as its answer (a chip card still
+                     // in the reader completes with it).
+                     on_host_answer(std::move(r.result));
+                     return;
+                   case host::Fate::not_at_host:
+                     x.maybe_at_host = false;
+                     if (x.follow_on) {
+                       conclude(TxnOutcome::failed, TxnState::failed,
+                                "the host's answer was lost and it has no record of the request: nothing changed",
+                                Event::host_error);
+                       return;
+                     }
+                     x.report.reason = "the host's answer was lost and it has no record of the request";
+                     raise(Event::unrecoverable);
+                     return;
+                   case host::Fate::not_known_yet:
+                   case host::Fate::ambiguous:
+                     x.report.reason = "the host's answer was lost: " + r.why;
+                     raise(Event::unrecoverable);
+                     return;
+                 }
+               }));
 }
 
 void Engine::Impl::on_completing_chip() {
@@ -271,6 +283,18 @@ void Engine::Impl::on_deciding_partial() {
 
 void Engine::Impl::on_going_offline() {
   Txn& t = *txn;
+  if (t.follow_on && t.maybe_at_host) {
+    // A capture, void, refund or tip adjust is never re-sent blindly (a lost refund answer
+    // must not become two refunds): the queue asks the host's recovery what it did.
+    t.entry.reason = t.report.reason.empty() ? "the host's answer was lost" : t.report.reason;
+    t.entry.state = TxnState::in_doubt;
+    if (!persist_and_enqueue(t.entry, QueueKind::resolve)) log::error(kComponent, "resolve could not be queued");
+    t.outcome = TxnOutcome::pending;
+    t.final_state = TxnState::in_doubt;
+    t.report.reason = t.entry.reason + "; the terminal finds out what the host did when it answers again";
+    raise(Event::offline_declined);
+    return;
+  }
   bool approve = false;
   std::string reason = "host unreachable";
   if (t.chip_awaits_completion) {

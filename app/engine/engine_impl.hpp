@@ -36,6 +36,11 @@ Result<CardReading> read_keyed(const CardEvent& event);
 CardReading read_chip(const emv::KernelResult& chip);
 
 StoredEntryMode stored(host::EntryMode mode) noexcept;
+host::Operation operation_of(TxnKind kind) noexcept;
+// What the adapter's recovery needs to know of a row whose answer was lost.
+host::RecoveryQuery recovery_query(const Journal& journal, const JournalEntry& entry,
+                                   const std::optional<JournalEntry>& original,
+                                   std::optional<host::AuthorizationRequest> request);
 host::EntryMode entry_mode_of(StoredEntryMode mode) noexcept;
 Cvm cvm_of(const host::AuthorizationRequest& request, bool signature) noexcept;
 // The CVM the chip performed, from its CVM Results (9F34, EMV Book 3 Annex C3).
@@ -91,7 +96,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void raise(Event event);
   // Ends the transaction from wherever it is: `outcome` and the journal state it leaves.
   void conclude(TxnOutcome outcome, TxnState state, std::string reason, Event event);
-  void send_to_host(bool replay);
+  void send_to_host();
   // The request's transaction fields (reference id, amounts, terminal id) from the row:
   // before it is sealed or sent, whichever comes first.
   void complete_request();
@@ -117,6 +122,17 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
   void void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                  std::function<void(Result<void>)> next);
+  void refund_settled(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
+                      std::function<void(Result<void>)> next);
+  void undecided(std::int64_t seq, std::string_view what, const host::RecoveryResult& r,
+                 const std::function<void(Result<void>)>& next);
+  void resolve(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
+  // The adapter's recovery of a queued row, under the engine's deadline.
+  void recover_row(const JournalEntry& entry, std::function<void(host::RecoveryResult)> next);
+  // Rows a power cut left half done (created, sent, approved...): finished or queued.
+  void restore_unfinished(RecoveryReport& report);
+  // Writes a queued row's end and drops its queue item (one commit), then wipes its sealed data.
+  Result<void> finish_queued(JournalEntry& entry, std::int64_t seq);
 
   boost::asio::io_context& io;
   EngineConfig config;

@@ -6,11 +6,17 @@
 #include "app/engine/engine_impl.hpp"
 #include "app/engine/payload.hpp"
 #include "common/log.hpp"
+#include "net/host/host_answer.hpp"
 
 namespace tender::app {
 namespace {
 
 constexpr std::string_view kComponent = "engine";
+
+// A queue item whose last_error starts so waits for the merchant: flushes skip it.
+constexpr std::string_view kHeld = "held: ";
+
+bool held(const QueueItem& item) { return item.last_error.rfind(kHeld, 0) == 0; }
 
 bool approved(const host::HostResult& r) {
   return r.outcome == host::Outcome::approved || r.outcome == host::Outcome::partially_approved;
@@ -18,8 +24,20 @@ bool approved(const host::HostResult& r) {
 
 }  // namespace
 
+Result<void> Engine::Impl::finish_queued(JournalEntry& entry, std::int64_t seq) {
+  entry.updated_unix = now();
+  auto w = journal.update_and_dequeue(entry, seq);
+  if (w) {
+    (void)journal.wipe_sealed(entry.reference_id);
+    if (env.journaled) env.journaled(entry);
+  }
+  return w;
+}
+
 // Voids `host_reference` under a key derived from the row's reference id, so a retry after
-// a lost answer (or a restart) is the same void to the host.
+// a lost answer (or a restart) is the same void to the host. A void the host refuses because
+// the sale settled meanwhile becomes a refund of what was approved (both hosts allow one); any
+// other refusal is held for the merchant, never retried forever.
 void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                              std::function<void(Result<void>)> next) {
   const std::string key = derived_reference(entry.reference_id, "void");
@@ -28,29 +46,104 @@ void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std
     else (void)journal.enqueue(entry.reference_id, QueueKind::reversal);
     next(make_error(Errc::timeout, "void: no answer before the deadline"));
   });
-  host.void_({key, std::move(host_reference)},
+  host.void_({key, host_reference},
              step_handler<Result<host::HostResult>>(
-                 current, [this, entry, seq, next](Result<host::HostResult> r) mutable {
+                 current, [this, entry, host_reference, seq, next](Result<host::HostResult> r) mutable {
+                   if (r) (void)host::sanitize(*r);
                    if (r && approved(*r)) {
                      entry.state = TxnState::reversed;
-                     entry.updated_unix = now();
-                     auto w = seq ? journal.update_and_dequeue(entry, *seq) : journal.update(entry);
-                     if (w) {
+                     auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
+                     if (w && !seq) {
                        (void)journal.wipe_sealed(entry.reference_id);
                        if (env.journaled) env.journaled(entry);
                      }
                      next(w ? Result<void>{} : Result<void>{w.error()});
                      return;
                    }
+                   if (r && r->refusal == host::Refusal::already_settled) {
+                     refund_settled(std::move(entry), std::move(host_reference), seq, std::move(next));
+                     return;
+                   }
+                   const bool unanswered = !r || r->outcome == host::Outcome::unknown;
                    const std::string why = r ? "void refused: " + r->response_code + " " + r->response_message
                                              : "void: " + r.error().message;
-                   if (seq) (void)journal.record_attempt(*seq, why);
-                   else (void)journal.enqueue(entry.reference_id, QueueKind::reversal);
-                   // Only a host that did not answer stops the queue; a refusal is recorded
-                   // and left for the merchant's attention.
-                   const bool unanswered = !r || r->outcome == host::Outcome::unknown;
+                   const std::string recorded = unanswered ? why : std::string(kHeld) + why;
+                   if (seq) {
+                     (void)journal.record_attempt(*seq, recorded);
+                   } else if (auto q = journal.enqueue(entry.reference_id, QueueKind::reversal); q) {
+                     (void)journal.record_attempt(*q, recorded);
+                   }
+                   // Only a host that did not answer stops the queue; a refusal is held for the
+                   // merchant's attention.
                    next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
                  }));
+}
+
+void Engine::Impl::refund_settled(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
+                                  std::function<void(Result<void>)> next) {
+  const std::string key = derived_reference(entry.reference_id, "refund");
+  const Money amount = entry.approved_amount.value_or(entry.amount);
+  const auto current = begin_step(config.host_timeout, [this, entry, seq, next]() mutable {
+    if (seq) (void)journal.record_attempt(*seq, "refund of a settled sale: no answer before the deadline");
+    else (void)journal.enqueue(entry.reference_id, QueueKind::reversal);
+    next(make_error(Errc::timeout, "refund of a settled sale: no answer before the deadline"));
+  });
+  host.refund({key, std::move(host_reference), amount},
+              step_handler<Result<host::HostResult>>(current, [this, entry, seq, next](Result<host::HostResult> r) mutable {
+                if (r) (void)host::sanitize(*r);
+                if (r && approved(*r)) {
+                  entry.state = TxnState::reversed;
+                  entry.reason += entry.reason.empty() ? "" : "; ";
+                  entry.reason += "the sale had settled: refunded instead of voided";
+                  auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
+                  next(w ? Result<void>{} : Result<void>{w.error()});
+                  return;
+                }
+                const bool unanswered = !r || r->outcome == host::Outcome::unknown;
+                const std::string why = r ? "refund of a settled sale refused: " + r->response_code + " " + r->response_message
+                                          : "refund of a settled sale: " + r.error().message;
+                // A refund whose answer was lost is not sent again blindly: held for the merchant.
+                const std::string recorded = std::string(kHeld) + why;
+                if (seq) {
+                  (void)journal.record_attempt(*seq, recorded);
+                } else if (auto q = journal.enqueue(entry.reference_id, QueueKind::reversal); q) {
+                  (void)journal.record_attempt(*q, recorded);
+                }
+                next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
+              }));
+}
+
+void Engine::Impl::recover_row(const JournalEntry& entry, std::function<void(host::RecoveryResult)> next) {
+  std::optional<JournalEntry> original;
+  if (!entry.original_reference.empty()) {
+    if (auto row = journal.find(entry.original_reference); row && *row) original = **row;
+  }
+  std::optional<host::AuthorizationRequest> request;
+  if (auto sealed = journal.unseal(entry.reference_id); sealed) {
+    if (auto decoded = decode_payload(sealed->reveal(), config.currency); decoded) {
+      decoded->reference_id = entry.reference_id;
+      decoded->terminal_id = config.terminal_id;
+      request = std::move(*decoded);
+    }
+  }
+  auto done = std::make_shared<std::function<void(host::RecoveryResult)>>(std::move(next));
+  const auto current = begin_step(config.host_timeout, [done] {
+    (*done)(host::RecoveryResult{host::Fate::not_known_yet, {}, "no answer before the deadline"});
+  });
+  host.recover(recovery_query(journal, entry, original, std::move(request)),
+               step_handler<host::RecoveryResult>(current, [done](host::RecoveryResult r) {
+                 (void)host::sanitize(r.result);
+                 (*done)(std::move(r));
+               }));
+}
+
+// Stops the flush (not answered) or holds the item for the merchant (ambiguous).
+void Engine::Impl::undecided(std::int64_t seq, std::string_view what, const host::RecoveryResult& r,
+                             const std::function<void(Result<void>)>& next) {
+  const bool hold = r.fate == host::Fate::ambiguous;
+  const std::string why = std::string(what) + ": " + r.why;
+  (void)journal.record_attempt(seq, hold ? std::string(kHeld) + why : why);
+  next(make_error(hold ? Errc::invalid_argument : Errc::timeout, why));
 }
 
 void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next) {
@@ -60,55 +153,56 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
     return;
   }
   const std::int64_t seq = item.seq;
-  // Nothing from the host yet: find out whether the request arrived (the adapter's recovery).
-  auto decided = [this, entry, seq, next](Result<host::HostResult> r) mutable {
-    if (!r && r.error().code == Errc::not_found) r = host::HostResult{host::Outcome::declined, {}, {}, {}, {}, "no record at the host", {}};
-    if (!r || r->outcome == host::Outcome::unknown) {
-      const std::string why = r ? "reversal: host did not answer" : "reversal: " + r.error().message;
-      (void)journal.record_attempt(seq, why);
-      next(make_error(Errc::timeout, why));
+  // Nothing from the host yet: the adapter's recovery says whether the request arrived.
+  recover_row(entry, [this, entry, seq, next](host::RecoveryResult r) mutable {
+    if (r.fate == host::Fate::done && approved(r.result)) {
+      entry.host_reference = r.result.host_reference;
+      entry.auth_code = r.result.auth_code;
+      if (entry.host_reference.empty()) {
+        undecided(seq, "reversal", {host::Fate::ambiguous, {}, "the host's record has no usable id"}, next);
+        return;
+      }
+      void_with(entry, r.result.host_reference, seq, next);
       return;
     }
-    if (approved(*r)) {
-      entry.host_reference = r->host_reference;
-      entry.auth_code = r->auth_code;
-      void_with(entry, r->host_reference, seq, next);
+    if (r.fate == host::Fate::done || r.fate == host::Fate::not_at_host) {
+      // Declined, refused, or never there: nothing was charged; nothing is left to undo.
+      entry.state = TxnState::reversed;
+      if (entry.reason.empty()) entry.reason = "nothing charged at the host";
+      auto w = finish_queued(entry, seq);
+      next(w ? Result<void>{} : Result<void>{w.error()});
       return;
     }
-    // Declined or refused: nothing was charged; the reversal has nothing left to undo.
-    entry.state = TxnState::reversed;
-    entry.reason = entry.reason.empty() ? "nothing charged at the host" : entry.reason;
-    entry.updated_unix = now();
-    auto w = journal.update_and_dequeue(entry, seq);
-    if (w) {
-      (void)journal.wipe_sealed(entry.reference_id);
-      if (env.journaled) env.journaled(entry);
-    }
-    next(w ? Result<void>{} : Result<void>{w.error()});
-  };
-  const auto current = begin_step(config.host_timeout, [decided]() mutable {
-    decided(make_error(Errc::timeout, "no answer before the deadline"));
+    undecided(seq, "reversal", r, next);
   });
-  auto handler = step_handler<Result<host::HostResult>>(current, std::move(decided));
-  if (host.recovery() == host::Recovery::lookup_then_void) {
-    host.lookup({entry.reference_id, {}}, std::move(handler));
-    return;
-  }
-  auto sealed = journal.unseal(entry.reference_id);
-  if (!sealed) {
-    handler(make_error(Errc::not_found, "reversal: no sealed request to replay"));
-    return;
-  }
-  auto request = decode_payload(sealed->reveal(), config.currency);
-  if (!request) {
-    handler(std::move(request).error());
-    return;
-  }
-  request->reference_id = entry.reference_id;
-  request->terminal_id = config.terminal_id;
-  if (entry.kind == TxnKind::preauth) host.authorize(std::move(*request), std::move(handler));
-  else if (entry.kind == TxnKind::verify) host.verify(std::move(*request), std::move(handler));
-  else host.sale(std::move(*request), std::move(handler));
+}
+
+void Engine::Impl::resolve(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next) {
+  const std::int64_t seq = item.seq;
+  recover_row(entry, [this, entry, seq, next](host::RecoveryResult r) mutable {
+    if (r.fate == host::Fate::done) {
+      entry.response_code = r.result.response_code;
+      entry.response_message = r.result.response_message;
+      if (approved(r.result)) {
+        entry.state = TxnState::completed;
+        if (!r.result.host_reference.empty()) entry.host_reference = r.result.host_reference;
+        if (!r.result.auth_code.empty()) entry.auth_code = r.result.auth_code;
+        entry.approved_amount = r.result.approved_amount ? r.result.approved_amount : std::optional<Money>{entry.amount};
+        entry.reason = "the host had done it (its answer was lost)";
+      } else {
+        entry.state = TxnState::failed;
+        entry.reason = "the host refused it (its answer was lost): " + r.result.response_message;
+      }
+    } else if (r.fate == host::Fate::not_at_host) {
+      entry.state = TxnState::failed;
+      entry.reason = "the host never did it (its answer was lost): nothing changed; it may be done again";
+    } else {
+      undecided(seq, "resolve", r, next);
+      return;
+    }
+    auto w = finish_queued(entry, seq);
+    next(w ? Result<void>{} : Result<void>{w.error()});
+  });
 }
 
 void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next) {
@@ -118,59 +212,84 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
                         : Result<host::AuthorizationRequest>{sealed.error()};
   if (!request) {
     const std::string why = "forward: the sealed request cannot be read: " + request.error().message;
-    (void)journal.record_attempt(seq, why);
+    (void)journal.record_attempt(seq, std::string(kHeld) + why);
     next(make_error(Errc::invalid_argument, why));
     return;
   }
   request->reference_id = entry.reference_id;
   request->terminal_id = config.terminal_id;
-  auto decided = [this, entry, seq, next](Result<host::HostResult> r) mutable {
-    if (!r || r->outcome == host::Outcome::unknown) {
-      const std::string why = r ? "forward: host did not answer" : "forward: " + r.error().message;
-      (void)journal.record_attempt(seq, why);
-      next(make_error(Errc::timeout, why));
-      return;
-    }
-    entry.response_code = r->response_code;
-    entry.response_message = r->response_message;
-    if (approved(*r)) {
-      entry.state = TxnState::forwarded;
-      entry.host_reference = r->host_reference;
-      if (!r->auth_code.empty()) entry.auth_code = r->auth_code;
-      entry.approved_amount = r->approved_amount ? r->approved_amount : std::optional<Money>{entry.amount};
+  // The host's answer: forwarded, declined when forwarded, or (an amount it was not asked
+  // for) voided at once.
+  auto decided = [this, seq, next](JournalEntry row, host::HostResult r) mutable {
+    row.response_code = r.response_code;
+    row.response_message = r.response_message;
+    if (approved(r)) {
+      row.host_reference = r.host_reference;
+      if (!r.auth_code.empty()) row.auth_code = r.auth_code;
+      if (host::check_approved_amount(row.amount, r.approved_amount) == host::ApprovalCheck::host_error) {
+        row.reason = "the host approved the forwarded sale for an amount it was not asked for: voided";
+        row.state = TxnState::reversal_pending;
+        if (!journal.update(row)) {
+          next(make_error(Errc::io_error, "journal unavailable"));
+          return;
+        }
+        void_with(row, r.host_reference, seq, next);
+        return;
+      }
+      row.state = TxnState::forwarded;
+      row.approved_amount = r.approved_amount ? r.approved_amount : std::optional<Money>{row.amount};
     } else {
-      entry.state = TxnState::forward_declined;
-      entry.reason = "declined when forwarded: " + r->response_message;
-      log::warn(kComponent, "offline sale ", entry.reference_id, " declined when forwarded");
+      row.state = TxnState::forward_declined;
+      row.reason = "declined when forwarded: " + r.response_message;
+      log::warn(kComponent, "offline sale ", row.reference_id, " declined when forwarded");
     }
-    entry.updated_unix = now();
-    auto w = journal.update_and_dequeue(entry, seq);
-    if (w) {
-      (void)journal.wipe_sealed(entry.reference_id);
-      if (env.journaled) env.journaled(entry);
-    }
+    auto w = finish_queued(row, seq);
     next(w ? Result<void>{} : Result<void>{w.error()});
   };
-  const auto deadline_passed = [decided]() mutable { decided(make_error(Errc::timeout, "no answer before the deadline")); };
-  if (host.recovery() != host::Recovery::lookup_then_void) {
-    // Same idempotency key as the first attempt: a request that did arrive is not charged twice.
-    host.sale(std::move(*request),
-              step_handler<Result<host::HostResult>>(begin_step(config.host_timeout, deadline_passed), decided));
-    return;
-  }
-  // Aurora: the first attempt may have arrived before the host went away; look first.
   auto req = std::make_shared<host::AuthorizationRequest>(std::move(*request));
-  host.lookup({entry.reference_id, {}},
-              step_handler<Result<host::HostResult>>(
-                  begin_step(config.host_timeout, deadline_passed),
-                  [this, req, decided, deadline_passed](Result<host::HostResult> found) mutable {
-                    if (found || found.error().code != Errc::not_found) {
-                      decided(std::move(found));
-                      return;
-                    }
-                    host.sale(std::move(*req), step_handler<Result<host::HostResult>>(
-                                                   begin_step(config.host_timeout, deadline_passed), decided));
-                  }));
+  // An earlier attempt may have reached the host: its recovery says so before anything is sent.
+  recover_row(entry, [this, entry, seq, next, req, decided](host::RecoveryResult found) mutable {
+    if (found.fate == host::Fate::done && (found.result.outcome == host::Outcome::error ||
+                                           found.result.outcome == host::Outcome::unknown)) {
+      found.fate = host::Fate::not_known_yet;
+      if (found.why.empty()) found.why = "the host's record of it is not final";
+    }
+    if (found.fate == host::Fate::done) {
+      decided(entry, std::move(found.result));
+      return;
+    }
+    if (found.fate != host::Fate::not_at_host) {
+      undecided(seq, "forward", found, next);
+      return;
+    }
+    // Not at the host: send it now, journaling when it left first.
+    entry.sent_unix = now();
+    if (auto w = journal.update(entry); !w) {
+      next(make_error(Errc::io_error, "journal unavailable"));
+      return;
+    }
+    const auto current = begin_step(config.host_timeout, [this, seq, next] {
+      (void)journal.record_attempt(seq, "forward: no answer before the deadline");
+      next(make_error(Errc::timeout, "forward: no answer before the deadline"));
+    });
+    host.sale(std::move(*req), step_handler<Result<host::HostResult>>(
+                                   current, [this, entry, seq, next, decided](Result<host::HostResult> r) mutable {
+                                     if (r) (void)host::sanitize(*r);
+                                     if (!r || r->outcome == host::Outcome::unknown) {
+                                       const std::string why = r ? "forward: host did not answer" : "forward: " + r.error().message;
+                                       (void)journal.record_attempt(seq, why);
+                                       next(make_error(Errc::timeout, why));
+                                       return;
+                                     }
+                                     if (r->outcome == host::Outcome::error) {
+                                       const std::string why = "forward refused: " + r->response_code + " " + r->response_message;
+                                       (void)journal.record_attempt(seq, std::string(kHeld) + why);
+                                       next(make_error(Errc::invalid_argument, why));
+                                       return;
+                                     }
+                                     decided(entry, std::move(*r));
+                                   }));
+  });
 }
 
 void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<QueueReport> done) {
@@ -189,6 +308,7 @@ void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<Queue
   // Skip items already refused in this flush (they wait for the merchant), keep the order.
   const QueueItem* item = nullptr;
   for (const auto& candidate : *items) {
+    if (held(candidate)) continue;  // waits for the merchant
     if (std::find(attempted.begin(), attempted.end(), candidate.seq) == attempted.end()) {
       item = &candidate;
       break;
@@ -221,8 +341,11 @@ void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<Queue
     }
     flush_next(report, std::move(done));
   };
-  if (current.kind == QueueKind::forward) forward(current, std::move(**row), std::move(next));
-  else reverse(current, std::move(**row), std::move(next));
+  switch (current.kind) {
+    case QueueKind::forward: forward(current, std::move(**row), std::move(next)); return;
+    case QueueKind::reversal: reverse(current, std::move(**row), std::move(next)); return;
+    case QueueKind::resolve: resolve(current, std::move(**row), std::move(next)); return;
+  }
 }
 
 void Engine::flush_queue(Handler<QueueReport> done) {
@@ -233,62 +356,85 @@ void Engine::flush_queue(Handler<QueueReport> done) {
     boost::asio::post(impl.io, [done = std::move(done), report] { done(report); });
     return;
   }
+  // A row a power cut left in `sent` is in doubt: it must be queued before anything else
+  // talks to the host (and before a settlement closes the batch over it).
+  RecoveryReport restored;
+  impl.restore_unfinished(restored);
   impl.queue_busy = true;
   impl.attempted.clear();
   impl.flush_next(std::make_shared<QueueReport>(), std::move(done));
 }
 
-void Engine::recover(Handler<RecoveryReport> done) {
-  auto& impl = *impl_;
-  RecoveryReport report;
-  auto rows = impl.journal.unfinished();
-  auto queued = impl.journal.queue();
+void Engine::Impl::restore_unfinished(RecoveryReport& report) {
+  auto rows = journal.unfinished();
+  auto queued = journal.queue();
   const auto in_queue = [&](const std::string& ref) {
     if (!queued) return false;
     return std::any_of(queued->begin(), queued->end(), [&](const QueueItem& q) { return q.reference_id == ref; });
   };
-  if (rows) {
-    for (JournalEntry& e : *rows) {
-      e.updated_unix = impl.now();
-      switch (e.state) {
-        case TxnState::created:
-          // Nothing left the terminal before the power went.
-          e.state = TxnState::cancelled;
-          e.reason = "power lost before anything was sent";
-          if (impl.journal.update(e)) ++report.cancelled;
-          (void)impl.journal.wipe_sealed(e.reference_id);
-          break;
-        case TxnState::sent:
-          e.state = TxnState::reversal_pending;
+  if (!rows) return;
+  const auto is_follow_on = [](TxnKind k) {
+    return k == TxnKind::capture || k == TxnKind::void_ || k == TxnKind::refund || k == TxnKind::tip_adjust;
+  };
+  for (JournalEntry& e : *rows) {
+    e.updated_unix = now();
+    switch (e.state) {
+      case TxnState::created:
+        // Nothing left the terminal before the power went.
+        e.state = TxnState::cancelled;
+        e.reason = "power lost before anything was sent";
+        if (journal.update(e)) ++report.cancelled;
+        (void)journal.wipe_sealed(e.reference_id);
+        break;
+      case TxnState::sent:
+        if (is_follow_on(e.kind)) {
+          // Never re-sent blindly: the host's recovery says what it did.
+          e.state = TxnState::in_doubt;
           e.reason = "power lost with the request at the host";
-          if (impl.journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
+          if (journal.update_and_enqueue(e, QueueKind::resolve)) ++report.resolve_queued;
           break;
-        case TxnState::approved:
-          if (e.entry_mode == StoredEntryMode::chip || e.kind == TxnKind::verify) {
-            // The card never gave its final word (second GENERATE AC): the approval is undone.
-            e.state = TxnState::reversal_pending;
-            e.reason = "power lost before the card completed";
-            if (impl.journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
-          } else {
-            // A swiped or keyed sale the host approved stands; its receipt can be reprinted.
-            e.state = TxnState::completed;
-            if (impl.journal.update(e)) ++report.completed;
-            (void)impl.journal.wipe_sealed(e.reference_id);
-          }
-          break;
-        case TxnState::reversal_pending:
-          if (!in_queue(e.reference_id)) (void)impl.journal.enqueue(e.reference_id, QueueKind::reversal);
-          break;
-        case TxnState::offline_approved:
-          if (!in_queue(e.reference_id)) (void)impl.journal.enqueue(e.reference_id, QueueKind::forward);
-          break;
-        default:
-          break;
-      }
-      if (impl.env.journaled) impl.env.journaled(e);
+        }
+        e.state = TxnState::reversal_pending;
+        e.reason = "power lost with the request at the host";
+        if (journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
+        break;
+      case TxnState::approved:
+        if (is_follow_on(e.kind)) {
+          // The host did it; only the receipt was left.
+          e.state = TxnState::completed;
+          if (journal.update(e)) ++report.completed;
+        } else if (e.entry_mode == StoredEntryMode::chip || e.kind == TxnKind::verify) {
+          // The card never gave its final word (second GENERATE AC): the approval is undone.
+          e.state = TxnState::reversal_pending;
+          e.reason = "power lost before the card completed";
+          if (journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
+        } else {
+          // A swiped or keyed sale the host approved stands; its receipt can be reprinted.
+          e.state = TxnState::completed;
+          if (journal.update(e)) ++report.completed;
+          (void)journal.wipe_sealed(e.reference_id);
+        }
+        break;
+      case TxnState::reversal_pending:
+        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::reversal);
+        break;
+      case TxnState::in_doubt:
+        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::resolve);
+        break;
+      case TxnState::offline_approved:
+        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::forward);
+        break;
+      default:
+        break;
     }
+    if (env.journaled) env.journaled(e);
   }
-  auto shared = std::make_shared<RecoveryReport>(report);
+}
+
+void Engine::recover(Handler<RecoveryReport> done) {
+  auto& impl = *impl_;
+  auto shared = std::make_shared<RecoveryReport>();
+  if (!busy()) impl.restore_unfinished(*shared);
   flush_queue([shared, done = std::move(done)](QueueReport q) {
     shared->queue = std::move(q);
     done(*shared);
@@ -301,11 +447,23 @@ void Engine::settle(Handler<Result<SettleReport>> done) {
     boost::asio::post(impl.io, [done = std::move(done)] { done(make_error(Errc::invalid_argument, "the engine is busy")); });
     return;
   }
-  // Offline sales belong in the batch: forward first, then close.
+  // Offline sales belong in the batch: forward first, then close. Reversals and resolves
+  // must be settled first: a batch closed over a transaction in doubt cannot be voided.
   flush_queue([this, done = std::move(done)](QueueReport flushed) mutable {
     auto& im = *impl_;
+    auto left = im.journal.queue();
+    if (!left) {
+      done(std::move(left).error());
+      return;
+    }
+    const auto in_doubt = std::count_if(left->begin(), left->end(), [](const QueueItem& q) { return q.kind != QueueKind::forward; });
+    if (in_doubt > 0) {
+      done(make_error(Errc::invalid_argument, std::to_string(in_doubt) +
+                                                  " transaction(s) still in doubt at the host: settle once they are resolved"));
+      return;
+    }
     if (!flushed.stopped_because.empty() && flushed.remaining > 0) {
-      log::warn(kComponent, "settling with ", flushed.remaining, " queued item(s) not forwarded");
+      log::warn(kComponent, "settling with ", flushed.remaining, " queued offline sale(s) not forwarded");
     }
     im.queue_busy = true;
     const auto current = im.begin_step(im.config.host_timeout, [this, done]() mutable {

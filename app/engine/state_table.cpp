@@ -57,6 +57,7 @@ constexpr std::array kTransitions{
     Transition{S::authorizing, E::host_declined, S::completing_chip},
     Transition{S::authorizing, E::host_error, S::finishing},
     Transition{S::authorizing, E::host_unknown, S::recovering},
+    Transition{S::authorizing, E::host_invalid, S::reversing},
     // Nothing could be sent (no connection, no token): store and forward may still approve.
     Transition{S::authorizing, E::unrecoverable, S::going_offline},
     // The engine's own guard on the host step fired (the adapter never answered).
@@ -67,7 +68,7 @@ constexpr std::array kTransitions{
     Transition{S::recovering, E::host_declined, S::completing_chip},
     Transition{S::recovering, E::host_error, S::finishing},
     Transition{S::recovering, E::unrecoverable, S::going_offline},
-    Transition{S::recovering, E::recovered, S::reversing},
+    Transition{S::recovering, E::host_invalid, S::reversing},
 
     Transition{S::deciding_partial, E::partial_accepted, S::completing_chip},
     Transition{S::deciding_partial, E::partial_refused, S::reversing},
@@ -130,7 +131,7 @@ constexpr std::array kEventNames{
     std::pair{E::host_declined, "host_declined"},
     std::pair{E::host_error, "host_error"},
     std::pair{E::host_unknown, "host_unknown"},
-    std::pair{E::recovered, "recovered"},
+    std::pair{E::host_invalid, "host_invalid"},
     std::pair{E::unrecoverable, "unrecoverable"},
     std::pair{E::card_approved, "card_approved"},
     std::pair{E::card_declined, "card_declined"},

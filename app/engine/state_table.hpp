@@ -18,7 +18,7 @@ enum class State {
   awaiting_fallback,  // the chip failed: swipe the same card
   entering_pin,       // online PIN for a swiped card whose service code asks for one
   authorizing,        // the host request is out (journaled `sent` before it left)
-  recovering,         // the answer was lost: the adapter's recovery (replay / lookup)
+  recovering,         // the answer was lost: the adapter's recovery says what the host did
   completing_chip,    // the host's answer to the card: the second GENERATE AC
   deciding_partial,   // partial approval: accept it or reverse it
   going_offline,      // the host is unreachable: offline approval if card and limits allow
@@ -53,7 +53,7 @@ enum class Event {
   host_declined,
   host_error,           // refused before processing (4xx, invalid): nothing charged
   host_unknown,         // timeout / connection lost / 5xx
-  recovered,            // recovery found the approval after a lost answer: it is voided
+  host_invalid,         // an approval the terminal cannot believe (an amount not asked for): voided
   unrecoverable,        // the host is out of reach (nothing sent, or recovery could not tell)
   card_approved,        // TC at the second GENERATE AC (or no chip step needed)
   card_declined,        // AAC after the host approved

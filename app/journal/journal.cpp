@@ -45,13 +45,13 @@ constexpr std::array<Named<TxnKind>, 7> kKinds{{
     {TxnKind::verify, "verify"},
 }};
 
-constexpr std::array<Named<TxnState>, 12> kStates{{
+constexpr std::array<Named<TxnState>, 13> kStates{{
     {TxnState::created, "created"}, {TxnState::sent, "sent"}, {TxnState::approved, "approved"},
     {TxnState::completed, "completed"}, {TxnState::declined, "declined"},
     {TxnState::failed, "failed"}, {TxnState::cancelled, "cancelled"},
     {TxnState::reversal_pending, "reversal_pending"}, {TxnState::reversed, "reversed"},
     {TxnState::offline_approved, "offline_approved"}, {TxnState::forwarded, "forwarded"},
-    {TxnState::forward_declined, "forward_declined"},
+    {TxnState::forward_declined, "forward_declined"}, {TxnState::in_doubt, "in_doubt"},
 }};
 
 constexpr std::array<TxnState, 7> kFinalStates{
@@ -73,8 +73,8 @@ constexpr std::array<Named<Cvm>, 4> kCvms{{
     {Cvm::signature, "signature"},
 }};
 
-constexpr std::array<Named<QueueKind>, 2> kQueueKinds{{
-    {QueueKind::forward, "forward"}, {QueueKind::reversal, "reversal"},
+constexpr std::array<Named<QueueKind>, 3> kQueueKinds{{
+    {QueueKind::forward, "forward"}, {QueueKind::reversal, "reversal"}, {QueueKind::resolve, "resolve"},
 }};
 
 // Sealing
@@ -163,7 +163,8 @@ Error db_error(std::string_view operation, int rc) {
 Error damaged() { return make_error(Errc::malformed, "journal: a stored row is damaged"); }
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int kSchemaVersion = 1;
+// 2: sent_unix (when the latest request left: a host's recovery window is counted from it).
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS journal("
@@ -177,23 +178,26 @@ constexpr const char* kSchema =
     " auth_code TEXT NOT NULL, host_reference TEXT NOT NULL, response_code TEXT NOT NULL,"
     " response_message TEXT NOT NULL, reason TEXT NOT NULL, offline INTEGER NOT NULL,"
     " batch TEXT NOT NULL, created_unix INTEGER NOT NULL, updated_unix INTEGER NOT NULL,"
-    " sealed BLOB);"
+    " sealed BLOB, sent_unix INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS journal_state ON journal(state);"
     "CREATE INDEX IF NOT EXISTS journal_batch ON journal(batch, state);"
     "CREATE TABLE IF NOT EXISTS queue("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, reference_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
-    "PRAGMA user_version = 1;";
+    "PRAGMA user_version = 2;";
+constexpr const char* kMigrateFrom1 =
+    "ALTER TABLE journal ADD COLUMN sent_unix INTEGER NOT NULL DEFAULT 0;"
+    "PRAGMA user_version = 2;";
 
-// Parameter ?1..?28 of the row writers and column 1..28 of the readers (0 is id), in this
+// Parameter ?1..?29 of the row writers and column 1..29 of the readers (0 is id), in this
 // order, so the statements cannot disagree about a field's place.
-constexpr std::array<std::string_view, 28> kColumns{
+constexpr std::array<std::string_view, 29> kColumns{
     "reference_id",   "kind",           "state",           "entry_mode",         "amount_minor",
     "amount_currency", "tip_minor",     "tip_currency",    "surcharge_minor",    "surcharge_currency",
     "approved_minor", "approved_currency", "original_reference", "masked_pan",   "card_label",
     "aid",            "tvr",            "tsi",             "cvm",                "auth_code",
     "host_reference", "response_code",  "response_message", "reason",            "offline",
-    "batch",          "created_unix",   "updated_unix"};
+    "batch",          "created_unix",   "updated_unix",    "sent_unix"};
 
 // "?first, ?first+1, ...": values enter through bind(), only numbers go into the SQL text.
 std::string params(std::size_t first, std::size_t count) {
@@ -257,7 +261,7 @@ void bind_entry(Statement& st, const JournalEntry& e, std::int64_t created, std:
            std::optional<Money>{e.amount}, e.tip, e.surcharge, e.approved_amount, e.original_reference,
            e.masked_pan, e.card_label, e.aid, e.tvr, e.tsi, to_string(e.cvm), e.auth_code, e.host_reference,
            e.response_code, e.response_message, e.reason, std::int64_t{e.offline ? 1 : 0}, e.batch, created,
-           updated);
+           updated, e.sent_unix);
 }
 
 bool money_at(Statement& st, int col, std::optional<Money>& out) {
@@ -298,6 +302,7 @@ Result<JournalEntry> entry_at(Statement& st) {
   e.batch = st.text_at(26);
   e.created_unix = st.int_at(27);
   e.updated_unix = st.int_at(28);
+  e.sent_unix = st.int_at(29);
   return e;
 }
 
@@ -518,7 +523,7 @@ Result<Journal> Journal::open(const std::filesystem::path& file, const DeviceKey
   };
   auto version = pragma("PRAGMA user_version", "read the schema version");
   if (!version) return std::move(version).error();
-  if (*version != "0" && *version != std::to_string(kSchemaVersion))
+  if (*version != "0" && *version != "1" && *version != std::to_string(kSchemaVersion))
     return make_error(Errc::unsupported, "journal: the database has an unknown schema version");
 
   // journal_mode is stored in the file; synchronous and secure_delete belong to the
@@ -537,6 +542,12 @@ Result<Journal> Journal::open(const std::filesystem::path& file, const DeviceKey
       return ok();
     });
     if (!created) return std::move(created).error();
+  } else if (*version == "1") {
+    auto migrated = impl->write("migrate the schema", [&]() -> Result<void> {
+      if (const int rc = impl->exec(kMigrateFrom1); rc != SQLITE_OK) return db_error("migrate the schema", rc);
+      return ok();
+    });
+    if (!migrated) return std::move(migrated).error();
   }
   return Journal(std::move(impl));
 }

@@ -50,6 +50,8 @@ enum class TxnState {
   offline_approved,  // approved offline (store and forward); queued for forwarding
   forwarded,         // the host accepted the forwarded offline sale                 [final]
   forward_declined,  // the host declined the forwarded offline sale (reported)      [final]
+  in_doubt,          // a follow-on whose answer was lost: the queue asks the host's recovery
+                     // what it did (never re-sent blindly)
 };
 std::string_view to_string(TxnState state) noexcept;  // the enumerator's name
 std::optional<TxnState> txn_state_from_string(std::string_view text) noexcept;
@@ -92,9 +94,12 @@ struct JournalEntry {
   std::string batch;               // the settlement batch it belongs to ("" = open batch)
   std::int64_t created_unix = 0;   // seconds since the epoch, UTC; set by insert() when 0
   std::int64_t updated_unix = 0;   // set by every write
+  std::int64_t sent_unix = 0;      // when the latest request for it left the terminal (0 = never)
 };
 
-enum class QueueKind { forward, reversal };
+// forward: an offline sale to send; reversal: undo what the host may hold; resolve: find out
+// what the host did with a follow-on whose answer was lost.
+enum class QueueKind { forward, reversal, resolve };
 std::string_view to_string(QueueKind kind) noexcept;
 
 struct QueueItem {

@@ -258,4 +258,19 @@ void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler hand
        });
 }
 
+// Interim (issue 10 replaces it with a search that cannot adopt a stranger's transaction).
+void AuroraAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
+  lookup({query.reference_id, {}}, [handler = std::move(handler)](Result<host::HostResult> r) {
+    if (!r && r.error().code == Errc::not_found) {
+      handler(host::RecoveryResult{host::Fate::not_at_host, {}, "no such transaction at the host"});
+      return;
+    }
+    if (!r || r->outcome == host::Outcome::unknown || r->outcome == host::Outcome::error) {
+      handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "the lookup was not answered"});
+      return;
+    }
+    handler(host::RecoveryResult{host::Fate::done, std::move(*r), "found by lookup"});
+  });
+}
+
 }  // namespace tender::net::aurora

@@ -46,7 +46,7 @@ class AuroraAdapter final : public host::HostAdapter {
   void settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) override;
   void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
-  [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::lookup_then_void; }
+  void recover(host::RecoveryQuery query, host::RecoveryHandler handler) override;
   [[nodiscard]] host::Capabilities capabilities() const override {
     host::Capabilities c;
     c.verify = false;

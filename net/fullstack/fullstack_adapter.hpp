@@ -43,7 +43,7 @@ class FullStackAdapter final : public host::HostAdapter {
   // By host_reference only (GET /api/transaction/{id}); the search cannot find an
   // idempotency_key, and replay is this host's recovery: Errc::unsupported otherwise.
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
-  [[nodiscard]] host::Recovery recovery() const override { return host::Recovery::replay_idempotency_key; }
+  void recover(host::RecoveryQuery query, host::RecoveryHandler handler) override;
   // The gateway has no EMV, PIN or fallback fields (specs/fullstack.md) and no tip adjust
   // (decided in the mapping): our chip kernel's data cannot reach it.
   [[nodiscard]] host::Capabilities capabilities() const override {

@@ -15,6 +15,29 @@ std::string_view to_string(Outcome outcome) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(Operation operation) noexcept {
+  switch (operation) {
+    case Operation::authorize: return "authorize";
+    case Operation::sale: return "sale";
+    case Operation::verify: return "verify";
+    case Operation::capture: return "capture";
+    case Operation::void_: return "void";
+    case Operation::refund: return "refund";
+    case Operation::tip_adjust: return "tip_adjust";
+  }
+  return "sale";
+}
+
+std::string_view to_string(Fate fate) noexcept {
+  switch (fate) {
+    case Fate::not_at_host: return "not_at_host";
+    case Fate::done: return "done";
+    case Fate::not_known_yet: return "not_known_yet";
+    case Fate::ambiguous: return "ambiguous";
+  }
+  return "not_known_yet";
+}
+
 HostResult unknown_after_transport_error(const Error& error) {
   HostResult result;
   result.outcome = Outcome::unknown;

@@ -14,7 +14,7 @@
 //    Outcome::unknown and recover.
 //  * Outcome::unknown = the request may have reached the host and we do not know
 //    what it did: transport timeout, connection failure after sending (io_error),
-//    HTTP 5xx. The engine must recover with recovery() before anything else.
+//    HTTP 5xx. The engine must ask recover() before anything else.
 //  * Outcome::error = the host answered and refused to process the request (HTTP 4xx,
 //    gateway validation error): nothing was charged.
 #pragma once
@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "common/money.hpp"
@@ -97,6 +98,12 @@ struct LookupRequest { std::string reference_id; std::string host_reference; };
 enum class Outcome { approved, partially_approved, declined, error, unknown };
 std::string_view to_string(Outcome outcome) noexcept;
 
+// Why the host refused a follow-on, where the engine must act on it (not only report it).
+enum class Refusal {
+  none,
+  already_settled,  // a void of a settled transaction: the host allows a refund instead
+};
+
 struct HostResult {
   Outcome outcome = Outcome::unknown;
   std::optional<Money> approved_amount;
@@ -105,6 +112,8 @@ struct HostResult {
   std::string response_code;     // the host's code, as text ("00", "100", "503")
   std::string response_message;  // the host's text; never card data
   Bytes issuer_response_tlv;     // 8A/91/71/72 for the chip when the host returns them
+  Refusal refusal = Refusal::none;  // Outcome::declined / error: why, when the engine must act on it
+  std::string trace_id;          // the host's correlation id for this answer, when it gives one
 };
 
 struct SettleResult {
@@ -124,11 +133,47 @@ struct CalculateAmountResult {
   std::optional<AmountBreakdown> cash;  // dual pricing / cash discount, when the host gives it
 };
 
-// How a transaction whose response was lost is finished (ARCHITECTURE.md, HostAdapter).
-enum class Recovery {
-  replay_idempotency_key,  // FullStack: send the same request again with the same key
-  lookup_then_void,        // Aurora: lookup(reference_id); if it went through, void it
-  timeout_reversal,        // ConnexPay: reversal by DeviceGuid + SequenceNumber
+// ---- Recovery (ARCHITECTURE.md, HostAdapter): what became of a request whose answer was lost.
+// Each host answers by its own means, in its own folder, with its reason; the engine never
+// switches on which host it talks to. A recovery never moves money on a guess: it may
+// re-send a request only where the host itself guarantees at most once (FullStack's
+// idempotency key inside its window), and it never adopts a transaction the terminal cannot
+// prove it originated.
+enum class Operation { authorize, sale, verify, capture, void_, refund, tip_adjust };
+std::string_view to_string(Operation operation) noexcept;
+
+struct RecoveryQuery {
+  Operation operation = Operation::sale;
+  std::string reference_id;  // the lost request's own reference id (its idempotency key)
+  // Wall-clock seconds of the first attempt and of the latest one (the journal's times; a
+  // clock that jumped makes them wrong, so an adapter that depends on them must fail safe).
+  std::int64_t first_sent_unix = 0;
+  std::int64_t last_sent_unix = 0;
+  // authorize / sale / verify: the request as it was sent (card data, amount, entry mode).
+  std::optional<AuthorizationRequest> request;
+  // Follow-ons: the original's host transaction id and what was asked of it.
+  std::string original_host_reference;
+  std::optional<Money> amount;  // capture / refund amount, or the tip of a tip adjust
+  std::optional<Money> original_amount;  // what the original was approved for
+  std::optional<Money> refunded_before;  // refund: what the terminal had refunded of it before
+  // Host transaction ids the terminal already holds for other transactions: a candidate
+  // that is one of them is not this request.
+  std::vector<std::string> known_host_references;
+};
+
+enum class Fate {
+  not_at_host,    // the host never did it: nothing changed there (safe to try again)
+  done,           // the host did it: `result` says how (approved, partially, declined)
+  not_known_yet,  // the host could not be asked, or cannot tell yet: ask again later
+  ambiguous,      // the host shows candidates the terminal cannot tell apart: held for the
+                  // merchant, never guessed
+};
+std::string_view to_string(Fate fate) noexcept;
+
+struct RecoveryResult {
+  Fate fate = Fate::not_known_yet;
+  HostResult result;  // fate == done: the host's record of it
+  std::string why;    // the adapter's reason, for the journal and the merchant (never card data)
 };
 
 // What a host's API can carry: the engine shapes the transaction to it (a host without chip
@@ -143,6 +188,7 @@ struct Capabilities {
 template <class T>
 using Handler = std::function<void(Result<T>)>;
 using ResultHandler = Handler<HostResult>;
+using RecoveryHandler = std::function<void(RecoveryResult)>;
 
 class HostAdapter {
  public:
@@ -160,7 +206,9 @@ class HostAdapter {
   virtual void calculate_amount(CalculateAmountRequest request, Handler<CalculateAmountResult> handler) = 0;
   // Errc::not_found when the host has no such transaction (it never arrived).
   virtual void lookup(LookupRequest request, ResultHandler handler) = 0;
-  [[nodiscard]] virtual Recovery recovery() const = 0;
+  // What became of a request whose answer was lost (see Fate). Never fails: a host that
+  // cannot be asked is Fate::not_known_yet.
+  virtual void recover(RecoveryQuery query, RecoveryHandler handler) = 0;
   [[nodiscard]] virtual Capabilities capabilities() const = 0;
 };
 

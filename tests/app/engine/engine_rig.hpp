@@ -200,6 +200,7 @@ class TweakedHost final : public net::host::HostAdapter {
 
   std::optional<net::host::Capabilities> caps;
   std::map<int, Rewrite> sale_rewrites;  // by call number, from 0
+  std::function<void(net::host::RecoveryResult&)> recover_rewrite;  // every recovery's answer
 
   void authorize(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.authorize(std::move(r), std::move(h)); }
   void sale(net::host::AuthorizationRequest r, net::host::ResultHandler h) override {
@@ -216,7 +217,17 @@ class TweakedHost final : public net::host::HostAdapter {
   }
   void verify(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.verify(std::move(r), std::move(h)); }
   void capture(net::host::CaptureRequest r, net::host::ResultHandler h) override { inner_.capture(std::move(r), std::move(h)); }
-  void void_(net::host::VoidRequest r, net::host::ResultHandler h) override { inner_.void_(std::move(r), std::move(h)); }
+  Rewrite void_rewrite;  // every void's answer
+  void void_(net::host::VoidRequest r, net::host::ResultHandler h) override {
+    if (!void_rewrite) {
+      inner_.void_(std::move(r), std::move(h));
+      return;
+    }
+    inner_.void_(std::move(r), [rewrite = void_rewrite, h = std::move(h)](Result<net::host::HostResult> x) {
+      rewrite(x);
+      h(std::move(x));
+    });
+  }
   void refund(net::host::RefundRequest r, net::host::ResultHandler h) override { inner_.refund(std::move(r), std::move(h)); }
   void tip_adjust(net::host::TipAdjustRequest r, net::host::ResultHandler h) override { inner_.tip_adjust(std::move(r), std::move(h)); }
   void settle(net::host::SettleRequest r, net::host::Handler<net::host::SettleResult> h) override { inner_.settle(std::move(r), std::move(h)); }
@@ -224,7 +235,16 @@ class TweakedHost final : public net::host::HostAdapter {
     inner_.calculate_amount(std::move(r), std::move(h));
   }
   void lookup(net::host::LookupRequest r, net::host::ResultHandler h) override { inner_.lookup(std::move(r), std::move(h)); }
-  [[nodiscard]] net::host::Recovery recovery() const override { return inner_.recovery(); }
+  void recover(net::host::RecoveryQuery q, net::host::RecoveryHandler h) override {
+    if (!recover_rewrite) {
+      inner_.recover(std::move(q), std::move(h));
+      return;
+    }
+    inner_.recover(std::move(q), [rewrite = recover_rewrite, h = std::move(h)](net::host::RecoveryResult r) {
+      rewrite(r);
+      h(std::move(r));
+    });
+  }
   [[nodiscard]] net::host::Capabilities capabilities() const override { return caps.value_or(inner_.capabilities()); }
 
  private:

