@@ -189,6 +189,12 @@ void Engine::Impl::on_recovering() {
                      return;
                    case host::Fate::not_at_host:
                      x.maybe_at_host = false;
+                     if (!x.resent) {
+                       // Known not done: sending it again cannot make it twice. Once only.
+                       x.resent = true;
+                       raise(Event::not_at_host);
+                       return;
+                     }
                      if (x.follow_on) {
                        conclude(TxnOutcome::failed, TxnState::failed,
                                 "the host's answer was lost and it has no record of the request: nothing changed",

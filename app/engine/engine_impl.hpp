@@ -67,6 +67,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     int bad_swipes = 0;
     bool sent = false;                       // a request was handed to the host adapter
     bool maybe_at_host = false;              // ...and it may have reached the host
+    bool resent = false;                     // sent once more after recovery said the host never had it
     Screen next_card_screen = Screen::present_card;
     SecretString pan;                        // the PIN pad's PAN (swiped cards)
     bool signature = false;

@@ -69,6 +69,7 @@ constexpr std::array kTransitions{
     Transition{S::recovering, E::host_error, S::finishing},
     Transition{S::recovering, E::unrecoverable, S::going_offline},
     Transition{S::recovering, E::host_invalid, S::reversing},
+    Transition{S::recovering, E::not_at_host, S::authorizing},
 
     Transition{S::deciding_partial, E::partial_accepted, S::completing_chip},
     Transition{S::deciding_partial, E::partial_refused, S::reversing},
@@ -131,6 +132,7 @@ constexpr std::array kEventNames{
     std::pair{E::host_declined, "host_declined"},
     std::pair{E::host_error, "host_error"},
     std::pair{E::host_unknown, "host_unknown"},
+    std::pair{E::not_at_host, "not_at_host"},
     std::pair{E::host_invalid, "host_invalid"},
     std::pair{E::unrecoverable, "unrecoverable"},
     std::pair{E::card_approved, "card_approved"},

@@ -53,6 +53,7 @@ enum class Event {
   host_declined,
   host_error,           // refused before processing (4xx, invalid): nothing charged
   host_unknown,         // timeout / connection lost / 5xx
+  not_at_host,          // recovery: the host never had the request; it is sent once more
   host_invalid,         // an approval the terminal cannot believe (an amount not asked for): voided
   unrecoverable,        // the host is out of reach (nothing sent, or recovery could not tell)
   card_approved,        // TC at the second GENERATE AC (or no chip step needed)

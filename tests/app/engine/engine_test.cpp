@@ -177,7 +177,7 @@ std::vector<Case> cases() {
        .outcome = TxnOutcome::partially_approved});
   // --- lost answers and recovery ---
   add({.name = "http_500_recovered", .cards = {swipe(kSwipe)}, .behaviours = {{B::error_500, 1}},
-       .must_take = {{State::authorizing, Event::host_unknown}, {State::recovering, Event::host_approved}}});
+       .must_take = {{State::authorizing, Event::host_unknown}}});
   add({.name = "malformed_answer_recovered", .hosts = kFullStack, .cards = {swipe(kSwipe)},
        .behaviours = {{B::malformed, 1}}, .must_take = {{State::authorizing, Event::host_unknown}}});
   // Recovery finds the terminal's own approval: it is the host's answer (no approved sale lost).
@@ -249,12 +249,22 @@ std::vector<Case> cases() {
   add({.name = "partial_with_lost_answer", .hosts = kFullStack, .cards = {swipe(kSwipe)},
        .behaviours = {{B::partial, 1}}, .partial = 500, .lose = 1, .tweak = partial_accept,
        .outcome = TxnOutcome::partially_approved, .must_take = {{State::recovering, Event::host_partial}}});
-  add({.name = "replay_refused", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .lose = 1,
+  // The host's recovery finds the request refused (a 4xx on the host's record): nothing charged.
+  add({.name = "recovery_finds_it_refused", .cards = {swipe(kSwipe)}, .lose = 1,
        .outcome = TxnOutcome::failed, .state = TxnState::failed,
        .must_take = {{State::recovering, Event::host_error}},
        .host_tweak = [](TweakedHost& h) {
-         h.sale_rewrites[1] = [](Result<net::host::HostResult>& r) {
-           r = net::host::HostResult{net::host::Outcome::error, {}, {}, {}, "400", "refused", {}};
+         h.recover_rewrite = [](net::host::RecoveryResult& r) {
+           r = {net::host::Fate::done, net::host::HostResult{net::host::Outcome::error, {}, {}, {}, "400", "refused", {}}, "test"};
+         };
+       }});
+  // The host never had it: sent once more (the card is still here), and approved.
+  add({.name = "recovery_finds_nothing_and_sends_again", .cards = {swipe(kSwipe)}, .behaviours = {{B::error_500, 1}},
+       .must_take = {{State::recovering, Event::not_at_host}, {State::authorizing, Event::host_approved}},
+       .host_tweak = [](TweakedHost& h) {
+         int calls = 0;
+         h.recover_rewrite = [calls](net::host::RecoveryResult& r) mutable {
+           if (calls++ == 0) r = {net::host::Fate::not_at_host, {}, "test"};
          };
        }});
   // A host with chip fields but no PIN field (some acquirers): a PIN card is refused.
