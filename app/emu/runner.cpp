@@ -111,30 +111,20 @@ class ScenarioRun {
 
   Result<void> configure() {
     config_ = emulator_engine_config();
-    const Json& c = scenario_.config;
-    for (const auto& [k, v] : c.items()) {
-      if (k == "surcharge" && v.is_boolean()) {
-        config_.surcharge = v.get<bool>();
-      } else if (k == "partial" && v.is_string()) {
-        const std::string p = v.get<std::string>();
-        if (p == "ask") config_.partial = PartialPolicy::ask;
-        else if (p == "accept") config_.partial = PartialPolicy::accept;
-        else if (p == "reverse") config_.partial = PartialPolicy::reverse;
-        else return make_error(Errc::malformed, "config.partial: ask, accept or reverse");
-      } else if ((k == "offline_swipe_limit" || k == "floor_limit") && v.is_string()) {
-        auto m = Money::parse(v.get<std::string>(), usd());
-        if (!m) return make_error(Errc::malformed, "config." + k + ": not an amount");
-        (k == "floor_limit" ? floor_limit_ : config_.offline_swipe_limit) = m->minor_units();
-      } else if (k == "prompt_timeout_ms" && v.is_number_integer()) {
-        config_.prompt_timeout = std::chrono::milliseconds{v.get<std::int64_t>()};
-      } else if (k == "host_deadline_ms" && v.is_number_integer()) {
-        host_deadline_ = std::chrono::milliseconds{v.get<std::int64_t>()};
-      } else if (k == "print_customer_copy" && v.is_boolean()) {
-        config_.print_customer_copy = v.get<bool>();
-      } else {
-        return make_error(Errc::malformed, "config." + k + ": unknown or of the wrong type");
+    const ScenarioConfig& c = scenario_.config;  // typed and checked by the parser
+    if (c.surcharge) config_.surcharge = *c.surcharge;
+    if (c.partial) {
+      switch (*c.partial) {
+        case ScenarioConfig::Partial::ask: config_.partial = PartialPolicy::ask; break;
+        case ScenarioConfig::Partial::accept: config_.partial = PartialPolicy::accept; break;
+        case ScenarioConfig::Partial::reverse: config_.partial = PartialPolicy::reverse; break;
       }
     }
+    if (c.offline_swipe_limit) config_.offline_swipe_limit = *c.offline_swipe_limit;
+    if (c.floor_limit) floor_limit_ = *c.floor_limit;
+    if (c.prompt_timeout) config_.prompt_timeout = *c.prompt_timeout;
+    if (c.host_deadline) host_deadline_ = *c.host_deadline;
+    if (c.print_customer_copy) config_.print_customer_copy = *c.print_customer_copy;
     auto terminal = builtin_test_terminal(floor_limit_);
     if (!terminal) return std::move(terminal).error();
     kernel_config_ = std::move(*terminal);
@@ -378,14 +368,16 @@ class ScenarioRun {
       }
       case StepKind::expect_host_request: {
         if (terminal_) settle_down();
-        const std::string path = step.json["path"].get<std::string>();
-        const Json subset = step.json.value("json", Json::object());
-        const std::string method = step.json.value("method", "");
+        const std::string& path = step.path;
+        const Json& subset = step.json;
+        const std::string& method = step.method;
         bool found = false;
         for (const auto& r : host_.requests()) {
           if (r.path == path && (method.empty() || r.method == method) && json_contains(r.body, subset)) found = true;
         }
-        if (!found) fail(step.index, kind, "no request to " + path + " matching " + subset.dump());
+        if (!found) {
+          fail(step.index, kind, "no request to " + path + " matching " + subset.dump(-1, ' ', false, Json::error_handler_t::replace));
+        }
         return true;
       }
     }
