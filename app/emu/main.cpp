@@ -36,7 +36,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 
 int usage(const std::string& why) {
-  std::cerr << "tender-emu: " << why << "\n"
+  std::cerr << "tender-emu: " << tender::log::scrub(why) << "\n"
             << "usage: tender-emu run PATH... [--report-dir DIR] [--state-dir DIR]\n"
             << "       tender-emu [--host aurora|fullstack | --config FILE] [--display 4x20|320x240]\n";
   return kExitBadInput;
@@ -74,7 +74,8 @@ int run_command(const std::vector<std::string>& args) {
   for (const auto& f : files) {
     auto s = load_scenario(f.string());
     if (!s) {
-      std::cerr << "tender-emu: " << s.error().message << "\n";
+      // The parser names the step and field, never a value; the scrub is the second line.
+      std::cerr << "tender-emu: " << tender::log::scrub(s.error().message) << "\n";
       return kExitBadInput;
     }
     scenarios.push_back(std::move(*s));

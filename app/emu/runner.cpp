@@ -293,7 +293,7 @@ class ScenarioRun {
       case StepKind::power_cut:
         if (!step.text.empty()) {
           if (!txn_state_from_string(step.text)) {
-            fail(step.index, kind, "not a journal state: " + step.text);
+            fail(step.index, kind, "not a journal state");
             return false;
           }
           cut_at_ = step.text;  // the next journal write of this state cuts the power

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/emu/emu_counter.hpp"
 #include "app/emu/scenario.hpp"
 
 namespace tender::app::emu {
@@ -196,6 +197,35 @@ TEST(EmuScenario, ShownNameQuotesOnlyPlainNames) {
                                         std::string_view{";4111=30?"}, std::string_view{""}, std::string_view{"x y"},
                                         std::string_view{"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq"}}) {
     EXPECT_EQ(shown_name(hidden), "(not shown: not a plain name)") << hidden;
+  }
+}
+
+// The counter's messages about an input the terminal did not ask for name its step and kind.
+TEST(EmuCounter, MismatchNamesTheStepNotTheInput) {
+  {
+    EmuCounter counter;
+    counter.push({Input::Kind::pin, "4321", 3});
+    bool answered = false;
+    counter.async_card(Screen::present_card, {}, [&](Result<CardEvent>) { answered = true; });
+    EXPECT_FALSE(answered);
+    ASSERT_TRUE(counter.mismatch());
+    EXPECT_EQ(*counter.mismatch(), "step 3: the terminal asks for a card, the next input is a pin step");
+  }
+  {
+    EmuCounter counter;
+    counter.push({Input::Kind::keyed, std::string(kPan) + "=3012=123", 4});
+    bool answered = false;
+    counter.async_confirm(Screen::confirm_amount, {}, [&](Result<bool>) { answered = true; });
+    EXPECT_FALSE(answered);
+    ASSERT_TRUE(counter.mismatch());
+    EXPECT_EQ(*counter.mismatch(), "step 4: the terminal asks for ENTER or CANCEL, the next input is a keyed step");
+  }
+  {
+    EmuCounter counter;
+    counter.push({Input::Kind::insert, std::string(kPan), 2});
+    counter.async_card(Screen::present_card, {}, [](Result<CardEvent>) {});
+    ASSERT_TRUE(counter.mismatch());
+    EXPECT_EQ(*counter.mismatch(), "step 2: no built-in card (not shown: not a plain name)");
   }
 }
 
