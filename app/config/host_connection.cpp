@@ -10,10 +10,13 @@
 
 namespace tender::app {
 
-// Members in construction order: the adapter refers to the clients, so it goes first.
+// Members in construction order: the adapter refers to the wrappers and clients, the
+// wrappers to the clients, so it goes first.
 struct HostConnection::Impl {
   std::unique_ptr<net::http::Client> api;
   std::unique_ptr<net::http::Client> oauth;  // Aurora with a separate token origin only
+  std::unique_ptr<net::http::Transport> api_wrapper;    // connect_host's `wrap`, if any
+  std::unique_ptr<net::http::Transport> oauth_wrapper;
   std::unique_ptr<net::host::HostAdapter> adapter;
 };
 
@@ -62,24 +65,34 @@ Result<std::unique_ptr<net::http::Client>> make_client(boost::asio::io_context& 
 
 }  // namespace
 
-Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings) {
+Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings,
+                                    const TransportWrapper& wrap) {
   auto ca = read_ca(settings.ca_file);
   if (!ca) return std::move(ca).error();
   auto impl = std::make_unique<HostConnection::Impl>();
-  auto api = make_client(io, settings.api, settings, *ca);
-  if (!api) return std::move(api).error();
-  impl->api = std::move(*api);
+  auto api_client = make_client(io, settings.api, settings, *ca);
+  if (!api_client) return std::move(api_client).error();
+  impl->api = std::move(*api_client);
+  net::http::Transport* api = impl->api.get();
+  if (wrap) {
+    impl->api_wrapper = wrap(*api);
+    api = impl->api_wrapper.get();
+  }
 
   if (settings.kind == HostKind::aurora && settings.aurora) {
     const AuroraSettings& a = *settings.aurora;
     // One origin, one kept-alive connection: the client sends requests in order, and
     // the adapter never has a token request and an API request out at once.
-    net::http::Transport* oauth = impl->api.get();
+    net::http::Transport* oauth = api;
     if (!(a.oauth == settings.api)) {
       auto client = make_client(io, a.oauth, settings, *ca);
       if (!client) return std::move(client).error();
       impl->oauth = std::move(*client);
       oauth = impl->oauth.get();
+      if (wrap) {
+        impl->oauth_wrapper = wrap(*oauth);
+        oauth = impl->oauth_wrapper.get();
+      }
     }
     net::aurora::AuroraConfig config;
     config.client_id = a.client_id;
@@ -87,7 +100,7 @@ Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSetti
     config.payment_processor_id = a.payment_processor_id;
     config.currency = settings.currency;
     config.deadline = settings.timeout;
-    impl->adapter = std::make_unique<net::aurora::AuroraAdapter>(*impl->api, *oauth, std::move(config));
+    impl->adapter = std::make_unique<net::aurora::AuroraAdapter>(*api, *oauth, std::move(config));
   } else if (settings.kind == HostKind::fullstack && settings.fullstack) {
     const FullStackSettings& f = *settings.fullstack;
     net::fullstack::FullStackConfig config;
@@ -95,7 +108,7 @@ Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSetti
     config.terminal_id = f.terminal_id;
     config.currency = settings.currency;
     config.deadline = settings.timeout;
-    impl->adapter = std::make_unique<net::fullstack::FullStackAdapter>(*impl->api, std::move(config));
+    impl->adapter = std::make_unique<net::fullstack::FullStackAdapter>(*api, std::move(config));
   } else {
     return make_error(Errc::invalid_argument, "host: no settings for host.kind " + std::string(to_string(settings.kind)));
   }

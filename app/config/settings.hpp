@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@
 
 namespace boost::asio {
 class io_context;
+}
+
+namespace tender::net::http {
+class Transport;
 }
 
 namespace tender::app {
@@ -163,6 +168,11 @@ class HostConnection {
   std::unique_ptr<Impl> impl_;
 };
 
-Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings);
+// Wraps each HTTPS client of the connection before the adapter gets it (tender-emu logs the
+// terminal's exchanges through one); the connection owns what it returns.
+using TransportWrapper = std::function<std::unique_ptr<net::http::Transport>(net::http::Transport& client)>;
+
+Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings,
+                                    const TransportWrapper& wrap = {});
 
 }  // namespace tender::app

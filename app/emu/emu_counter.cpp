@@ -2,10 +2,27 @@
 
 #include <algorithm>
 
+#include "app/emu/scenario.hpp"
 #include "app/terminal/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 
 namespace tender::app::emu {
+namespace {
+
+// An input in a message: its kind, never its text (a PIN, a PAN, track data).
+std::string describe(const Input& in) {
+  std::string_view kind = "key";
+  switch (in.kind) {
+    case Input::Kind::insert: kind = "insert"; break;
+    case Input::Kind::swipe: kind = "swipe"; break;
+    case Input::Kind::keyed: kind = "keyed"; break;
+    case Input::Kind::key: kind = "key"; break;
+    case Input::Kind::pin: kind = "pin"; break;
+  }
+  return (in.kind == Input::Kind::insert ? "an " : "a ") + std::string(kind) + " step";
+}
+
+}  // namespace
 
 EmuCounter::EmuCounter() {
   auto ped = test_pin_pad([this](std::string_view) { return next_pin(); });
@@ -67,7 +84,7 @@ bool EmuCounter::try_answer() {
     if (in.kind == Input::Kind::insert) {
       auto card = icc::sim::make_builtin_card(in.text);
       if (!card) {
-        mismatch_ = "step " + std::to_string(in.step) + ": no built-in card \"" + in.text + "\"";
+        mismatch_ = "step " + std::to_string(in.step) + ": no built-in card " + shown_name(in.text);
         card_handler_ = std::move(handler);
         return false;
       }
@@ -96,7 +113,7 @@ bool EmuCounter::try_answer() {
       handler(std::move(e));
       return true;
     }
-    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for a card, the next input is " + in.text;
+    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for a card, the next input is " + describe(in);
     card_handler_ = std::move(handler);
     inputs_.push_front(in);
     return false;
@@ -104,7 +121,7 @@ bool EmuCounter::try_answer() {
   auto handler = std::move(confirm_handler_);
   confirm_handler_ = nullptr;
   if (!enter && !cancel) {
-    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for ENTER or CANCEL, the next input is " + in.text;
+    mismatch_ = "step " + std::to_string(in.step) + ": the terminal asks for ENTER or CANCEL, the next input is " + describe(in);
     confirm_handler_ = std::move(handler);
     return false;
   }

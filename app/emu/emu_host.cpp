@@ -20,10 +20,12 @@ namespace {
 namespace hs = net::hostsim;
 using Json = nlohmann::json;
 
-// Request fields that carry card data, in either host's API: masked whatever their value.
-constexpr std::array<std::string_view, 15> kSecretFields{
+// Fields that carry card data, in either host's API, or a credential (the OAuth2 token
+// response's): masked whatever their value.
+constexpr std::array<std::string_view, 19> kSecretFields{
     "track1",   "track2",  "track_1", "track_2",   "encrypted_track_1", "encrypted_track_2", "pin",         "pinBlock",
-    "emvTags",  "cvv",     "cvc",     "trackData", "encryptedTrack",    "emv_tags",          "securityCode"};
+    "emvTags",  "cvv",     "cvc",     "trackData", "encryptedTrack",    "emv_tags",          "securityCode",
+    "access_token", "refresh_token", "client_secret", "api_key"};
 constexpr std::array<std::string_view, 4> kPanFields{"number", "cardNumber", "pan", "accountNumber"};
 
 bool is_one_of(std::string_view key, std::span<const std::string_view> names) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ struct HostRequest {
   std::string method;
   std::string path;
   nlohmann::json body;  // masked; null when not JSON
+  // What came back, when the terminal's side logged the exchange (a configured host,
+  // host_log.hpp): the status and the masked body, or the transport's error. Neither: the
+  // host's side logged it, or the power went before the answer.
+  std::optional<int> status;
+  nlohmann::json response;  // masked; null when none or not JSON
+  std::optional<std::string> error;
 };
 
 class EmuHost {
@@ -50,7 +57,8 @@ class EmuHost {
   std::unique_ptr<Impl> impl_;
 };
 
-// The request body with every card field masked (PAN 6+4, tracks, PIN block, chip tags).
+// The body of a request (or a response) with every card field masked (PAN 6+4, tracks, PIN
+// block, chip tags, security code) and the credentials a response may carry (tokens).
 nlohmann::json mask_host_body(const nlohmann::json& body);
 
 }  // namespace tender::app::emu

@@ -46,36 +46,54 @@ Result<void> write_file(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
+Counts count(const std::vector<ScenarioResult>& results) {
+  Counts c;
+  for (const auto& r : results) {
+    if (r.skipped) ++c.skipped;
+    else if (r.passed) ++c.passed;
+    else ++c.failed;
+  }
+  return c;
+}
+
+std::string counts_line(const Counts& c) {
+  std::string line = std::to_string(c.passed) + " passed, " + std::to_string(c.failed) + " failed";
+  if (c.skipped > 0) line += ", " + std::to_string(c.skipped) + " skipped";
+  return line;
+}
+
+std::string result_line(const ScenarioResult& r) {
+  std::string line = std::string(r.skipped ? "SKIP " : r.passed ? "PASS " : "FAIL ") + r.host + " " + r.name;
+  if (r.skipped) line += " -- " + r.skipped_because;
+  else if (!r.passed && !r.failures.empty()) line += " -- " + r.failures.front();
+  return line;
+}
+
 std::string summary_text(const std::vector<ScenarioResult>& results) {
   std::ostringstream out;
-  std::size_t passed = 0;
-  for (const auto& r : results) {
-    if (r.passed) ++passed;
-    out << (r.passed ? "PASS " : "FAIL ") << r.host << " " << r.name;
-    if (!r.passed && !r.failures.empty()) out << " -- " << r.failures.front();
-    out << "\n";
-  }
-  out << passed << " passed, " << (results.size() - passed) << " failed\n";
+  for (const auto& r : results) out << result_line(r) << "\n";
+  out << counts_line(count(results)) << "\n";
   return out.str();
 }
 
 std::string junit_xml(const std::vector<ScenarioResult>& results) {
-  std::size_t failures = 0;
+  const Counts c = count(results);
   double total = 0;
-  for (const auto& r : results) {
-    if (!r.passed) ++failures;
-    total += r.seconds;
-  }
+  for (const auto& r : results) total += r.seconds;
   std::ostringstream out;
   out << std::fixed << std::setprecision(3);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"tender-emu\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" time=\""
-      << total << "\">\n";
-  out << "  <testsuite name=\"tender-emu\" tests=\"" << results.size() << "\" failures=\"" << failures
-      << "\" errors=\"0\" time=\"" << total << "\">\n";
+  out << "<testsuites name=\"tender-emu\" tests=\"" << results.size() << "\" failures=\"" << c.failed << "\" skipped=\""
+      << c.skipped << "\" time=\"" << total << "\">\n";
+  out << "  <testsuite name=\"tender-emu\" tests=\"" << results.size() << "\" failures=\"" << c.failed
+      << "\" errors=\"0\" skipped=\"" << c.skipped << "\" time=\"" << total << "\">\n";
   for (const auto& r : results) {
     out << "    <testcase classname=\"" << xml_escape(r.host) << "\" name=\"" << xml_escape(r.name) << "\" file=\""
         << xml_escape(r.file) << "\" time=\"" << r.seconds << "\"";
+    if (r.skipped) {
+      out << ">\n      <skipped message=\"" << xml_escape(r.skipped_because) << "\"/>\n    </testcase>\n";
+      continue;
+    }
     if (r.passed) {
       out << "/>\n";
       continue;
@@ -95,6 +113,7 @@ Result<void> write_report(const fs::path& dir, const std::vector<ScenarioResult>
   if (auto r = write_file(dir / "junit.xml", junit_xml(results)); !r) return r;
   if (auto r = write_file(dir / "summary.txt", summary_text(results)); !r) return r;
   for (const auto& r : results) {
+    if (r.skipped) continue;  // nothing ran: no receipts, host log or display
     const fs::path sub = dir / folder_of(r);
     fs::create_directories(sub, ec);
     if (ec) return make_error(Errc::io_error, "cannot create " + sub.string());
@@ -103,7 +122,13 @@ Result<void> write_report(const fs::path& dir, const std::vector<ScenarioResult>
     if (auto w = write_file(sub / "receipts.txt", receipts); !w) return w;
     std::string log;
     for (const auto& req : r.host_log) {
-      log += nlohmann::json{{"method", req.method}, {"path", req.path}, {"body", req.body}}.dump() + "\n";
+      nlohmann::json line{{"method", req.method}, {"path", req.path}, {"body", req.body}};
+      if (req.status) {
+        line["status"] = *req.status;
+        line["response"] = req.response;
+      }
+      if (req.error) line["error"] = *req.error;
+      log += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     if (auto w = write_file(sub / "host.log", log); !w) return w;
     std::string display;

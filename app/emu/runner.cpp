@@ -63,9 +63,12 @@ std::string outcome_word(TxnOutcome o) {
   return o == TxnOutcome::partially_approved ? "approved" : std::string(to_string(o));
 }
 
+// How much longer than a configured host's deadline the engine's own guard waits.
+constexpr std::chrono::milliseconds kGuardOverDeadline{5000};
+
 class ScenarioRun {
  public:
-  ScenarioRun(EmuHost& host, const RunnerOptions& options, const Scenario& scenario, fs::path state)
+  ScenarioRun(EmuHost* host, const RunnerOptions& options, const Scenario& scenario, fs::path state)
       : host_(host), options_(options), scenario_(scenario), state_(std::move(state)) {
     result_.name = scenario.name;
     result_.file = scenario.file;
@@ -78,9 +81,11 @@ class ScenarioRun {
 
   ScenarioResult run() {
     const auto start = std::chrono::steady_clock::now();
-    host_.clear_requests();
-    host_.clear_scripts();
-    (void)host_.set_reachable(true);
+    if (host_ != nullptr) {
+      host_->clear_requests();
+      host_->clear_scripts();
+      (void)host_->set_reachable(true);
+    }
     if (auto r = configure(); !r) {
       fail(0, "config", r.error().message);
     } else if (auto t = boot(); !t) {
@@ -97,7 +102,7 @@ class ScenarioRun {
     }
     cut();
     result_.receipts = counter_.printed;
-    result_.host_log = host_.requests();
+    result_.host_log = requests();
     result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result_.passed = result_.failures.empty();
     return std::move(result_);
@@ -109,32 +114,38 @@ class ScenarioRun {
                                log::scrub(what));
   }
 
+  // What the host received in this scenario: the built-in simulator's record, or what the
+  // terminal itself sent to a configured host (that host serves the whole run, so its own
+  // memory holds the other scenarios' requests too).
+  [[nodiscard]] std::vector<HostRequest> requests() const {
+    return host_ != nullptr ? host_->requests() : host_log_.entries();
+  }
+
   Result<void> configure() {
+    if (options_.configured_host != nullptr) {
+      configured_ = *options_.configured_host;
+      // The scenario's deadline when it names one; else the configuration's, which suits its host.
+      if (scenario_.config.host_deadline) configured_->timeout = *scenario_.config.host_deadline;
+    }
     config_ = emulator_engine_config();
-    const Json& c = scenario_.config;
-    for (const auto& [k, v] : c.items()) {
-      if (k == "surcharge" && v.is_boolean()) {
-        config_.surcharge = v.get<bool>();
-      } else if (k == "partial" && v.is_string()) {
-        const std::string p = v.get<std::string>();
-        if (p == "ask") config_.partial = PartialPolicy::ask;
-        else if (p == "accept") config_.partial = PartialPolicy::accept;
-        else if (p == "reverse") config_.partial = PartialPolicy::reverse;
-        else return make_error(Errc::malformed, "config.partial: ask, accept or reverse");
-      } else if ((k == "offline_swipe_limit" || k == "floor_limit") && v.is_string()) {
-        auto m = Money::parse(v.get<std::string>(), usd());
-        if (!m) return make_error(Errc::malformed, "config." + k + ": not an amount");
-        (k == "floor_limit" ? floor_limit_ : config_.offline_swipe_limit) = m->minor_units();
-      } else if (k == "prompt_timeout_ms" && v.is_number_integer()) {
-        config_.prompt_timeout = std::chrono::milliseconds{v.get<std::int64_t>()};
-      } else if (k == "host_deadline_ms" && v.is_number_integer()) {
-        host_deadline_ = std::chrono::milliseconds{v.get<std::int64_t>()};
-      } else if (k == "print_customer_copy" && v.is_boolean()) {
-        config_.print_customer_copy = v.get<bool>();
-      } else {
-        return make_error(Errc::malformed, "config." + k + ": unknown or of the wrong type");
+    if (configured_) {
+      // The engine's guard must outlast the adapter's deadline (the configuration's rule).
+      config_.host_timeout = std::max(config_.host_timeout, configured_->timeout + kGuardOverDeadline);
+    }
+    const ScenarioConfig& c = scenario_.config;  // typed and checked by the parser
+    if (c.surcharge) config_.surcharge = *c.surcharge;
+    if (c.partial) {
+      switch (*c.partial) {
+        case ScenarioConfig::Partial::ask: config_.partial = PartialPolicy::ask; break;
+        case ScenarioConfig::Partial::accept: config_.partial = PartialPolicy::accept; break;
+        case ScenarioConfig::Partial::reverse: config_.partial = PartialPolicy::reverse; break;
       }
     }
+    if (c.offline_swipe_limit) config_.offline_swipe_limit = *c.offline_swipe_limit;
+    if (c.floor_limit) floor_limit_ = *c.floor_limit;
+    if (c.prompt_timeout) config_.prompt_timeout = *c.prompt_timeout;
+    if (c.host_deadline) host_deadline_ = *c.host_deadline;
+    if (c.print_customer_copy) config_.print_customer_copy = *c.print_customer_copy;
     auto terminal = builtin_test_terminal(floor_limit_);
     if (!terminal) return std::move(terminal).error();
     kernel_config_ = std::move(*terminal);
@@ -148,6 +159,10 @@ class ScenarioRun {
     setup.state_dir = state_;
     setup.engine = config_;
     setup.host_deadline = host_deadline_;
+    if (configured_) {
+      setup.configured_host = &*configured_;
+      setup.host_log = &host_log_;
+    }
     setup.env.journaled = [this](const JournalEntry& e) {
       last_reference_ = e.reference_id;
       if (cut_at_ && to_string(e.state) == *cut_at_) {
@@ -155,7 +170,7 @@ class ScenarioRun {
         terminal_->io.stop();  // nothing after this write runs: the power is gone
       }
     };
-    auto t = EmuTerminal::boot(&host_, setup, kernel_config_, counter_);
+    auto t = EmuTerminal::boot(host_, setup, kernel_config_, counter_);
     if (!t) return std::move(t).error();
     terminal_ = std::move(*t);
     return ok();
@@ -164,6 +179,7 @@ class ScenarioRun {
   void cut() {
     if (!terminal_) return;
     terminal_.reset();  // the io_context goes with every pending handler, unrun
+    host_log_.power_off();
     counter_.reset();
     cut_at_.reset();
     cut_now_ = false;
@@ -285,25 +301,29 @@ class ScenarioRun {
         counter_.remove_card();
         return true;
       case StepKind::host_behaviour: {
+        if (host_ == nullptr) {  // needs_builtin_host() keeps such a scenario from running
+          fail(step.index, kind, "needs the built-in host simulator");
+          return false;
+        }
         if (terminal_) settle_down();
         if (step.text == "unreachable") {
-          if (auto r = host_.set_reachable(false); !r) fail(step.index, kind, r.error().message);
+          if (auto r = host_->set_reachable(false); !r) fail(step.index, kind, r.error().message);
           return true;
         }
-        if (auto r = host_.set_reachable(true); !r) fail(step.index, kind, r.error().message);
+        if (auto r = host_->set_reachable(true); !r) fail(step.index, kind, r.error().message);
         if (step.text == "reachable") return true;
         auto script = net::hostsim::parse_behaviour(step.text);
         if (!script) {
           fail(step.index, kind, script.error().message);
           return false;
         }
-        host_.script(*script, 1);
+        host_->script(*script, 1);
         return true;
       }
       case StepKind::power_cut:
         if (!step.text.empty()) {
           if (!txn_state_from_string(step.text)) {
-            fail(step.index, kind, "not a journal state: " + step.text);
+            fail(step.index, kind, "not a journal state");
             return false;
           }
           cut_at_ = step.text;  // the next journal write of this state cuts the power
@@ -378,24 +398,28 @@ class ScenarioRun {
       }
       case StepKind::expect_host_request: {
         if (terminal_) settle_down();
-        const std::string path = step.json["path"].get<std::string>();
-        const Json subset = step.json.value("json", Json::object());
-        const std::string method = step.json.value("method", "");
+        const std::string& path = step.path;
+        const Json& subset = step.json;
+        const std::string& method = step.method;
         bool found = false;
-        for (const auto& r : host_.requests()) {
+        for (const auto& r : requests()) {
           if (r.path == path && (method.empty() || r.method == method) && json_contains(r.body, subset)) found = true;
         }
-        if (!found) fail(step.index, kind, "no request to " + path + " matching " + subset.dump());
+        if (!found) {
+          fail(step.index, kind, "no request to " + path + " matching " + subset.dump(-1, ' ', false, Json::error_handler_t::replace));
+        }
         return true;
       }
     }
     return true;
   }
 
-  EmuHost& host_;
+  EmuHost* host_;
   const RunnerOptions& options_;
   const Scenario& scenario_;
   fs::path state_;
+  std::optional<HostSettings> configured_;  // the configured host, with the scenario's deadline
+  HostLog host_log_;                        // declared before the terminal: it outlives it
   ScenarioResult result_;
   EngineConfig config_;
   emv::TerminalConfig kernel_config_;
@@ -414,9 +438,44 @@ class ScenarioRun {
 
 }  // namespace
 
-Runner::Runner(EmuHost& host, RunnerOptions options) : host_(host), options_(std::move(options)) {}
+std::optional<std::string> needs_builtin_host(const Scenario& scenario, HostKind kind) {
+  const HostKind wanted = scenario.host == HostChoice::aurora ? HostKind::aurora : HostKind::fullstack;
+  if (wanted != kind) {
+    return "needs a " + std::string(to_string(wanted)) + " host; the configured host is " + std::string(to_string(kind));
+  }
+  for (const Step& step : scenario.steps) {
+    if (step.kind != StepKind::host_behaviour) continue;
+    const std::string where = "step " + std::to_string(step.index) + " (host_behaviour: " + step.text + ")";
+    if (step.text == "unreachable" || step.text == "reachable") {
+      return where + " takes the built-in host simulator off the network and back; a configured host cannot be";
+    }
+    return where + " scripts the built-in host simulator's next answer; a configured host cannot be scripted";
+  }
+  return std::nullopt;
+}
+
+Runner::Runner(EmuHost* host, RunnerOptions options) : host_(host), options_(std::move(options)) {}
 
 ScenarioResult Runner::run(const Scenario& scenario) {
+  if (options_.configured_host != nullptr) {
+    if (auto why = needs_builtin_host(scenario, options_.configured_host->kind)) {
+      ScenarioResult skipped;
+      skipped.name = scenario.name;
+      skipped.file = scenario.file;
+      skipped.host = scenario.host == HostChoice::aurora ? "aurora" : "fullstack";
+      skipped.passed = false;
+      skipped.skipped = true;
+      skipped.skipped_because = std::move(*why);
+      return skipped;
+    }
+  } else if (host_ == nullptr) {
+    ScenarioResult failed;
+    failed.name = scenario.name;
+    failed.file = scenario.file;
+    failed.passed = false;
+    failed.failures.push_back("start: no host: neither the built-in simulator nor a configured one");
+    return failed;
+  }
   fs::path state;
   bool temporary = false;
   std::string folder = fs::path(scenario.file).stem().string();

@@ -1,8 +1,14 @@
 #include "app/emu/scenario.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 #include <sstream>
+
+#include "app/journal/journal.hpp"
+#include "drivers/icc/sim/builtin.hpp"
+#include "net/hostsim/behaviour.hpp"
 
 namespace tender::app::emu {
 namespace {
@@ -44,8 +50,91 @@ constexpr std::array kSteps{
     StepSpec{"expect_queue", StepKind::expect_queue, Shape::count},
 };
 
+// The outcome words of expect_outcome (tests/scenarios/README.md); after a restart the
+// journal's end state names are accepted too.
+constexpr std::array<std::string_view, 7> kOutcomes{"approved",  "approved_offline", "partially_approved", "declined",
+                                                    "cancelled", "reversed",         "failed"};
+constexpr std::array<std::string_view, 5> kMethods{"GET", "POST", "PUT", "PATCH", "DELETE"};
+
+// expect_host_request's json subset is compared recursively: a bound on its nesting keeps a
+// hostile file from exhausting the stack.
+constexpr int kMaxSubsetDepth = 16;
+constexpr std::int64_t kMaxQueueCount = 1'000'000;
+constexpr std::int64_t kMaxMilliseconds = 3'600'000;  // an hour: longer is a typo
+
+// A message names the step and the field; the value goes in only when it is one of the
+// format's own words (the caller knows), never what the file's author typed as card data.
 Error bad(std::size_t index, const std::string& what) {
   return make_error(Errc::malformed, "step " + std::to_string(index) + ": " + what);
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+// "PAN=YYMM" or "PAN=YYMM=CVC": 12..19 digits (the check digit is the terminal's to judge),
+// an expiry of 4 digits, a CVC of 3 or 4.
+bool keyed_shape(std::string_view text) {
+  const auto first = text.find('=');
+  if (first == std::string_view::npos) return false;
+  const std::string_view pan = text.substr(0, first);
+  std::string_view rest = text.substr(first + 1);
+  const auto second = rest.find('=');
+  const std::string_view expiry = rest.substr(0, second);
+  if (pan.size() < 12 || pan.size() > 19 || !all_digits(pan)) return false;
+  if (expiry.size() != 4 || !all_digits(expiry)) return false;
+  if (second == std::string_view::npos) return true;
+  const std::string_view cvc = rest.substr(second + 1);
+  return (cvc.size() == 3 || cvc.size() == 4) && all_digits(cvc);
+}
+
+bool is_builtin_card(std::string_view name) {
+  const auto cards = icc::sim::builtin_profiles();
+  return std::any_of(cards.begin(), cards.end(), [&](const icc::sim::BuiltinProfile& p) { return p.name == name; });
+}
+
+bool depth_within(const Json& j, int depth) {
+  if (depth > kMaxSubsetDepth) return false;
+  if (!j.is_structured()) return true;
+  return std::all_of(j.begin(), j.end(), [&](const Json& v) { return depth_within(v, depth + 1); });
+}
+
+// The value of a text step, checked against what its kind accepts.
+Result<void> check_text(const StepSpec& spec, std::size_t index, const std::string& text) {
+  const std::string name(spec.name);
+  switch (spec.kind) {
+    case StepKind::insert:
+      if (!is_builtin_card(text)) return bad(index, "insert: no built-in card of that name (drivers/icc/sim/cards)");
+      return ok();
+    case StepKind::keyed:
+      if (!keyed_shape(text)) return bad(index, "keyed: takes PAN=YYMM or PAN=YYMM=CVC (12 to 19 digits, 4, 3 or 4)");
+      return ok();
+    case StepKind::key:
+      if (text != "ENTER" && text != "CANCEL" && !(text.size() == 1 && all_digits(text))) {
+        return bad(index, "key: takes ENTER, CANCEL or one digit 0-9");
+      }
+      return ok();
+    case StepKind::pin:
+      if (text.size() < 4 || text.size() > 12 || !all_digits(text)) return bad(index, "pin: takes 4 to 12 digits");
+      return ok();
+    case StepKind::host_behaviour:
+      if (text == "unreachable" || text == "reachable") return ok();
+      if (auto script = net::hostsim::parse_behaviour(text); !script) {
+        return bad(index, "host_behaviour: " + script.error().message);
+      }
+      return ok();
+    case StepKind::power_cut:
+      if (!txn_state_from_string(text)) return bad(index, "power_cut: takes true or a journal state (created, sent, ...)");
+      return ok();
+    case StepKind::expect_outcome:
+      if (std::find(kOutcomes.begin(), kOutcomes.end(), text) == kOutcomes.end() && !txn_state_from_string(text)) {
+        return bad(index, "expect_outcome: not an outcome (approved, declined, reversed, approved_offline, cancelled, failed)");
+      }
+      return ok();
+    default:
+      (void)name;
+      return ok();
+  }
 }
 
 Result<Step> parse_step(const Json& j, std::size_t index) {
@@ -57,7 +146,7 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
   for (const auto& s : kSteps) {
     if (s.name == key) spec = &s;
   }
-  if (spec == nullptr) return bad(index, "unknown step \"" + key + "\"");
+  if (spec == nullptr) return bad(index, "unknown step " + shown_name(key));
   Step step;
   step.kind = spec->kind;
   step.index = index;
@@ -65,7 +154,7 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
   switch (spec->shape) {
     case Shape::amount:
       if (!value.is_string()) return bad(index, name + " takes an amount as a string, e.g. \"12.34\"");
-      if (!Money::parse(value.get<std::string>(), usd())) return bad(index, name + ": not an amount: " + value.get<std::string>());
+      if (!Money::parse(value.get<std::string>(), usd())) return bad(index, name + ": not an amount, e.g. \"12.34\"");
       step.amount = value.get<std::string>();
       break;
     case Shape::text:
@@ -75,12 +164,13 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
       }
       if (!value.is_string() || value.get<std::string>().empty()) return bad(index, name + " takes a non-empty string");
       step.text = value.get<std::string>();
+      if (auto checked = check_text(*spec, index, step.text); !checked) return std::move(checked).error();
       break;
     case Shape::boolean:
       if (!value.is_boolean() || !value.get<bool>()) return bad(index, name + " takes true");
       break;
     case Shape::last_or_reference:
-      if (!value.is_string()) return bad(index, name + " takes \"last\" or a reference id");
+      if (!value.is_string() || value.get<std::string>().empty()) return bad(index, name + " takes \"last\" or a reference id");
       step.text = value.get<std::string>() == "last" ? std::string{} : value.get<std::string>();
       break;
     case Shape::string_list:
@@ -90,23 +180,90 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
         step.texts.push_back(s.get<std::string>());
       }
       break;
-    case Shape::object:
-      if (!value.is_object() || !value.contains("path") || !value["path"].is_string()) {
-        return bad(index, name + " takes {\"path\": \"...\", \"json\": {...}}");
-      }
+    case Shape::object: {
+      if (!value.is_object()) return bad(index, name + " takes {\"path\": \"...\", \"method\": \"POST\", \"json\": {...}}");
       for (const auto& [k, v] : value.items()) {
-        if (k != "path" && k != "json" && k != "method") return bad(index, name + ": unknown field \"" + k + "\"");
-        (void)v;
+        if (k == "path") {
+          if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().front() != '/') {
+            return bad(index, name + ": path takes a string starting with /");
+          }
+        } else if (k == "method") {
+          if (!v.is_string() || std::find(kMethods.begin(), kMethods.end(), v.get<std::string>()) == kMethods.end()) {
+            return bad(index, name + ": method takes GET, POST, PUT, PATCH or DELETE");
+          }
+        } else if (k == "json") {
+          if (!v.is_object()) return bad(index, name + ": json must be an object");
+          if (!depth_within(v, 1)) return bad(index, name + ": json nests deeper than " + std::to_string(kMaxSubsetDepth));
+        } else {
+          return bad(index, name + ": unknown field " + shown_name(k));
+        }
       }
-      if (value.contains("json") && !value["json"].is_object()) return bad(index, name + ": json must be an object");
-      step.json = value;
+      const auto path = value.find("path");
+      if (path == value.end()) return bad(index, name + ": path is required");
+      step.path = path->get<std::string>();
+      if (const auto m = value.find("method"); m != value.end()) step.method = m->get<std::string>();
+      if (const auto body = value.find("json"); body != value.end()) step.json = *body;
       break;
+    }
     case Shape::count:
-      if (!value.is_number_integer() || value.get<std::int64_t>() < 0) return bad(index, name + " takes a count");
-      step.number = value.get<std::int64_t>();
+      if (value.is_number_unsigned() && value.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxQueueCount)) {
+        step.number = static_cast<std::int64_t>(value.get<std::uint64_t>());
+      } else if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() >= 0 &&
+                 value.get<std::int64_t>() <= kMaxQueueCount) {
+        step.number = value.get<std::int64_t>();
+      } else {
+        return bad(index, name + " takes a count (a whole number, 0 or more)");
+      }
       break;
   }
   return step;
+}
+
+// A whole number of milliseconds, 0..kMaxMilliseconds.
+std::optional<std::chrono::milliseconds> milliseconds_of(const Json& v) {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxMilliseconds)) {
+    return std::chrono::milliseconds{static_cast<std::int64_t>(v.get<std::uint64_t>())};
+  }
+  if (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 0 &&
+      v.get<std::int64_t>() <= kMaxMilliseconds) {
+    return std::chrono::milliseconds{v.get<std::int64_t>()};
+  }
+  return std::nullopt;
+}
+
+Result<ScenarioConfig> parse_config(const Json& c) {
+  if (!c.is_object()) return make_error(Errc::malformed, "config: an object");
+  ScenarioConfig out;
+  const auto amount = [](const Json& v) -> std::optional<std::int64_t> {
+    if (!v.is_string()) return std::nullopt;
+    auto m = Money::parse(v.get<std::string>(), usd());
+    if (!m || m->minor_units() < 0) return std::nullopt;
+    return m->minor_units();
+  };
+  for (const auto& [k, v] : c.items()) {
+    if (k == "surcharge" || k == "print_customer_copy") {
+      if (!v.is_boolean()) return make_error(Errc::malformed, "config." + k + ": true or false");
+      (k == "surcharge" ? out.surcharge : out.print_customer_copy) = v.get<bool>();
+    } else if (k == "partial") {
+      if (!v.is_string()) return make_error(Errc::malformed, "config.partial: ask, accept or reverse");
+      const std::string p = v.get<std::string>();
+      if (p == "ask") out.partial = ScenarioConfig::Partial::ask;
+      else if (p == "accept") out.partial = ScenarioConfig::Partial::accept;
+      else if (p == "reverse") out.partial = ScenarioConfig::Partial::reverse;
+      else return make_error(Errc::malformed, "config.partial: ask, accept or reverse");
+    } else if (k == "offline_swipe_limit" || k == "floor_limit") {
+      const auto m = amount(v);
+      if (!m) return make_error(Errc::malformed, "config." + k + ": an amount as a string, e.g. \"50.00\"");
+      (k == "floor_limit" ? out.floor_limit : out.offline_swipe_limit) = *m;
+    } else if (k == "prompt_timeout_ms" || k == "host_deadline_ms") {
+      const auto ms = milliseconds_of(v);
+      if (!ms) return make_error(Errc::malformed, "config." + k + ": milliseconds, 0 to 3600000");
+      (k == "prompt_timeout_ms" ? out.prompt_timeout : out.host_deadline) = *ms;
+    } else {
+      return make_error(Errc::malformed, "config: unknown field " + shown_name(k));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -118,34 +275,51 @@ std::string_view to_string(StepKind kind) noexcept {
   return "?";
 }
 
+std::string shown_name(std::string_view text) {
+  constexpr std::size_t kMaxShown = 40;
+  constexpr std::size_t kMaxDigits = 3;  // a PIN has 4 or more, a PAN 12 or more
+  const bool plain = !text.empty() && text.size() <= kMaxShown && std::isalpha(static_cast<unsigned char>(text.front())) &&
+                     std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }) &&
+                     static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) <= kMaxDigits;
+  return plain ? "\"" + std::string(text) + "\"" : "(not shown: not a plain name)";
+}
+
 Result<Scenario> parse_scenario(std::string_view text, std::string file) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return make_error(Errc::malformed, "not a JSON object");
-  for (const auto& [k, v] : j.items()) {
-    if (k != "name" && k != "host" && k != "config" && k != "steps" && k != "description") {
-      return make_error(Errc::malformed, "unknown field \"" + k + "\"");
-    }
-    (void)v;
-  }
   Scenario s;
   s.file = std::move(file);
-  if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty()) {
-    return make_error(Errc::malformed, "name: a non-empty string is required");
+  const Json* steps = nullptr;
+  bool named = false;
+  // Every member by its type: nothing below may throw on what a file holds.
+  for (const auto& [k, v] : j.items()) {
+    if (k == "name") {
+      if (!v.is_string() || v.get<std::string>().empty()) return make_error(Errc::malformed, "name: a non-empty string is required");
+      s.name = v.get<std::string>();
+      named = true;
+    } else if (k == "description") {
+      if (!v.is_string()) return make_error(Errc::malformed, "description: a string");
+    } else if (k == "host") {
+      if (!v.is_string()) return make_error(Errc::malformed, "host: \"aurora\" or \"fullstack\"");
+      const std::string host = v.get<std::string>();
+      if (host == "aurora") s.host = HostChoice::aurora;
+      else if (host == "fullstack") s.host = HostChoice::fullstack;
+      else return make_error(Errc::malformed, "host: \"aurora\" or \"fullstack\"");
+    } else if (k == "config") {
+      auto config = parse_config(v);
+      if (!config) return std::move(config).error();
+      s.config = *config;
+    } else if (k == "steps") {
+      if (!v.is_array() || v.empty()) return make_error(Errc::malformed, "steps: a non-empty list is required");
+      steps = &v;
+    } else {
+      return make_error(Errc::malformed, "unknown field " + shown_name(k));
+    }
   }
-  s.name = j["name"].get<std::string>();
-  const std::string host = j.value("host", "aurora");
-  if (host == "aurora") s.host = HostChoice::aurora;
-  else if (host == "fullstack") s.host = HostChoice::fullstack;
-  else return make_error(Errc::malformed, "host: \"aurora\" or \"fullstack\"");
-  if (j.contains("config")) {
-    if (!j["config"].is_object()) return make_error(Errc::malformed, "config: an object");
-    s.config = j["config"];
-  }
-  if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty()) {
-    return make_error(Errc::malformed, "steps: a non-empty list is required");
-  }
+  if (!named) return make_error(Errc::malformed, "name: a non-empty string is required");
+  if (steps == nullptr) return make_error(Errc::malformed, "steps: a non-empty list is required");
   std::size_t index = 0;
-  for (const auto& step : j["steps"]) {
+  for (const auto& step : *steps) {
     auto parsed = parse_step(step, ++index);
     if (!parsed) return std::move(parsed).error();
     s.steps.push_back(std::move(*parsed));

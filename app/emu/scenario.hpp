@@ -1,11 +1,15 @@
-// Scenario files for tender-emu (README.md, "Scenario files"): a stable, documented JSON
+// Scenario files for tender-emu (tests/scenarios/README.md): a stable, documented JSON
 // format. Parsing is strict: an unknown step, a wrong type or a bad amount is a typed error
 // naming the step, so a certification team learns of a typo before the run, not after.
+// Every member is read by its type (nothing a file holds makes the parser throw), and a
+// message names the step and the field, never the value: a value may be card data.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,17 +39,36 @@ struct Step {
   std::string text;                   // card name / track / key / PIN / behaviour / outcome / substring / "last"
   std::optional<std::string> amount;  // decimal text of sale/refund/capture/tip_adjust/preauth
   std::vector<std::string> texts;     // expect_receipt
-  nlohmann::json json;                // expect_host_request {"path", "json"}
+  std::string path;                   // expect_host_request: the path
+  std::string method;                 // expect_host_request: the method; empty: any
+  nlohmann::json json = nlohmann::json::object();  // expect_host_request: the body subset; {}: any
   std::int64_t number = 0;            // expect_queue
+};
+
+// The scenario's "config" block: overrides of the emulator's terminal configuration.
+struct ScenarioConfig {
+  enum class Partial { ask, accept, reverse };
+  std::optional<bool> surcharge;
+  std::optional<Partial> partial;
+  std::optional<std::int64_t> offline_swipe_limit;  // minor units
+  std::optional<std::int64_t> floor_limit;          // minor units
+  std::optional<std::chrono::milliseconds> prompt_timeout;
+  std::optional<std::chrono::milliseconds> host_deadline;
+  std::optional<bool> print_customer_copy;
 };
 
 struct Scenario {
   std::string name;
   std::string file;
   HostChoice host = HostChoice::aurora;
-  nlohmann::json config = nlohmann::json::object();  // overrides of the terminal configuration
+  ScenarioConfig config;
   std::vector<Step> steps;
 };
+
+// `text` quoted when it is a plain name (a letter first, then letters, digits, '_' or '-',
+// at most 40 characters and 3 digits): a typo of a step or field name. Anything else,
+// which may be card data, is not shown.
+std::string shown_name(std::string_view text);
 
 // Errc::malformed with "step N: ..." or the field at fault.
 Result<Scenario> parse_scenario(std::string_view text, std::string file);

@@ -28,7 +28,13 @@ Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost* emu_host, const 
   if (!journal) return std::move(journal).error();
   t->journal_.emplace(std::move(*journal));
   if (setup.configured_host != nullptr) {
-    auto connection = connect_host(t->io, *setup.configured_host);
+    TransportWrapper wrap;
+    if (setup.host_log != nullptr) {
+      wrap = [log = setup.host_log](net::http::Transport& client) -> std::unique_ptr<net::http::Transport> {
+        return std::make_unique<LoggingTransport>(client, *log);
+      };
+    }
+    auto connection = connect_host(t->io, *setup.configured_host, wrap);
     if (!connection) return std::move(connection).error();
     t->connection_.emplace(std::move(*connection));
     t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, t->connection_->adapter(), *t->journal_, counter,

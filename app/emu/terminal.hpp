@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "app/emu/emu_host.hpp"
+#include "app/emu/host_log.hpp"
 #include "app/config/settings.hpp"
 #include "app/emu/scenario.hpp"
 #include "app/engine/engine.hpp"
@@ -26,6 +27,9 @@ struct TerminalSetup {
   // A configured host (the terminal configuration's host block) instead of the built-in
   // simulator; null: the simulator of boot()'s EmuHost.
   const HostSettings* configured_host = nullptr;
+  // With a configured host: where the terminal logs what it sends and receives (null: no log).
+  // Must outlive the terminal.
+  HostLog* host_log = nullptr;
 };
 
 // The emulator's journal is sealed under the published test key (app/config's

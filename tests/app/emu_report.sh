@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tender-emu's report: a passing and a failing scenario give exit 1, a JUnit file with the
 # right counts, a summary line per scenario and "1 passed, 1 failed", and per scenario its
-# receipts, masked host log and display log; a malformed scenario is exit 2 naming the step.
+# receipts, masked host log and display log; a malformed scenario is exit 2 naming the step
+# (and never quoting a value of it: a bad step holding a PAN).
 #   usage: emu_report.sh path/to/tender-emu path/to/tests
 set -euo pipefail
 emu=$1
@@ -41,6 +42,15 @@ set -e
 check "malformed scenario: exit 2" '[[ $code == 2 ]]'
 check "malformed scenario: names the step" 'grep -q "step 1: unknown step \"sael\"" "$dir/err2"'
 check "no report for a malformed run" '[[ ! -e "$dir/r2/junit.xml" ]]'
+
+# A bad step holding a PAN: exit 2, the step and field named, the PAN nowhere.
+set +e
+"$emu" run "$tests/data/emu/bad_step_pan.json" --report-dir "$dir/r3" >"$dir/out3" 2>"$dir/err3"
+code=$?
+set -e
+check "bad step with a PAN: exit 2" '[[ $code == 2 ]]'
+check "bad step with a PAN: names the step and field" 'grep -q "step 2: keyed: takes PAN=YYMM" "$dir/err3"'
+check "bad step with a PAN: no PAN in the output" '! grep -q "411111" "$dir/err3" "$dir/out3"'
 
 echo "emu_report: $pass passed, $fail failed"
 [[ $fail == 0 ]]
