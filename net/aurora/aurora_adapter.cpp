@@ -260,6 +260,13 @@ void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler hand
 
 // Interim (issue 10 replaces it with a search that cannot adopt a stranger's transaction).
 void AuroraAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
+  if (!query.request) {
+    // A follow-on: its referenceId is not looked up anywhere; it can only be told by the
+    // original's record, which this interim recovery does not read. Never "not at host":
+    // that would send a capture or a refund twice.
+    handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "follow-on recovery not available"});
+    return;
+  }
   lookup({query.reference_id, {}}, [handler = std::move(handler)](Result<host::HostResult> r) {
     if (!r && r.error().code == Errc::not_found) {
       handler(host::RecoveryResult{host::Fate::not_at_host, {}, "no such transaction at the host"});

@@ -60,7 +60,8 @@ class CapturingSink : public log::Sink {
 };
 
 inline std::string fixture(const std::string& name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  // Not __FILE__: a compiler cache may rewrite it relative to the build directory.
+  const auto path = std::filesystem::path(TENDER_TEST_SOURCE_DIR) / "net" / "adapters" / "fixtures" / name;
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
