@@ -176,11 +176,13 @@ TEST_F(Loopback, SecondConnectionResumesTheSession) {
 }
 
 TEST_F(Loopback, ReconnectsWhenTheServerClosedTheIdleConnection) {
-  start_server(echo_path(), 100ms);
+  // The server's read timeout also bounds the first TLS handshake, which takes well over
+  // 100 ms under ASan on a loaded machine: 1 s, and the idle wait beyond it.
+  start_server(echo_path(), 1s);
   start_client();
   ASSERT_TRUE(send(get("/1")));
   bool waited = false;
-  testing::run_until(io_, [&] { return waited; }, 400ms);
+  testing::run_until(io_, [&] { return waited; }, 1600ms);
   auto r = send(get("/2"));
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(server_->stats().connections_accepted, 2U);
