@@ -205,6 +205,10 @@ void FullStackAdapter::lookup(host::LookupRequest request, host::ResultHandler h
 
 // Interim (issue 10 replaces it with the window-then-search rule): replay under the same key.
 void FullStackAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
+  if (!query.request) {
+    handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "no request to replay"});
+    return;
+  }
   auto decided = [handler = std::move(handler)](Result<host::HostResult> r) {
     if (!r || r->outcome == host::Outcome::unknown) {
       handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "the replay was not answered"});
@@ -212,10 +216,6 @@ void FullStackAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler 
     }
     handler(host::RecoveryResult{host::Fate::done, std::move(*r), "replayed under the same idempotency key"});
   };
-  if (!query.request) {
-    handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "no request to replay"});
-    return;
-  }
   host::AuthorizationRequest request = std::move(*query.request);
   request.reference_id = query.reference_id;
   switch (query.operation) {
