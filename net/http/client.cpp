@@ -8,7 +8,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <sys/socket.h>
@@ -19,6 +18,7 @@
 
 #include "common/log.hpp"
 #include "net/http/beast_message.hpp"
+#include "net/http/beast_read.hpp"
 #include "net/tls/stream.hpp"
 
 namespace tender::net::http {
@@ -59,7 +59,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     std::optional<tcp::socket> socket;
     std::shared_ptr<tls::Stream> stream;
     boost::beast::flat_buffer buffer;
-    std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+    std::optional<detail::Parser<false>> parser;
     bool timed_out = false;
     bool done = false;
   };
@@ -97,7 +97,9 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     p.request.set_header("Host", options.port == 443 ? options.server_name
                                                      : options.server_name + ":" + std::to_string(options.port));
     if (!p.request.header("User-Agent")) p.request.set_header("User-Agent", options.user_agent);
-    ex->request = detail::to_beast(p.request);
+    auto beast_request = detail::to_beast(p.request);
+    if (!beast_request) return finish(ex, std::move(beast_request).error());  // nothing was sent
+    ex->request = std::move(*beast_request);
     ex->request.keep_alive(true);
     ex->timer.expires_after(p.deadline);
     ex->timer.async_wait([self = shared_from_this(), ex](error_code ec) {
@@ -160,31 +162,20 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  // The header first: Beast 1.74 can miss a Content-Length above body_limit when the
-  // header and the start of the body arrive in one read, so the length is checked here.
   void read(const std::shared_ptr<Exchange>& ex) {
     ex->parser.emplace();
-    const auto limit = options.max_response_bytes;
-    ex->parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limit, UINT32_MAX)));
-    ex->parser->body_limit(limit);
-    bhttp::async_read_header(*ex->stream, ex->buffer, *ex->parser,
-                             [self = shared_from_this(), ex](error_code ec, std::size_t) {
-                               if (ec || ex->done) return self->fail(ex, ec, "read");
-                               if (detail::declared_length_exceeds(*ex->parser, self->options.max_response_bytes))
-                                 return self->fail(ex, bhttp::error::body_limit, "read");
-                               self->read_body(ex);
-                             });
+    detail::async_read_message(*ex->stream, ex->buffer, *ex->parser, limits(),
+                               [self = shared_from_this(), ex](error_code ec) {
+                                 if (ec || ex->done) return self->fail(ex, ec, "read");
+                                 auto message = ex->parser->release();
+                                 if (message.keep_alive() && ex->buffer.size() == 0 && !self->stopped)
+                                   self->idle = ex->stream;
+                                 self->finish(ex, detail::from_beast(message));
+                               });
   }
 
-  void read_body(const std::shared_ptr<Exchange>& ex) {
-    bhttp::async_read(*ex->stream, ex->buffer, *ex->parser, [self = shared_from_this(), ex](error_code ec, std::size_t) {
-      if (ec || ex->done) return self->fail(ex, ec, "read");
-      auto message = ex->parser->release();
-      if (message.body().size() > self->options.max_response_bytes)
-        return self->fail(ex, bhttp::error::body_limit, "read");
-      if (message.keep_alive() && ex->buffer.size() == 0 && !self->stopped) self->idle = ex->stream;
-      self->finish(ex, detail::from_beast(message));
-    });
+  [[nodiscard]] detail::Limits limits() const {
+    return {std::min(options.max_header_bytes, options.max_response_bytes), options.max_response_bytes};
   }
 
   void fail(const std::shared_ptr<Exchange>& ex, error_code ec, const std::string& stage) {
@@ -192,12 +183,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     std::string what = std::string(stage);
     if (ex->timed_out) return finish(ex, make_error(Errc::timeout, "HTTP deadline passed during " + what));
     if (stopped) return finish(ex, make_error(Errc::cancelled, "HTTP client closed during " + what));
-    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
-      return finish(ex, make_error(Errc::out_of_range, "HTTP response larger than " +
-                                                           std::to_string(options.max_response_bytes) + " bytes"));
-    const bool http_error = ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category();
-    if (http_error && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-      return finish(ex, make_error(Errc::malformed, "HTTP " + what + ": " + ec.message()));
+    // After the request was written: whatever the answer's fault, a typed transport error.
+    if (stage == "read") return finish(ex, detail::read_error(ec, limits()));
     return finish(ex, make_error(Errc::io_error, "HTTP " + what + " failed: " + ec.message()));
   }
 
@@ -229,6 +216,7 @@ Result<std::unique_ptr<Client>> Client::create(asio::io_context& io, ClientOptio
   if (options.host.empty()) return make_error(Errc::invalid_argument, "HTTP client needs a host");
   if (options.server_name.empty()) options.server_name = options.host;
   if (options.max_response_bytes == 0) return make_error(Errc::invalid_argument, "response limit must be positive");
+  if (options.max_header_bytes == 0) return make_error(Errc::invalid_argument, "header limit must be positive");
   auto context = tls::Context::make_client(options.tls);
   if (!context) return std::move(context).error();
   auto impl = std::make_shared<Impl>(io, std::move(options), std::move(*context));

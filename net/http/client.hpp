@@ -27,6 +27,9 @@ struct ClientOptions {
   std::string server_name;         // SNI and the name the certificate must carry; empty = host
   tls::ClientConfig tls;           // CA bundle, optional SPKI pins
   std::size_t max_response_bytes = 1024 * 1024;  // header + body; beyond it: Errc::out_of_range
+  // Status line + fields; beyond it: Errc::out_of_range. Far above what hosts send; keep
+  // it below 64 KiB, where Beast can no longer store a field (the client still copes).
+  std::size_t max_header_bytes = 32 * 1024;
   std::string user_agent = "Tender";
 };
 
@@ -43,7 +46,11 @@ class Client final : public Transport {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Sets Host, User-Agent and Content-Length. Errors as described in transport.hpp.
+  // Sets Host, User-Agent and Content-Length. Errors as described in transport.hpp, plus
+  // Errc::invalid_argument, before anything is sent, for a request that cannot be put on
+  // the wire (a header name that is not a token, CR/LF in a value, an oversized field).
+  // An answer that cannot be read is Errc::malformed (not HTTP), Errc::out_of_range (too
+  // large) or Errc::io_error (cut short); the handler runs exactly once in every case.
   void async_send(Request request, std::chrono::milliseconds deadline, ResponseHandler handler) override;
 
   [[nodiscard]] ClientStats stats() const;

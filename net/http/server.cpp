@@ -7,14 +7,15 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <map>
 #include <optional>
 
 #include "common/log.hpp"
 #include "net/http/beast_message.hpp"
+#include "net/http/beast_read.hpp"
 #include "net/tls/stream.hpp"
 
 namespace tender::net::http {
@@ -26,7 +27,21 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::string_view kLog = "net.http.server";
+// How long a refused request's remaining bytes are read and dropped before closing.
+constexpr std::chrono::milliseconds kLinger{2000};
+
+// Whether a read error is the peer's bad HTTP (as opposed to the connection ending).
+bool is_bad_http(error_code ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
+
+Response refusal(int status) {
+  Response r;
+  r.status = status;
+  return r;
+}
+}  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   struct Connection : std::enable_shared_from_this<Connection> {
@@ -39,9 +54,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<tls::Stream> stream;
     asio::steady_timer timer;
     boost::beast::flat_buffer buffer;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+    std::optional<detail::Parser<true>> parser;
     detail::BeastResponse response;
+    std::array<char, 2048> drained{};
     bool keep_alive = true;
+    bool linger_after_write = false;
     bool closed = false;
 
     std::shared_ptr<Impl> owner() const { return server.lock(); }
@@ -73,30 +90,25 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       if (!srv || closed) return close();
       parser.emplace();
       const auto limit = srv->options.max_request_bytes;
-      parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limit, UINT32_MAX)));
-      parser->body_limit(limit);
       arm(srv->options.read_timeout);
-      // The header first, so a Content-Length above the limit is refused before the body.
-      bhttp::async_read_header(*stream, buffer, *parser, [self = shared_from_this()](error_code ec, std::size_t) {
-        if (ec) return self->on_request(ec);
-        auto owner = self->owner();
-        if (!owner) return self->close();
-        if (detail::declared_length_exceeds(*self->parser, owner->options.max_request_bytes))
-          return self->on_request(bhttp::error::body_limit);
-        bhttp::async_read(*self->stream, self->buffer, *self->parser,
-                          [self](error_code read_ec, std::size_t) { self->on_request(read_ec); });
-      });
+      detail::async_read_message(*stream, buffer, *parser, {std::min(srv->options.max_header_bytes, limit), limit},
+                                 [self = shared_from_this()](error_code ec) { self->on_request(ec); });
+    }
+
+    // Answers `status` to a request that is not read to its end, then closes.
+    void refuse(int status, error_code why) {
+      log::debug(kLog, "refused a request (", status, "): ", why.message());
+      keep_alive = false;
+      linger_after_write = true;
+      write(refusal(status));
     }
 
     void on_request(error_code ec) {
       timer.cancel();
       if (closed) return;
-      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
-        Response too_large;
-        too_large.status = 413;
-        keep_alive = false;
-        return write(too_large);
-      }
+      if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return refuse(431, ec);
+      if (ec == bhttp::error::body_limit) return refuse(413, ec);
+      if (is_bad_http(ec)) return refuse(400, ec);
       if (ec) return close();
       auto srv = owner();
       if (!srv) return close();
@@ -144,13 +156,37 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     void write(const Response& r) {
       auto srv = owner();
       if (!srv) return close();
-      response = detail::to_beast(r);
+      auto beast = detail::to_beast(r);
+      if (!beast) {
+        log::warn(kLog, "the handler's answer cannot be sent (", beast.error().describe(), "): 500 instead");
+        keep_alive = false;
+        beast = detail::to_beast(refusal(500));
+      }
+      response = std::move(*beast);
       response.keep_alive(keep_alive);
       arm(srv->options.write_timeout);
       bhttp::async_write(*stream, response, [self = shared_from_this()](error_code ec, std::size_t) {
         self->timer.cancel();
+        if (!ec && self->linger_after_write) return self->linger();
         if (ec || !self->keep_alive) return self->close();
         self->read_request();
+      });
+    }
+
+    // Closing with unread request bytes makes the kernel send RST, which can destroy the
+    // refusal before the client reads it. So: stop sending, drop what still arrives for
+    // a moment (bounded by kLinger), then close.
+    void linger() {
+      error_code ignored;
+      stream->next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+      arm(kLinger);
+      drain();
+    }
+
+    void drain() {
+      stream->next_layer().async_read_some(asio::buffer(drained), [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec || self->closed) return self->close();
+        self->drain();
       });
     }
 
@@ -229,7 +265,9 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, ServerOptio
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error(Errc::io_error, "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
-  impl->port = impl->acceptor.local_endpoint().port();
+  const auto local = impl->acceptor.local_endpoint(ec);
+  if (ec) return make_error(Errc::io_error, "cannot read the listening port: " + ec.message());
+  impl->port = local.port();
   impl->accept();
   log::info(kLog, "listening on 127.0.0.1:", impl->port);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

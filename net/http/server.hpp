@@ -2,6 +2,8 @@
 // tests: keep-alive, bounded request size, a per-connection read deadline so idle
 // connections close. Each request goes to the handler, which answers through `reply` with
 // a ServerAction, now or later (on the same io_context). No Beast or Asio types here.
+// A request it cannot take gets 400 (not HTTP), 413 (body too large) or 431 (header too
+// large) and the connection closes; a handler's answer it cannot write becomes a 500.
 #pragma once
 
 #include <chrono>
@@ -28,7 +30,8 @@ using ServerHandler = std::function<void(Request, ServerReply)>;
 struct ServerOptions {
   std::uint16_t port = 0;  // 0: pick a free one (see Server::port())
   tls::ServerConfig tls;
-  std::size_t max_request_bytes = 1024 * 1024;       // header + body; beyond it the connection closes
+  std::size_t max_request_bytes = 1024 * 1024;       // header + body; beyond it: 413, and the connection closes
+  std::size_t max_header_bytes = 32 * 1024;          // request line + fields; beyond it: 431 (see ClientOptions)
   std::chrono::milliseconds read_timeout{30'000};    // handshake, and waiting for/reading a request
   std::chrono::milliseconds write_timeout{10'000};
 };

@@ -4,9 +4,12 @@
 // tests use a fake.
 //
 // Errors: Errc::timeout (a deadline passed: the request may or may not have reached
-// the host), Errc::io_error (connect/TLS/connection failure), Errc::malformed (not
-// HTTP), Errc::out_of_range (response larger than allowed). Whether a failed request
-// may be sent again is the adapter's decision, never the transport's.
+// the host), Errc::io_error (connect/TLS/connection failure, an answer cut short),
+// Errc::malformed (not HTTP), Errc::out_of_range (response or its header larger than
+// allowed), Errc::invalid_argument (a request that cannot be put on the wire: nothing
+// was sent). The handler runs exactly once; no input from the peer makes the transport
+// throw. Whether a failed request may be sent again is the adapter's decision, never
+// the transport's.
 #pragma once
 
 #include <chrono>
