@@ -17,6 +17,21 @@ std::string join(std::string_view path, std::string_view key) {
   return out;
 }
 
+// Runs one access to the tree at `path`. The accessors check types before reading, so
+// nlohmann has nothing to throw; should it throw anyway (a type or range it checks that
+// we did not), the error names the field and never carries e.what(), which may quote
+// the value.
+template <class T, class Access>
+Result<T> guarded(std::string_view path, Access access) {
+  try {
+    return access();
+  } catch (const Json::out_of_range&) {
+    return field_error(Errc::out_of_range, path, "out of range");
+  } catch (const Json::exception&) {
+    return field_error(Errc::malformed, path, "cannot be read");
+  }
+}
+
 }  // namespace
 
 Error field_error(Errc code, std::string_view path, std::string_view message) {
@@ -55,24 +70,37 @@ Result<Json> parse_json(std::string_view text) {
     }
     return true;
   };
+  // Where the parser is when it throws: the field whose value it was reading.
+  const auto here = [&] {
+    if (scopes.empty()) return std::string("the document");
+    return last_key.empty() ? (scopes.back().path.empty() ? std::string("the document") : scopes.back().path)
+                            : join(scopes.back().path, last_key);
+  };
   Json doc;
   try {
     doc = Json::parse(text.begin(), text.end(), watch, /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const Json::parse_error& e) {
     return make_error(Errc::malformed, "not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const Json::out_of_range&) {
+    // A number that parses but no double holds (1e999). e.what() quotes it: never used.
+    return field_error(Errc::out_of_range, here(), "number out of range");
+  } catch (const Json::exception&) {
+    return field_error(Errc::malformed, here(), "cannot be read");
   }
   if (repeated) return field_error(Errc::invalid_argument, *repeated, "given twice");
   return doc;
 }
 
 Result<Object> Object::open(Json& value, std::string path, std::initializer_list<std::string_view> allowed) {
-  if (!value.is_object())
-    return field_error(Errc::malformed, path.empty() ? std::string_view{"the document"} : path, "must be an object");
-  for (const auto& item : value.items()) {
-    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
-      return field_error(Errc::invalid_argument, join(path, item.key()), "unknown key");
-  }
-  return Object{value, std::move(path)};
+  const std::string where = path.empty() ? std::string("the document") : path;
+  return guarded<Object>(where, [&]() -> Result<Object> {
+    if (!value.is_object()) return field_error(Errc::malformed, where, "must be an object");
+    for (const auto& item : value.items()) {
+      if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+        return field_error(Errc::invalid_argument, join(path, item.key()), "unknown key");
+    }
+    return Object{value, std::move(path)};
+  });
 }
 
 std::string Object::path(std::string_view key) const { return join(path_, key); }
@@ -96,30 +124,36 @@ Result<Object> Object::object(std::string_view key, std::initializer_list<std::s
 }
 
 Result<std::string> Object::text(std::string_view key) const {
-  auto v = required(key);
-  if (!v) return std::move(v).error();
-  if (!(*v)->is_string()) return field_error(Errc::malformed, path(key), "must be a string");
-  return (*v)->get<std::string>();
+  return guarded<std::string>(path(key), [&]() -> Result<std::string> {
+    auto v = required(key);
+    if (!v) return std::move(v).error();
+    if (!(*v)->is_string()) return field_error(Errc::malformed, path(key), "must be a string");
+    return (*v)->get<std::string>();
+  });
 }
 
 Result<bool> Object::boolean_or(std::string_view key, bool fallback) const {
-  const Json* v = find(key);
-  if (v == nullptr) return fallback;
-  if (!v->is_boolean()) return field_error(Errc::malformed, path(key), "must be true or false");
-  return v->get<bool>();
+  return guarded<bool>(path(key), [&]() -> Result<bool> {
+    const Json* v = find(key);
+    if (v == nullptr) return fallback;
+    if (!v->is_boolean()) return field_error(Errc::malformed, path(key), "must be true or false");
+    return v->get<bool>();
+  });
 }
 
 Result<std::int64_t> Object::integer_or(std::string_view key, std::int64_t fallback, std::int64_t min,
                                         std::int64_t max) const {
-  const Json* v = find(key);
-  if (v == nullptr) return fallback;
-  if (!v->is_number_integer()) return field_error(Errc::malformed, path(key), "must be an integer");
-  const std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max);
-  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max))
-    return field_error(Errc::out_of_range, path(key), range);
-  const auto i = v->get<std::int64_t>();
-  if (i < min || i > max) return field_error(Errc::out_of_range, path(key), range);
-  return i;
+  return guarded<std::int64_t>(path(key), [&]() -> Result<std::int64_t> {
+    const Json* v = find(key);
+    if (v == nullptr) return fallback;
+    if (!v->is_number_integer()) return field_error(Errc::malformed, path(key), "must be an integer");
+    const std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max);
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max))
+      return field_error(Errc::out_of_range, path(key), range);
+    const auto i = v->get<std::int64_t>();
+    if (i < min || i > max) return field_error(Errc::out_of_range, path(key), range);
+    return i;
+  });
 }
 
 }  // namespace tender::app::config_detail
