@@ -1,5 +1,6 @@
 // tenderctl emv run / emv cards: a whole contact transaction through the real
 // kernel, against a built-in virtual card, a profile file, or a recorded trace.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -15,6 +16,7 @@
 #include "drivers/icc/sim/virtual_card.hpp"
 #include "drivers/icc/sim_reader.hpp"
 #include "drivers/pinpad/block_cipher.hpp"
+#include "drivers/pinpad/pin_block.hpp"
 #include "emv/kernel.hpp"
 
 namespace tender::ctl {
@@ -38,6 +40,17 @@ std::string_view outcome_name(emv::Outcome outcome) {
 }
 
 enum class OnlineMode { approve, decline, unreachable };
+
+// ISO 9564-1: a PIN is 4 to 12 decimal digits. Anything else must be refused here: the
+// soft PED would fail to make a block and the kernel would carry on as if PIN entry
+// failed (a signature sale), hiding the typo. The message never quotes the PIN.
+Result<void> check_pin_option(std::optional<std::string_view> pin) {
+  if (!pin) return ok();
+  const bool digits = std::all_of(pin->begin(), pin->end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || pin->size() < pinpad::kPinMinLength || pin->size() > pinpad::kPinMaxLength)
+    return make_error(Errc::invalid_argument, "--pin must be 4 to 12 digits");
+  return ok();
+}
 
 Result<OnlineMode> online_mode(const Args& args) {
   const auto mode = args.option("--online").value_or("approve");
@@ -166,6 +179,8 @@ CommandResult emv_run(const std::vector<std::string>& words) {
   if (!amount) return std::move(amount).error();
   auto mode = online_mode(*args);
   if (!mode) return std::move(mode).error();
+
+  if (auto pin = check_pin_option(args->option("--pin")); !pin) return std::move(pin).error();
 
   auto card = load_card(*args);
   if (!card) return std::move(card).error();

@@ -176,6 +176,16 @@ expect_bad_input "emv unknown card" emv run --card no_such_card --amount 1.00
 expect_bad_input "emv bad amount" emv run --card visa_dda --amount 1.234
 expect_bad_input "emv bad online mode" emv run --card visa_dda --amount 1.00 --online maybe
 expect_bad_input "emv both card and trace" emv run --card visa_dda --trace x.json --amount 1.00
+# A PIN is 4 to 12 digits (ISO 9564-1): anything else is bad input, not a PIN entry that
+# fails and falls back to a signature; the message never quotes the PIN.
+for bad_pin in 12ab 123 1234567890123 "" "12 34" -1234 1234x; do
+  expect_bad_input "emv pin '$bad_pin'" emv run --card visa_online_pin --amount 12.34 --pin "$bad_pin"
+  if grep -Fq -- "${bad_pin:-@@}" /tmp/tenderctl_err.$$ 2>/dev/null && [[ ${#bad_pin} -ge 4 ]]; then
+    fail "emv pin '$bad_pin': stderr quotes the PIN"
+  else pass; fi
+done
+expect_emv "emv 12-digit pin accepted" "\"outcome\":\"declined_online\"" \
+  --card visa_online_pin --amount 12.34 --pin 123456789012 --online decline
 
 # --- general -------------------------------------------------------------------------
 expect_bad_input "no such command" frobnicate
