@@ -1,5 +1,7 @@
 #include "net/aurora/aurora_adapter.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "common/log.hpp"
@@ -11,6 +13,10 @@ namespace tender::net::aurora {
 namespace {
 
 constexpr std::string_view kLog = "aurora";
+// A token lifetime the OAuth host states beyond a day is taken as a day: adding it to
+// steady_clock's nanoseconds then cannot overflow (expires_in 2^63-1 did, which is UB),
+// and a token that lives longer is only fetched again early.
+constexpr std::uint64_t kMaxTokenLifetimeSeconds = 24 * 60 * 60;
 
 bool url_safe(std::string_view text) {
   for (char c : text) {
@@ -89,7 +95,8 @@ void AuroraAdapter::fetch_token() {
         outcome = make_error(Errc::malformed, "Aurora token response lacks access_token or expires_in");
       } else {
         token_ = SecretString((*json)[std::string(api::kAccessToken)].get<std::string>());
-        const auto seconds = (*json)[std::string(api::kExpiresIn)].get<std::uint64_t>();
+        const auto seconds =
+            std::min((*json)[std::string(api::kExpiresIn)].get<std::uint64_t>(), kMaxTokenLifetimeSeconds);
         token_expiry_ = clock_() + std::chrono::seconds(static_cast<std::int64_t>(seconds));
         log::info(kLog, "OAuth token obtained, valid ", seconds, " s");
       }

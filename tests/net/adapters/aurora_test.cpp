@@ -283,6 +283,24 @@ TEST_F(AuroraFixture, TokenIsFetchedOnceAndCachedUntilExpiry) {
   EXPECT_EQ(api.requests.back().header("Authorization"), "Bearer tok-2");
 }
 
+// Found by aurora_fuzz: expires_in 2^63-1 overflowed the expiry arithmetic (UB), and
+// 2^64-1 became -1 s (a token never cached). Both are taken as a day.
+TEST_F(AuroraFixture, AbsurdTokenLifetimeIsTakenAsADay) {
+  for (const char* lifetime : {"9223372036854775807", "18446744073709551615"}) {
+    SCOPED_TRACE(lifetime);
+    const auto fetched = oauth.requests.size();
+    oauth.answer(200, std::string(R"({"access_token":"tok-1","expires_in":)") + lifetime + "}");
+    api.answer(200, fixture("aurora_sale_response.json"));
+    ASSERT_EQ(sale()->outcome, Outcome::approved);
+    now += std::chrono::hours(23);
+    api.answer(200, fixture("aurora_sale_response.json"));
+    ASSERT_EQ(sale()->outcome, Outcome::approved);
+    EXPECT_EQ(oauth.requests.size(), fetched + 1);  // still cached
+    now += std::chrono::hours(2);  // past the day: fetched again
+  }
+  EXPECT_EQ(oauth.requests.size(), 2U);
+}
+
 TEST_F(AuroraFixture, A401RefreshesTheTokenOnceOnly) {
   oauth.answer(200, kToken);
   api.answer(401, "");
