@@ -46,6 +46,7 @@ Result<Json> parse_json(std::string_view text) {
   struct Scope {
     std::string path;
     std::set<std::string, std::less<>> keys;
+    std::string entered_by;  // the key whose value this object is (for error paths)
   };
   std::vector<Scope> scopes;
   std::string last_key;
@@ -53,7 +54,7 @@ Result<Json> parse_json(std::string_view text) {
   const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
-        scopes.push_back({scopes.empty() ? std::string{} : join(scopes.back().path, last_key), {}});
+        scopes.push_back({scopes.empty() ? std::string{} : join(scopes.back().path, last_key), {}, last_key});
         break;
       case Json::parse_event_t::key:
         if (parsed.is_string() && !scopes.empty()) {
@@ -63,7 +64,11 @@ Result<Json> parse_json(std::string_view text) {
         }
         break;
       case Json::parse_event_t::object_end:
-        if (!scopes.empty()) scopes.pop_back();
+        if (!scopes.empty()) {
+          // Back in the enclosing value: an array's next element is still under its key.
+          last_key = scopes.back().entered_by;
+          scopes.pop_back();
+        }
         break;
       default:
         break;

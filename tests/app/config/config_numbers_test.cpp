@@ -55,6 +55,9 @@ TEST(ConfigNumbers, NumberBeyondADoubleNamesTheFieldNotTheValue) {
   expect_field_error(config("20000", "-1e999"), Errc::out_of_range, "engine.receipt_width", "1e999");
   expect_field_error(config("20000", "42", "1E400"), Errc::out_of_range, "engine.offline_queue_cap", "1E400");
   expect_field_error(config("20000", "42", "25", "\"A\", 1e999"), Errc::out_of_range, "merchant.address", "1e999");
+  // After an object inside the array, the path is still the array's, not that object's key.
+  expect_field_error(config("20000", "42", "25", "{\"k\": 1}, 1e999"), Errc::out_of_range, "merchant.address",
+                     "1e999");
 }
 
 TEST(ConfigNumbers, NumberBeyondADoubleOutsideAnyObjectNamesTheDocument) {
