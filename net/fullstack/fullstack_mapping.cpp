@@ -249,9 +249,12 @@ Result<host::CalculateAmountResult> parse_amounts(std::string_view body, Money b
   for (const auto* r : {&total, &surcharge, &service, &tip}) {
     if (!*r) return r->error();
   }
+  // Checked: the host's two fees may each be any int64 (found by fullstack_fuzz).
+  auto fees = add(*surcharge, *service);
+  if (!fees) return make_error(Errc::out_of_range, "FullStack surcharge plus service fee is too large");
   host::CalculateAmountResult result;
   result.card.base = base;
-  result.card.surcharge = Money(surcharge->minor_units() + service->minor_units(), base.currency());
+  result.card.surcharge = *fees;
   result.card.tip = *tip;
   result.card.total = *total;
   return result;
