@@ -1,9 +1,9 @@
 // Fuzz target: the terminal configuration parser (app/config, parse_settings). Beyond "no
-// crash": an error has a message; it never passes on nlohmann's exception text (which
-// quotes the value: "number overflow parsing '1e999'"); and what it says after the field
-// path ("PATH: what is wrong") never quotes a credential. The seeds carry their
-// credentials as "fuzz-SECRET-..." so an echo of one is found. (Keys may be echoed in
-// the path: a misspelt key is named, and a mutation can turn a value into a key.)
+// crash": an error has a message, and what it says after the field path ("PATH: what is
+// wrong") never passes on nlohmann's exception text (which quotes the value: "number
+// overflow parsing '1e999'") nor a credential. The seeds carry their credentials as
+// "fuzz-SECRET-..." so an echo of one is found. (Keys may be echoed in the path: a
+// misspelt key is named, and a mutation can turn a value into a key.)
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -33,11 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (settings) return 0;
   const std::string& message = settings.error().message;
   if (message.empty()) std::abort();
-  for (std::string_view leak : {"[json.exception", "number overflow", "syntax error"})
-    if (message.find(leak) != std::string::npos) std::abort();
+  // Only what follows the path: a key is named as written, whatever it holds (libFuzzer
+  // soon learns to write "number overflow" into one).
   const auto path_end = message.rfind(": ");
   const std::string_view said = path_end == std::string::npos ? std::string_view(message)
                                                               : std::string_view(message).substr(path_end);
-  if (said.find("fuzz-SECRET") != std::string_view::npos) std::abort();
+  for (std::string_view leak : {"[json.exception", "number overflow", "syntax error", "fuzz-SECRET"})
+    if (said.find(leak) != std::string_view::npos) std::abort();
   return 0;
 }
