@@ -151,12 +151,12 @@ ApiReply FullStackApi::process(const http::Request& request) {
   const auto key = string_member(body, "idempotency_key", ok);
   if (!ok) return reply(failure(400, "bad request error: idempotency_key must be a string"));
   const auto now = services_.clock->now();
-  std::erase_if(idempotency_, [&](const auto& entry) { return entry.second.expires <= now; });
+  idempotency_.expire(now);
   if (key) {
-    if (const auto it = idempotency_.find(*key); it != idempotency_.end()) return reply(it->second.response);
+    if (const http::Response* first = idempotency_.find(*key)) return reply(*first);
   }
   ApiReply out = process_new(body);
-  if (key && out.response.status == 200) idempotency_.emplace(*key, Replay{out.response, now + kIdempotencyWindow});
+  if (key && out.response.status == 200) idempotency_.remember(*key, out.response, now + kIdempotencyWindow);
   return out;
 }
 

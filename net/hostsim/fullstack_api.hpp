@@ -4,10 +4,10 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <string>
 
 #include "net/hostsim/api.hpp"
+#include "net/hostsim/idempotency.hpp"
 #include "net/hostsim/json_util.hpp"
 #include "net/hostsim/ledger.hpp"
 
@@ -44,15 +44,10 @@ class FullStackApi {
   ApiReply lookup_fees(const http::Request& request);
   ApiReply calculate_amounts(const http::Request& request);
 
-  struct Replay {
-    http::Response response;
-    std::chrono::system_clock::time_point expires;
-  };
-
   FullStackConfig config_;
   Services services_;
   Ledger ledger_;
-  std::map<std::string, Replay, std::less<>> idempotency_;
+  IdempotencyIndex idempotency_;
   std::uint64_t correlation_ = 0;
 };
 

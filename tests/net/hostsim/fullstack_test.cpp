@@ -293,3 +293,35 @@ TEST_F(FullStackTest, FeeLookupAndAmountCalculation) {
 
 }  // namespace
 }  // namespace tender::net::hostsim
+
+namespace tender::net::hostsim {
+namespace {
+
+// The index behind idempotency_key: a key lives until its window ends, a key reused after
+// its window starts a new one, and the stale expiry of the old window does not end the new.
+TEST(IdempotencyIndex, KeysLiveForTheirWindowOnly) {
+  using namespace std::chrono_literals;
+  const auto t0 = utc(2026, 1, 5, 12);
+  IdempotencyIndex index;
+  http::Response first;
+  first.body = "first";
+  for (int i = 0; i < 20000; ++i) index.remember("k" + std::to_string(i), first, t0 + 300s);
+  index.remember("late", first, t0 + 600s);
+  index.expire(t0 + 299s);
+  EXPECT_EQ(index.size(), 20001u);
+  ASSERT_NE(index.find("k7"), nullptr);
+  EXPECT_EQ(index.find("k7")->body, "first");
+  index.expire(t0 + 300s);
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(index.find("k7"), nullptr);
+  http::Response second;
+  second.body = "second";
+  index.remember("k7", second, t0 + 900s);  // the same key, a new window
+  index.expire(t0 + 601s);                  // "late" ends; k7's old expiry is long gone
+  EXPECT_EQ(index.size(), 1u);
+  ASSERT_NE(index.find("k7"), nullptr);
+  EXPECT_EQ(index.find("k7")->body, "second");
+}
+
+}  // namespace
+}  // namespace tender::net::hostsim
