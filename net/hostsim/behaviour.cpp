@@ -28,7 +28,7 @@ const std::array<AmountRow, 8> kAmountBehaviours = {{
     {58, {Behaviour::delay, 0, 2000ms}},
 }};
 
-constexpr std::array<std::pair<std::string_view, Behaviour>, 10> kNames = {{
+constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNames = {{
     {"approve", Behaviour::approve},
     {"decline", Behaviour::decline},
     {"partial", Behaviour::partial},
@@ -39,15 +39,25 @@ constexpr std::array<std::pair<std::string_view, Behaviour>, 10> kNames = {{
     {"error_500", Behaviour::error_500},
     {"malformed", Behaviour::malformed},
     {"delay", Behaviour::delay},
+    {"code", Behaviour::gateway_code},
 }};
 
 constexpr std::int64_t kMaxDelayMs = 600'000;
+constexpr int kMaxCode = 999;
+
+// A whole number within [0, max], all of `text`.
+std::optional<std::int64_t> bounded(std::string_view text, std::int64_t max) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > max) return std::nullopt;
+  return n;
+}
 
 }  // namespace
 
 bool is_card_outcome(Behaviour b) noexcept {
   return b == Behaviour::approve || b == Behaviour::decline || b == Behaviour::partial ||
-         b == Behaviour::insufficient_funds;
+         b == Behaviour::insufficient_funds || b == Behaviour::gateway_code;
 }
 
 std::optional<Script> behaviour_for_amount(std::int64_t minor_units) {
@@ -62,18 +72,19 @@ Result<Script> parse_behaviour(std::string_view text) {
   const std::string_view argument = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
   for (const auto& [key, behaviour] : kNames) {
     if (key != name) continue;
-    Script script{behaviour, 0, std::chrono::milliseconds{0}};
+    Script script{behaviour, 0, std::chrono::milliseconds{0}, 0};
     if (behaviour == Behaviour::partial && !argument.empty()) {
       auto amount = decimal_text_to_minor(argument);
       if (!amount) return make_error(Errc::malformed, "partial:AMOUNT needs a decimal amount like 5.00");
       script.partial_amount = *amount;
     } else if (behaviour == Behaviour::delay) {
-      std::int64_t ms = 0;
-      const auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), ms);
-      if (argument.empty() || ec != std::errc{} || end != argument.data() + argument.size() || ms < 0 ||
-          ms > kMaxDelayMs)
-        return make_error(Errc::malformed, "delay:N needs N milliseconds, 0..600000");
-      script.delay = std::chrono::milliseconds{ms};
+      const auto ms = bounded(argument, kMaxDelayMs);
+      if (!ms) return make_error(Errc::malformed, "delay:N needs N milliseconds, 0..600000");
+      script.delay = std::chrono::milliseconds{*ms};
+    } else if (behaviour == Behaviour::gateway_code) {
+      const auto code = bounded(argument, kMaxCode);
+      if (!code) return make_error(Errc::malformed, "code:N needs a gateway response code, 0..999");
+      script.code = static_cast<int>(*code);
     } else if (!argument.empty()) {
       return make_error(Errc::malformed, "this behaviour takes no argument");
     }

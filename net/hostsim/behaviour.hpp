@@ -22,12 +22,15 @@ enum class Behaviour {
   error_500,           // not processed; HTTP 500
   malformed,           // processed and recorded; the body is not JSON
   delay,               // processed; answered after `delay`
+  gateway_code,        // FullStack: the gateway answers `code` (301, 421, 430...) and records the
+                       // transaction declined with it; Aurora has no such codes and ignores it
 };
 
 struct Script {
   Behaviour behaviour = Behaviour::approve;
   std::int64_t partial_amount = 0;  // minor units, for Behaviour::partial
   std::chrono::milliseconds delay{0};
+  int code = 0;  // Behaviour::gateway_code
 };
 
 // Card outcomes apply only to requests that create a transaction; transport behaviours to
@@ -38,7 +41,7 @@ bool is_card_outcome(Behaviour b) noexcept;
 std::optional<Script> behaviour_for_amount(std::int64_t minor_units);
 
 // "decline" | "partial:5.00" | "partial" | "insufficient_funds" | "no_answer" | "close" |
-// "error_500" | "malformed" | "delay:N" (milliseconds) | "approve".
+// "error_500" | "malformed" | "delay:N" (milliseconds) | "approve" | "code:N" (0..999).
 Result<Script> parse_behaviour(std::string_view text);
 
 // The control endpoint's queue: the next `count` matching requests get `script`.

@@ -66,28 +66,74 @@ bool int_match(const Json& criterion, std::int64_t actual, bool& ok) {
   return false;
 }
 
-// The searchable fields the simulator keeps; others in the document are accepted and ignored.
+// The search criteria of L934-L975 (and settlement_batch_id, [GO]). Each is evaluated
+// against what the simulator keeps; [SIM] what it does not keep (users, customers, IP
+// addresses, addresses) is the empty string, as for a request that did not send it.
 struct StringField {
   std::string_view name;
   std::string (*get)(const Txn&);
 };
-const std::array<StringField, 5> kStringFields = {{
+std::string none(const Txn&) { return {}; }
+const std::array<StringField, 12> kStringFields = {{
     {"transaction_id", [](const Txn& t) { return t.id; }},
+    {"user_id", none},
     {"type", [](const Txn& t) { return std::string(type_of(t.type)); }},
-    {"status", [](const Txn& t) { return std::string(status_of(t.status)); }},
+    {"ip_address", none},
+    {"po_number", [](const Txn& t) { return t.po_number; }},
     {"order_id", [](const Txn& t) { return t.reference; }},
     {"payment_method", [](const Txn& t) { return std::string(t.owner.empty() ? "card" : "terminal"); }},
+    {"payment_type", [](const Txn&) { return std::string("card"); }},
+    {"status", [](const Txn& t) { return std::string(status_of(t.status)); }},
+    {"processor_id", [](const Txn& t) { return t.processor_id; }},
+    {"customer_id", none},
+    {"settlement_batch_id", [](const Txn& t) { return t.batch_id; }},
 }};
 struct IntField {
   std::string_view name;
   std::int64_t (*get)(const Txn&);
 };
-const std::array<IntField, 4> kIntFields = {{
+const std::array<IntField, 5> kIntFields = {{
     {"amount", [](const Txn& t) { return t.requested; }},
     {"amount_authorized", [](const Txn& t) { return t.authorized; }},
     {"amount_captured", [](const Txn& t) { return t.captured; }},
     {"amount_settled", [](const Txn& t) { return t.settled; }},
+    {"tax_amount", [](const Txn&) { return std::int64_t{0}; }},
 }};
+
+// QueryDateRange (L957): start_date and end_date in UTC "YYYY-MM-DDTHH:II:SSZ", inclusive
+// [SIM]. Times of one format compare as text. Only created_at is kept; [SIM] captured_at and
+// settled_at are accepted and not applied.
+bool utc_text(std::string_view s) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return false;
+  static constexpr std::array<std::size_t, 14> kDigits{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  for (std::size_t i : kDigits)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+bool date_match(const Json& criterion, std::string_view created_at, bool& ok) {
+  const auto start = string_member(criterion, "start_date", ok);
+  const auto end = string_member(criterion, "end_date", ok);
+  if (!ok || (start && !utc_text(*start)) || (end && !utc_text(*end))) {
+    ok = false;
+    return false;
+  }
+  const std::string_view at = created_at.substr(0, 19);
+  return (!start || at >= std::string_view(*start).substr(0, 19)) && (!end || at <= std::string_view(*end).substr(0, 19));
+}
+
+// billing_address.* / shipping_address.* (L958-L973): [SIM] addresses are not kept, so their
+// criteria compare with the empty string.
+bool address_match(const Json& criteria, bool& ok) {
+  if (!criteria.is_object()) {
+    ok = false;
+    return false;
+  }
+  for (const auto& [name, criterion] : criteria.items()) {
+    (void)name;
+    if (!string_match(criterion, "", ok)) return false;
+  }
+  return true;
+}
 
 // A search body (empty = no criteria) and its page, or the 400 to answer.
 struct SearchRequest {
@@ -148,7 +194,10 @@ ApiReply FullStackApi::search(const http::Request& request) {
       if (const Json* c = member(body, f.name); c != nullptr && !string_match(*c, f.get(t), ok)) return false;
     for (const auto& f : kIntFields)
       if (const Json* c = member(body, f.name); c != nullptr && !int_match(*c, f.get(t), ok)) return false;
-    return true;
+    if (const Json* c = member(body, "created_at"); c != nullptr && !date_match(*c, t.created_at, ok)) return false;
+    for (std::string_view address : {"billing_address", "shipping_address"})
+      if (const Json* c = member(body, address); c != nullptr && !address_match(*c, ok)) return false;
+    return ok;
   });
   if (!ok) return reply(failure(400, "bad request error: invalid search criterion"));
   return paged<Txn>(matches, s.page, &fullstack::transaction);

@@ -40,41 +40,93 @@ http::Response failure(int status, std::string_view msg) {
   return json_response(status, Json{{"status", kFailed}, {"msg", msg}});
 }
 
+namespace {
+
+// The processor's details of the payment (response_body.card / .terminal).
+Json payment_details(const Txn& t, bool ok, int code) {
+  const CodeRow& row = code_of(t.outcome);
+  std::string text = std::string(row.processor_text);
+  if (ok && !t.auth_code.empty()) text += " " + t.auth_code;
+  const bool gateway = t.gateway_code != 0 && (t.gateway_code < 100 || t.gateway_code > 199);
+  if (gateway) {
+    text = "Gateway code " + std::to_string(t.gateway_code);
+    for (const auto& g : kGatewayCodeTexts)
+      if (g.code == t.gateway_code) text = std::string(g.text);
+  }
+  Json d{{"id", t.id + "p"},
+         {"card_type", card_type(t.first6)},
+         {"last_four", t.last4},
+         {"response", ok ? kApproved : kDeclined},
+         {"response_code", code},
+         {"auth_code", t.auth_code},
+         {"processor_response_code", gateway ? std::string_view() : row.processor_code},
+         // [DOC] L857 shows the text with a trailing space ("APPROVAL TAS731 "): kept.
+         {"processor_response_text", text + " "},
+         {"processor_type", kProcessorType},
+         {"processor_id", t.processor_id},
+         {"created_at", t.created_at},
+         {"updated_at", t.created_at}};
+  if (t.owner.empty()) {
+    d["first_six"] = t.first6;
+    d["masked_card"] = t.first6 + "******" + t.last4;
+    d["expiration_date"] = t.expiry_mmyy;
+    d["avs_response_code"] = "0";
+    d["cvv_response_code"] = "";
+    d["processor_specific"] = "";  // "it may be an object or an empty string" ([GO])
+  } else {
+    d["terminal_id"] = t.owner;
+    d["first_four"] = t.first6.substr(0, 4);
+    d["masked_card"] = t.first6.substr(0, 4) + "********" + t.last4;
+    d["entry_type"] = "swiped";
+    d["processor_specific"] = Json{{"BatchNum", t.batch_id.empty() ? "1" : t.batch_id}};  // L1025
+  }
+  return d;
+}
+
+}  // namespace
+
+// The transaction object, in the shape every FluidPay-family client reads (research §1: the
+// answer of POST /api/transaction in [GO]'s fixture and the Dart/Java models): data.response
+// is the verdict string, data.response_code the gateway's integer code, the processor's
+// details in data.response_body.card (or .terminal). The same object in every answer (POST,
+// GET, search, capture, refund) [SIM]: the document's old GET example nests the card under
+// "response" (L846), which the newer clients replaced with response_body.
 Json transaction(const Txn& t) {
   const bool ok = t.outcome == Outcome::approved || t.outcome == Outcome::partial;
   const std::string_view method = t.owner.empty() ? "card" : "terminal";
-  const CodeRow& code = code_of(t.outcome);
-  Json card{{"card_type", card_type(t.first6)},
-            {"first_six", t.first6},
-            {"last_four", t.last4},
-            {"masked_card", t.first6 + "******" + t.last4},
-            {"expiration_date", t.expiry_mmyy},
-            {"status", ok ? "approved" : "declined"},
-            {"auth_code", t.auth_code},
-            {"processor_response_code", ok ? "00" : "05"},
-            {"processor_response_text", code.text},
-            {"processor_type", "tender_sim"},
-            {"avs_response_code", "0"},
-            {"processor_specific", Json::object()},
-            {"created_at", t.created_at},
-            {"updated_at", t.created_at}};
+  const int code = t.gateway_code != 0 ? t.gateway_code : code_of(t.outcome).code;
+  const bool captured = t.status == TxnStatus::captured || t.status == TxnStatus::settled || t.status == TxnStatus::refunded;
+  Json body = Json::object();
+  body[std::string(method)] = payment_details(t, ok, code);
   return Json{{"id", t.id},
               {"type", type_of(t.type)},
-              {"amount", t.requested},
-              {"currency", "usd"},
-              {"order_id", t.reference},
-              {"payment_method", method},
-              {"response_code", code.code},
-              {"response_text", code.text},
-              {"response", {{method, std::move(card)}}},
               {"status", status_of(t.status)},
+              {"response", ok ? kApproved : kDeclined},
+              {"response_code", code},
+              {"idempotency_key", t.idempotency_key},
+              {"idempotency_time", t.idempotency_time},
+              {"amount", t.requested},
+              {"base_amount", t.requested - t.tip_in_amount},
               {"amount_authorized", t.authorized},
               {"amount_captured", t.captured},
               {"amount_settled", t.settled},
               {"amount_refunded", t.refunded},
+              {"tip_amount", t.tip_in_amount},
+              {"currency", "usd"},
+              {"order_id", t.reference},
+              {"po_number", t.po_number},
+              {"processor_id", t.processor_id},
+              {"processor_type", kProcessorType},
+              {"payment_method", method},
+              {"payment_type", "card"},
+              {"transaction_source", "api"},
               {"settlement_batch_id", t.batch_id},
+              {"referenced_transaction_id", t.parent_id},
+              {"response_body", std::move(body)},
               {"created_at", t.created_at},
-              {"updated_at", t.created_at}};
+              {"updated_at", t.created_at},
+              {"captured_at", captured ? Json(t.created_at) : Json(nullptr)},
+              {"settled_at", nullptr}};
 }
 
 // Not in the document (no batch object is shown): the simulator's own shape.

@@ -13,9 +13,9 @@ http::Response envelope(int status, const Json& data, std::string_view msg = "su
 http::Response list_envelope(const Json& data, std::size_t total_count);
 http::Response failure(int status, std::string_view msg);  // {"status":"failed","msg":...}
 
-// The transaction object of GET /api/transaction/{id} (§5.3), plus the fields the document
-// names elsewhere but never shows: response_code, response_text, amount_authorized,
-// amount_captured, amount_settled, amount_refunded, settlement_batch_id.
+// The transaction object of every answer (POST, GET, search, capture, refund) in the
+// FluidPay-family shape (fullstack_views.cpp says why): response (verdict string),
+// response_code (int), response_body.card, amounts, idempotency_key/_time, order_id.
 Json transaction(const Txn& txn);
 Json batch(const Batch& batch);
 Json terminal();  // the document's example terminal (§5.4): the simulator's only terminal

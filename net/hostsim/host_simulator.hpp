@@ -44,6 +44,13 @@ class HostSimulator {
   // What POST /sim/behaviour does, for in-process callers (the emulator's host_behaviour).
   void script_next(const Script& script, int count) { queue_.set(script, count); }
 
+  // Another client of the same FullStack merchant (another terminal) makes a keyed sale, with
+  // its own idempotency key and order_id: the transaction a recovery must never adopt.
+  Result<std::string> fullstack_other_client_sale(std::int64_t amount, std::string_view pan,
+                                                  std::string_view expiry_mm_yy) {
+    return fullstack_->other_client_sale(amount, pan, expiry_mm_yy);
+  }
+
  private:
   ServerAction dispatch(const http::Request& request);
   ServerAction control(const http::Request& request);

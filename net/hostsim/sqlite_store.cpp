@@ -39,7 +39,10 @@ Json to_json(const Txn& t) {
               {"captured", t.captured}, {"tip", t.tip}, {"settled", t.settled}, {"refunded", t.refunded},
               {"owner", t.owner}, {"parent_id", t.parent_id}, {"batch_id", t.batch_id}, {"first6", t.first6},
               {"last4", t.last4}, {"expiry", t.expiry_mmyy}, {"auth_code", t.auth_code},
-              {"reference", t.reference}, {"created_at", t.created_at}, {"emv", t.emv_response_hex}};
+              {"reference", t.reference}, {"created_at", t.created_at}, {"emv", t.emv_response_hex},
+              {"idempotency_key", t.idempotency_key}, {"idempotency_time", t.idempotency_time},
+              {"po_number", t.po_number}, {"processor_id", t.processor_id}, {"tip_in_amount", t.tip_in_amount},
+              {"gateway_code", t.gateway_code}};
 }
 
 template <class E>
@@ -58,12 +61,16 @@ std::optional<Txn> txn_from(const Json& j, Api api) {
             read_enum(j, "outcome", t.outcome, 6);
   for (auto [key, field] : {std::pair{"requested", &t.requested}, {"authorized", &t.authorized},
                             {"captured", &t.captured}, {"tip", &t.tip}, {"settled", &t.settled},
-                            {"refunded", &t.refunded}})
+                            {"refunded", &t.refunded}, {"idempotency_time", &t.idempotency_time},
+                            {"tip_in_amount", &t.tip_in_amount}})
     *field = int_member(j, key, ok).value_or(0);
+  t.gateway_code = static_cast<int>(int_member(j, "gateway_code", ok).value_or(0));
   for (auto [key, field] : {std::pair{"id", &t.id}, {"owner", &t.owner}, {"parent_id", &t.parent_id},
                             {"batch_id", &t.batch_id}, {"first6", &t.first6}, {"last4", &t.last4},
                             {"expiry", &t.expiry_mmyy}, {"auth_code", &t.auth_code}, {"reference", &t.reference},
-                            {"created_at", &t.created_at}, {"emv", &t.emv_response_hex}})
+                            {"created_at", &t.created_at}, {"emv", &t.emv_response_hex},
+                            {"idempotency_key", &t.idempotency_key}, {"po_number", &t.po_number},
+                            {"processor_id", &t.processor_id}})
     *field = string_member(j, key, ok).value_or("");
   if (!ok || t.id.empty()) return std::nullopt;
   return t;

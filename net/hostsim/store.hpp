@@ -43,6 +43,13 @@ struct Txn {
   std::string reference;        // Aurora referenceId / FullStack order_id
   std::string created_at;       // RFC 3339
   std::string emv_response_hex; // issuer response tags, when a chip issuer answered
+  // FullStack only (fullstack_api.cpp): what the request named, for its answers and search.
+  std::string idempotency_key;     // "" when the request had none
+  std::int64_t idempotency_time = 0;  // the key's window, seconds
+  std::string po_number;
+  std::string processor_id;
+  std::int64_t tip_in_amount = 0;  // tip_amount: part of `requested` ("should be included in Amount")
+  int gateway_code = 0;            // the gateway's code when it is not the outcome's (301, 421, 430)
 };
 
 struct Batch {

@@ -148,7 +148,8 @@ if start_sim first --port 0 --state-dir "$state"; then
   call POST /api/transaction -H 'Authorization: api_tender_test' -H 'Content-Type: application/json' \
     --data "$fullstack_sale"
   expect_status "fullstack transaction" 200
-  fullstack_id=$(json_str id "$body")
+  # The transaction's own id is the first "id": its response_body.card has another one after it.
+  fullstack_id=$(grep -o '"id":"[^"]*"' <<<"$body" | head -n 1 | cut -d'"' -f4)
   [[ -n "$fullstack_id" ]] && pass || fail "fullstack transaction: no id in $body"
   [[ $(json_str status "$body") == success ]] && pass || fail "fullstack transaction: $body"
 

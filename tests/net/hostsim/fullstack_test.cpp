@@ -20,14 +20,23 @@ class FullStackTest : public ::testing::Test {
     return sim.handle(r);
   }
   ServerAction post(std::string target, const Json& body) { return call(http::Method::post, std::move(target), body.dump()); }
+  // A client's own idempotency key for each new request (as the FluidPay clients make one).
+  std::string new_key() {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "7d3f6a54-8f3e-4c4e-9a55-%012d", ++keys_);
+    return buffer;
+  }
   Json card_txn(std::string_view type, std::int64_t amount, Json extra = Json::object()) {
     Json body = Json::parse(kFullStackCard);
     body["type"] = type;
     body["amount"] = amount;
+    body["idempotency_key"] = new_key();
     body["payment_method"]["card"]["expiration_date"] = "12/30";
     body.update(extra);
     return body_of(post("/api/transaction", body))["data"];
   }
+  Json search(const Json& criteria) { return body_of(post("/api/transaction/search", criteria)); }
+  int keys_ = 0;
   Json by_id(const std::string& id) { return body_of(call(http::Method::get, "/api/transaction/" + id)); }
   void settle() { ASSERT_EQ(call(http::Method::post, "/api/terminal/1ucio551tlv85l7moe5s/settle").response.status, 200); }
 };
@@ -60,11 +69,12 @@ TEST_F(FullStackTest, DocumentCardExampleRunsAsItIs) {
   const Json got = by_id(r["data"]["id"]);
   EXPECT_EQ(got["total_count"], 1);
   ASSERT_TRUE(got["data"].is_array());  // as the document's GET example
-  const Json card = got["data"][0]["response"]["card"];
+  const Json card = got["data"][0]["response_body"]["card"];
   EXPECT_EQ(card["masked_card"], "401200******5439");
   EXPECT_EQ(card["card_type"], "visa");
   EXPECT_EQ(card["expiration_date"], "12/20");
   EXPECT_EQ(got["data"][0]["order_id"], "someOrderID");
+  EXPECT_EQ(got["data"][0]["po_number"], "somePONumber");
 }
 
 TEST_F(FullStackTest, DocumentTerminalExampleAndTerminalsList) {
@@ -82,19 +92,30 @@ TEST_F(FullStackTest, DocumentTerminalExampleAndTerminalsList) {
 TEST_F(FullStackTest, ExpiredCardIsDeclined) {
   clock.set(utc(2021, 1, 1));
   const Json r = body_of(call(http::Method::post, "/api/transaction", std::string(kFullStackCard)));
-  EXPECT_EQ(r["data"]["response_code"], 202);
+  EXPECT_EQ(r["data"]["response_code"], 223);  // fluidpay-go ResponseCodeExpiredCard
   EXPECT_EQ(r["data"]["status"], "declined");
-  EXPECT_EQ(r["data"]["response"]["card"]["status"], "declined");
+  EXPECT_EQ(r["data"]["response"], "declined");
+  EXPECT_EQ(r["data"]["response_body"]["card"]["response"], "declined");
+  EXPECT_EQ(r["data"]["response_body"]["card"]["auth_code"], "");
 }
 
+// A swipe sends number and expiration_date beside its track: both are "required if
+// payment_method.card is present" (L308-L309).
 TEST_F(FullStackTest, SwipedClearTracks) {
   Json body = Json::parse(kFullStackCard);
-  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_2", ";5413330056003511=2512101000000000?"}};
+  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_2", ";5413330056003511=2512101000000000?"},
+                                    {"number", "5413330056003511"}, {"expiration_date", "12/25"}};
   const Json r = body_of(post("/api/transaction", body));
   EXPECT_EQ(r["data"]["response_code"], 100);
-  EXPECT_EQ(r["data"]["response"]["card"]["last_four"], "3511");
-  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_1", "%B4111111111111111^TEST/CARD^3012101?"}};
+  EXPECT_EQ(r["data"]["response_body"]["card"]["last_four"], "3511");
+  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_1", "%B4111111111111111^TEST/CARD^3012101?"},
+                                    {"number", "4111111111111111"}, {"expiration_date", "12/30"}};
   EXPECT_EQ(body_of(post("/api/transaction", body))["data"]["response_code"], 100);
+  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_2", ";5413330056003511=2512101000000000?"}};
+  EXPECT_EQ(post("/api/transaction", body).response.status, 400);  // number and expiration_date missing
+  body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"track_2", ";5413330056003511=2512101000000000?"},
+                                    {"number", "4111111111111111"}, {"expiration_date", "12/25"}};
+  EXPECT_EQ(post("/api/transaction", body).response.status, 400);  // not the same card
   body["payment_method"]["card"] = {{"entry_type", "swiped"}, {"encrypted_track_2", "AB"}, {"ksn", "FFFF"}};
   EXPECT_EQ(post("/api/transaction", body).response.status, 400);
   body["payment_method"]["card"] = {{"entry_type", "chip"}, {"number", "4111111111111111"}, {"expiration_date", "12/30"}};
@@ -192,12 +213,12 @@ TEST_F(FullStackTest, SettleMovesTheBatchAndBatchesAreSearchable) {
 }
 
 TEST_F(FullStackTest, ResponseCodesAndScriptedBehaviour) {
-  EXPECT_EQ(card_txn("sale", 1151)["response_code"], 200);
+  EXPECT_EQ(card_txn("sale", 1151)["response_code"], 201);  // do not honor
   const Json partial = card_txn("sale", 1152, {{"allow_partial_payment", true}});
   EXPECT_EQ(partial["response_code"], 110);
   EXPECT_EQ(partial["amount_authorized"], 576);
-  EXPECT_EQ(card_txn("sale", 1152)["response_code"], 200);  // partial not allowed: declined
-  EXPECT_EQ(card_txn("sale", 1153)["response_code"], 201);
+  EXPECT_EQ(card_txn("sale", 1152)["response_code"], 201);  // partial not allowed: declined
+  EXPECT_EQ(card_txn("sale", 1153)["response_code"], 202);  // insufficient funds
   Json body = Json::parse(kFullStackCard);
   body["payment_method"]["card"]["expiration_date"] = "12/30";
   auto run = [&](std::int64_t amount) {
@@ -222,7 +243,7 @@ TEST_F(FullStackTest, ResponseCodesAndScriptedBehaviour) {
 TEST_F(FullStackTest, ControlEndpointAppliesToTheNextRequests) {
   auto control = request(http::Method::post, "/sim/behaviour", R"({"next": "insufficient_funds", "count": 1})");
   EXPECT_EQ(sim.handle(control).response.status, 200);
-  EXPECT_EQ(card_txn("sale", 100)["response_code"], 201);
+  EXPECT_EQ(card_txn("sale", 100)["response_code"], 202);
   EXPECT_EQ(card_txn("sale", 100)["response_code"], 100);
   control.body = R"({"next": "close", "count": 2})";
   sim.handle(control);
@@ -289,6 +310,155 @@ TEST_F(FullStackTest, FeeLookupAndAmountCalculation) {
   EXPECT_EQ(calc["data"]["tax_amount"], 180);
   EXPECT_EQ(calc["data"]["total"], 1530);  // the document's own numbers (1000 + 180 + 350)
   EXPECT_EQ(post("/api/calculate/amounts", {{"subtotal", 1}}).response.status, 400);
+}
+
+// The answer of POST /api/transaction in the FluidPay family's shape (research §1): data an
+// object, response the verdict string, response_code an integer, the processor's details in
+// response_body.card, the idempotency key and its window echoed.
+TEST_F(FullStackTest, AnswersInTheFamilysShape) {
+  const Json d = card_txn("sale", 1000, {{"order_id", "ord123"}});
+  ASSERT_TRUE(d.is_object());
+  EXPECT_EQ(d["response"], "approved");
+  ASSERT_TRUE(d["response_code"].is_number_integer());
+  EXPECT_EQ(d["response_code"], 100);
+  EXPECT_EQ(d["idempotency_key"], "7d3f6a54-8f3e-4c4e-9a55-000000000001");
+  EXPECT_EQ(d["idempotency_time"], 300);
+  EXPECT_EQ(d["order_id"], "ord123");
+  EXPECT_EQ(d["amount_authorized"], 1000);
+  EXPECT_FALSE(d.contains("response_text"));  // the simulator's own old field is gone
+  const Json card = d["response_body"]["card"];
+  const std::string auth = card["auth_code"];
+  EXPECT_EQ(auth.size(), 6u);
+  EXPECT_EQ(card["response_code"], 100);
+  EXPECT_EQ(card["processor_response_code"], "00");
+  EXPECT_EQ(card["processor_response_text"], "APPROVAL " + auth + " ");
+  EXPECT_EQ(card["first_six"], "401200");
+  EXPECT_EQ(card["last_four"], "5439");
+  EXPECT_EQ(by_id(d["id"])["data"][0], d);  // GET: the same object, in an array (L836)
+}
+
+// idempotency_time (FluidPay docs) sets the key's window; after it the same key and body
+// are a new transaction (a second charge), as the documents imply.
+TEST_F(FullStackTest, IdempotencyTimeSetsTheWindow) {
+  Json body = Json::parse(kFullStackCard);
+  body["payment_method"]["card"]["expiration_date"] = "12/30";
+  body["idempotency_key"] = new_key();
+  body["idempotency_time"] = 60;
+  const Json first = body_of(post("/api/transaction", body))["data"];
+  EXPECT_EQ(first["idempotency_time"], 60);
+  clock.advance(59s);
+  EXPECT_EQ(body_of(post("/api/transaction", body))["data"]["id"], first["id"]);
+  clock.advance(1s);
+  const Json again = body_of(post("/api/transaction", body))["data"];
+  EXPECT_NE(again["id"], first["id"]);
+  EXPECT_EQ(again["response_code"], 100);
+  body["idempotency_time"] = 0;
+  EXPECT_EQ(post("/api/transaction", body).response.status, 400);
+  body["idempotency_time"] = 300;
+  body["idempotency_key"] = "not-a-uuid";
+  EXPECT_EQ(post("/api/transaction", body).response.status, 400);
+}
+
+// [SIM] Without a key, the same card and amount again within the merchant's window is a
+// gateway decline 301; with keys, two requests are two transactions.
+TEST_F(FullStackTest, KeylessRepeatIsADuplicate) {
+  Json body = Json::parse(kFullStackCard);
+  body["payment_method"]["card"]["expiration_date"] = "12/30";
+  EXPECT_EQ(body_of(post("/api/transaction", body))["data"]["response_code"], 100);
+  const Json dup = body_of(post("/api/transaction", body))["data"];
+  EXPECT_EQ(dup["response_code"], 301);
+  EXPECT_EQ(dup["response"], "declined");
+  EXPECT_EQ(dup["status"], "declined");
+  EXPECT_EQ(dup["response_body"]["card"]["processor_response_text"], "Gateway Decline - Duplicate Transaction ");
+  EXPECT_EQ(card_txn("sale", 1112)["response_code"], 100);  // keyed: not a duplicate
+  clock.advance(5min);
+  EXPECT_EQ(body_of(post("/api/transaction", body))["data"]["response_code"], 100);
+}
+
+TEST_F(FullStackTest, VoidOfASettledTransactionIsRefusedNamingItsStatus) {
+  const std::string id = card_txn("sale", 700)["id"];
+  settle();
+  const auto v = call(http::Method::post, "/api/transaction/" + id + "/void");
+  EXPECT_EQ(v.response.status, 400);
+  EXPECT_EQ(body_of(v)["status"], "failed");
+  EXPECT_NE(body_of(v)["msg"].get<std::string>().find("status"), std::string::npos);
+  EXPECT_EQ(by_id(id)["data"][0]["status"], "settled");
+}
+
+// The search criteria a client needs to find its own transaction: order_id (and po_number),
+// amount, type and a created_at range (L934-L957).
+TEST_F(FullStackTest, SearchByOrderIdAmountAndCreatedAt) {
+  card_txn("sale", 2500, {{"order_id", "mine00000000001"}, {"po_number", "po1"}});
+  clock.advance(1h);
+  card_txn("sale", 2500, {{"order_id", "theirs000000001"}});
+  const Json mine = search({{"order_id", {{"operator", "="}, {"value", "mine00000000001"}}},
+                            {"amount", {{"operator", "="}, {"value", 2500}}},
+                            {"type", {{"operator", "="}, {"value", "sale"}}}});
+  ASSERT_EQ(mine["total_count"], 1);
+  EXPECT_EQ(mine["data"][0]["order_id"], "mine00000000001");
+  EXPECT_EQ(search({{"po_number", {{"operator", "="}, {"value", "po1"}}}})["total_count"], 1);
+  EXPECT_EQ(search({{"processor_id", {{"operator", "="}, {"value", "tsimproc000000000001"}}}})["total_count"], 2);
+  const Json first_hour = search({{"created_at", {{"start_date", "2017-10-19T20:00:00Z"}, {"end_date", "2017-10-19T20:59:59Z"}}}});
+  ASSERT_EQ(first_hour["total_count"], 1);
+  EXPECT_EQ(first_hour["data"][0]["order_id"], "mine00000000001");
+  EXPECT_EQ(search({{"billing_address", {{"first_name", {{"operator", "="}, {"value", "John"}}}}}})["total_count"], 0);
+  EXPECT_EQ(post("/api/transaction/search", {{"created_at", {{"start_date", "2017-10-19"}}}}).response.status, 400);
+}
+
+// What the documents require, refused when missing: processor_id when the merchant has no
+// default processor (L264-L266), a known processor, order_id within 15 alphanumerics (L276).
+TEST_F(FullStackTest, RequiredFieldsAreRefused) {
+  HostSimConfig config;
+  config.fullstack.processors = {"procA", "procB"};
+  config.fullstack.default_processor = "";
+  HostSimulator several(config, clock);
+  Json body = Json::parse(kFullStackCard);
+  body["payment_method"]["card"]["expiration_date"] = "12/30";
+  auto send = [&](const Json& b) {
+    auto r = request(http::Method::post, "/api/transaction", b.dump());
+    r.set_header("Authorization", "api_tender_test");
+    return several.handle(r);
+  };
+  const auto none = send(body);
+  EXPECT_EQ(none.response.status, 400);
+  EXPECT_NE(body_of(none)["msg"].get<std::string>().find("processor_id"), std::string::npos);
+  body["processor_id"] = "procC";
+  EXPECT_EQ(send(body).response.status, 400);
+  body["processor_id"] = "procB";
+  const Json ok = body_of(send(body));
+  EXPECT_EQ(ok["data"]["processor_id"], "procB");
+  body["order_id"] = "0123456789abcdef";  // 16
+  EXPECT_EQ(send(body).response.status, 400);
+  body["order_id"] = "order-1";
+  EXPECT_EQ(send(body).response.status, 400);
+}
+
+// A scripted gateway code (behaviour "code:N"): the answer and the record carry it.
+TEST_F(FullStackTest, ScriptedGatewayCodes) {
+  for (int code : {301, 421, 430}) {
+    sim.script_next(Script{Behaviour::gateway_code, 0, 0ms, code}, 1);
+    const Json d = card_txn("sale", 1000 + code);
+    EXPECT_EQ(d["response_code"], code);
+    EXPECT_EQ(d["response"], "declined");
+    EXPECT_EQ(d["status"], "declined");
+    EXPECT_EQ(by_id(d["id"])["data"][0]["response_code"], code);
+  }
+  EXPECT_EQ(parse_behaviour("code:421")->code, 421);
+  EXPECT_FALSE(parse_behaviour("code:1000"));
+  EXPECT_FALSE(parse_behaviour("code:"));
+}
+
+// Another client's sale: the same card and amount as ours, found by amount, never by our order_id.
+TEST_F(FullStackTest, OtherClientsSaleIsItsOwn) {
+  auto id = sim.fullstack_other_client_sale(2200, "4111111111111111", "12/30");
+  ASSERT_TRUE(id) << id.error().describe();
+  const Json card = {{"card", {{"entry_type", "keyed"}, {"number", "4111111111111111"}, {"expiration_date", "12/30"}}}};
+  card_txn("sale", 2200, {{"order_id", "mine1"}, {"payment_method", card}});
+  EXPECT_EQ(search({{"amount", {{"operator", "="}, {"value", 2200}}}})["total_count"], 2);
+  const Json mine = search({{"order_id", {{"operator", "="}, {"value", "mine1"}}}});
+  ASSERT_EQ(mine["total_count"], 1);
+  EXPECT_NE(mine["data"][0]["id"], *id);
+  EXPECT_NE(by_id(*id)["data"][0]["idempotency_key"], mine["data"][0]["idempotency_key"]);
 }
 
 }  // namespace

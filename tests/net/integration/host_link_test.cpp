@@ -261,7 +261,7 @@ TEST_P(EachHost, Decline) {
   auto r = sale(a(), keyed(1, 1051));
   ASSERT_OK(r);
   EXPECT_EQ(r->outcome, Outcome::declined) << r->response_code << " " << r->response_message;
-  EXPECT_EQ(r->response_code, is_aurora() ? "05" : "200");
+  EXPECT_EQ(r->response_code, is_aurora() ? "05" : "201");
 }
 
 TEST_P(EachHost, PartialApproval) {
@@ -275,7 +275,7 @@ TEST_P(EachHost, InsufficientFunds) {
   auto r = sale(a(), keyed(1, 1053));
   ASSERT_OK(r);
   EXPECT_EQ(r->outcome, Outcome::declined) << r->response_code << " " << r->response_message;
-  EXPECT_EQ(r->response_code, is_aurora() ? "51" : "201");
+  EXPECT_EQ(r->response_code, is_aurora() ? "51" : "202");
 }
 
 TEST_P(EachHost, Http500IsUnknown) {
@@ -395,7 +395,7 @@ TEST_P(EachHost, ExpiredCardAndBadLuhnDecline) {
   auto expired = sale(a(), r);
   ASSERT_OK(expired);
   EXPECT_EQ(expired->outcome, Outcome::declined) << expired->response_code << " " << expired->response_message;
-  EXPECT_EQ(expired->response_code, is_aurora() ? "54" : "202");
+  EXPECT_EQ(expired->response_code, is_aurora() ? "54" : "223");
   auto bad = keyed(2, 1000);
   bad.card.pan = SecretString("4111111111111112");
   auto luhn = sale(a(), bad);
