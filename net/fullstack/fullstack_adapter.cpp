@@ -19,23 +19,35 @@ bool path_safe(std::string_view id) {
   return !id.empty();
 }
 
+std::string trace_of(const http::Response& response) {
+  const auto correlation = response.header(api::kCorrelationHeader);
+  return correlation ? std::string(*correlation) : std::string();
+}
+
 // The shared response rule: transport failure -> unknown; 4xx -> error (nothing done);
-// 5xx -> unknown; 2xx -> parse.
+// 5xx -> unknown; 2xx with a "failed" envelope -> error ([GO] errors.go: the gateway rejects
+// "either with a non-2xx HTTP status or with a "failed" envelope"); 2xx -> parse. Every
+// answer's x-correlation-id becomes the result's trace_id (L48-L50).
 template <class Parse>
 void finish(Result<http::Response> response, const host::ResultHandler& handler, Parse parse) {
   if (!response) {
     handler(host::unknown_after_transport_error(response.error()));
     return;
   }
-  if (auto outcome = host::outcome_for_http_status(response->status)) {
+  const auto refused = refused_envelope(response->body);
+  const auto outcome = host::outcome_for_http_status(response->status);
+  if (outcome || refused) {
     host::HostResult result;
-    result.outcome = *outcome;
+    result.outcome = outcome.value_or(host::Outcome::error);
     result.response_code = std::to_string(response->status);
-    result.response_message = failure_message(response->body);
+    result.response_message = refused ? *refused : failure_message(response->body);
+    result.trace_id = trace_of(*response);
     handler(std::move(result));
     return;
   }
-  handler(parse(response->body));
+  Result<host::HostResult> parsed = parse(response->body);
+  if (parsed) parsed->trace_id = trace_of(*response);
+  handler(std::move(parsed));
 }
 
 // Queries (no money moves): a transport failure or a non-2xx answer is a plain error.
@@ -81,7 +93,7 @@ void FullStackAdapter::send(http::Method method, std::string target, std::string
 
 void FullStackAdapter::post_transaction(host::AuthorizationRequest request, api::TransactionType type,
                                         host::ResultHandler handler) {
-  auto body = transaction_body(request, type);
+  auto body = transaction_body(request, type, config_.processor_id);
   if (!body) {
     handler(std::move(body).error());
     return;
@@ -129,8 +141,25 @@ void FullStackAdapter::follow_on(const std::string& host_reference, std::string_
 void FullStackAdapter::capture(host::CaptureRequest request, host::ResultHandler handler) {
   follow_on(request.host_reference, api::kCaptureSuffix, amount_body(request.amount), std::move(handler));
 }
+// A void of a settled transaction is refused ("Void a transaction that is pending
+// settlement", L997); the engine then refunds instead (Refusal::already_settled). How the
+// host words the refusal is not documented (research §6: only the Java SDK's test looking
+// for "status" or "already" in msg). [INF] Decided: the transaction's own record says it:
+// after a refused void the adapter reads it, and a settled status (kSettledStatus) is the
+// reason. A record that cannot be read leaves the refusal unexplained (held by the engine).
 void FullStackAdapter::void_(host::VoidRequest request, host::ResultHandler handler) {
-  follow_on(request.host_reference, api::kVoidSuffix, std::string("{}"), std::move(handler));
+  std::string id = request.host_reference;
+  follow_on(request.host_reference, api::kVoidSuffix, std::string("{}"),
+            [this, id = std::move(id), handler = std::move(handler)](Result<host::HostResult> r) {
+              if (!r || r->outcome != host::Outcome::error) {
+                handler(std::move(r));
+                return;
+              }
+              get_record(id, [handler, refused = std::move(*r)](Result<Record> record, std::string) mutable {
+                if (record && api::one_of(api::kSettledStatus, record->status)) refused.refusal = host::Refusal::already_settled;
+                handler(std::move(refused));
+              });
+            });
 }
 void FullStackAdapter::refund(host::RefundRequest request, host::ResultHandler handler) {
   follow_on(request.host_reference, api::kRefundSuffix, amount_body(request.amount), std::move(handler));
@@ -165,7 +194,7 @@ void FullStackAdapter::settle(host::SettleRequest request, host::Handler<host::S
 void FullStackAdapter::calculate_amount(host::CalculateAmountRequest request,
                                         host::Handler<host::CalculateAmountResult> handler) {
   const bool full = !config_.processor_id.empty();
-  auto body = full ? calculate_amounts_body(request, config_.processor_id) : fees_body(request);
+  auto body = full ? calculate_amounts_body(request, config_.processor_id, config_.country) : fees_body(request);
   if (!body) {
     handler(std::move(body).error());
     return;
@@ -200,6 +229,63 @@ void FullStackAdapter::lookup(host::LookupRequest request, host::ResultHandler h
          }
          finish(std::move(response), handler,
                 [this](std::string_view text) { return parse_transaction_response(text, config_.currency); });
+       });
+}
+
+std::int64_t FullStackAdapter::now_unix() const {
+  if (config_.unix_now) return config_.unix_now();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void FullStackAdapter::get_record(const std::string& host_reference,
+                                  std::function<void(Result<Record>, std::string trace)> done) {
+  if (!path_safe(host_reference)) {
+    done(make_error(Errc::invalid_argument, "host_reference is not a gateway transaction id"), {});
+    return;
+  }
+  send(http::Method::get, std::string(api::kTransactionPath) + "/" + host_reference, {}, "transaction",
+       [this, done = std::move(done)](Result<http::Response> response) {
+         if (!response) {
+           done(std::move(response).error(), {});
+           return;
+         }
+         std::string trace = trace_of(*response);
+         if (response->status == 404) {
+           done(make_error(Errc::not_found, "FullStack has no such transaction"), std::move(trace));
+           return;
+         }
+         if (response->status < 200 || response->status >= 300) {
+           done(make_error(Errc::io_error, "FullStack GET transaction answered HTTP " + std::to_string(response->status)),
+                std::move(trace));
+           return;
+         }
+         auto page = parse_records(response->body, config_.currency);
+         if (!page) {
+           done(std::move(page).error(), std::move(trace));
+           return;
+         }
+         if (page->records.size() != 1) {
+           done(make_error(Errc::malformed, "FullStack GET transaction holds no single record"), std::move(trace));
+           return;
+         }
+         done(std::move(page->records.front()), std::move(trace));
+       });
+}
+
+void FullStackAdapter::search_records(const TransactionSearch& search,
+                                      std::function<void(Result<RecordPage>, std::string trace)> done) {
+  send(http::Method::post, std::string(api::kTransactionSearchPath), transaction_search_body(search), "transaction search",
+       [this, done = std::move(done)](Result<http::Response> response) {
+         if (!response) {
+           done(std::move(response).error(), {});
+           return;
+         }
+         std::string trace = trace_of(*response);
+         if (response->status < 200 || response->status >= 300) {
+           done(make_error(Errc::io_error, "FullStack search answered HTTP " + std::to_string(response->status)), std::move(trace));
+           return;
+         }
+         done(parse_records(response->body, config_.currency), std::move(trace));
        });
 }
 

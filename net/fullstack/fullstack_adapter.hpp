@@ -1,12 +1,14 @@
 // FullStack gateway v1.5.1 host adapter. Authorization: the private API key as is
 // (L16-L28, no "Bearer"). Every POST /api/transaction carries idempotency_key = the
-// request's reference_id, so recovery replays the very same request (Recovery::
-// replay_idempotency_key): the engine calls sale()/authorize() again with the same
-// AuthorizationRequest. The x-correlation-id of every response is logged (L48).
+// request's reference_id (with idempotency_time) and an order_id derived from it, so a lost
+// request can be found by searching for it. The x-correlation-id of every response is logged
+// (L48) and returned as HostResult::trace_id.
 // The adapter must outlive its pending operations.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,9 +24,15 @@ struct FullStackConfig {
   std::string terminal_id;     // default gateway terminal for settle()
   // With a processor, calculate_amount() asks /api/calculate/amounts (the full total, tax
   // and fees included); without one, /api/lookup/fees (surcharge and fees only).
+  // Sent on every transaction when set (L288: otherwise the gateway's default processor;
+  // with no default "the transaction will fail").
   std::string processor_id;
   Currency currency = usd();
   std::chrono::milliseconds deadline{30000};
+  // The merchant's country for a surcharge calculation with a BIN (calculate/amounts L745).
+  std::string country = "US";
+  // Wall-clock seconds for the idempotency window (recover()); empty: the system clock.
+  std::function<std::int64_t()> unix_now{};
 };
 
 class FullStackAdapter final : public host::HostAdapter {
@@ -40,8 +48,8 @@ class FullStackAdapter final : public host::HostAdapter {
   void tip_adjust(host::TipAdjustRequest request, host::ResultHandler handler) override;
   void settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) override;
   void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
-  // By host_reference only (GET /api/transaction/{id}); the search cannot find an
-  // idempotency_key, and replay is this host's recovery: Errc::unsupported otherwise.
+  // By host_reference only (GET /api/transaction/{id}): Errc::unsupported otherwise (a lost
+  // request is recover()'s business).
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
   void recover(host::RecoveryQuery query, host::RecoveryHandler handler) override;
   // The gateway has no EMV, PIN or fallback fields (specs/fullstack.md) and no tip adjust
@@ -69,6 +77,11 @@ class FullStackAdapter final : public host::HostAdapter {
   void post_transaction(host::AuthorizationRequest request, api::TransactionType type, host::ResultHandler handler);
   void follow_on(const std::string& host_reference, std::string_view suffix, Result<std::string> body,
                  host::ResultHandler handler);
+  // GET /api/transaction/{id} as a record; Errc::not_found for a 404, Errc::io_error for a
+  // transport failure or another non-2xx answer. `trace` receives the answer's correlation id.
+  void get_record(const std::string& host_reference, std::function<void(Result<Record>, std::string trace)> done);
+  void search_records(const TransactionSearch& search, std::function<void(Result<RecordPage>, std::string trace)> done);
+  [[nodiscard]] std::int64_t now_unix() const;
 
   http::Transport& transport_;
   FullStackConfig config_;

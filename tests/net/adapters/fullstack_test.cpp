@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "fake_transport.hpp"
@@ -45,6 +47,9 @@ TEST(FullStackMapping, KeyedBodyUsesTheDocumentsFields) {
   EXPECT_EQ(json["amount"], 1112);
   EXPECT_TRUE(json["amount"].is_number_integer());
   EXPECT_EQ(json["currency"], "USD");
+  EXPECT_EQ(json["idempotency_time"], 300);  // the window we count with, sent
+  EXPECT_EQ(json["order_id"], order_id_for(kReference));
+  EXPECT_FALSE(json.contains("processor_id"));  // none configured: the gateway's default
   // payment_method.card exactly as the L422-L512 example's card variant.
   EXPECT_EQ(json["payment_method"], parse(R"({"card":{"entry_type":"keyed","number":"4012000098765439","expiration_date":"12/20","cvc":"999"}})"));
 }
@@ -56,7 +61,17 @@ TEST(FullStackMapping, SwipedClearAndEncryptedTracks) {
   r.card.track2 = SecretString("4012000098765439=20121011000012345678");
   auto json = parse(*transaction_body(r, api::TransactionType::authorize));
   EXPECT_EQ(json["type"], "authorize");
-  EXPECT_EQ(json["payment_method"]["card"], parse(R"({"entry_type":"swiped","track_2":"4012000098765439=20121011000012345678"})"));
+  // number and expiration_date are "required if payment_method.card is present" (L308-L309).
+  EXPECT_EQ(json["payment_method"]["card"],
+            parse(R"({"entry_type":"swiped","number":"4012000098765439","expiration_date":"12/20","track_2":"4012000098765439=20121011000012345678"})"));
+  r.card = {};
+  r.card.track1 = SecretString("%B4012000098765439^DOE/JANE^2012101000000000?");
+  json = parse(*transaction_body(r, api::TransactionType::sale));
+  EXPECT_EQ(json["payment_method"]["card"]["number"], "4012000098765439");
+  EXPECT_EQ(json["payment_method"]["card"]["expiration_date"], "12/20");
+  r.card = {};
+  r.card.track2 = SecretString("no card in here");
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);
 
   r.card = {};
   r.card.encrypted_track1 = SecretBytes(Bytes{0xDE, 0xAD});
@@ -69,7 +84,6 @@ TEST(FullStackMapping, SwipedClearAndEncryptedTracks) {
   EXPECT_EQ(json["payment_method"]["card"],
             parse(R"({"entry_type":"swiped","encrypted_track_1":"DEAD","encrypted_track_2":"BEEF","ksn":"FFFF0123456789E00001"})"));
   EXPECT_EQ(json["tip_amount"], 200);
-  EXPECT_EQ(json["payment_adjustment"], parse(R"({"type":"flat","value":35})"));
   r.card.track_ksn.clear();
   EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);
 }
@@ -106,7 +120,10 @@ TEST(FullStackMapping, EveryResponseCodeRange) {
       {0, Outcome::unknown},   {99, Outcome::unknown},   {100, Outcome::approved}, {110, Outcome::partially_approved},
       {150, Outcome::approved}, {200, Outcome::declined}, {251, Outcome::declined}, {299, Outcome::declined},
       {300, Outcome::declined}, {399, Outcome::declined}, {400, Outcome::error},    {499, Outcome::error},
-      {500, Outcome::unknown}, {-1, Outcome::unknown}};
+      {500, Outcome::unknown}, {-1, Outcome::unknown},
+      // Not final: the engine recovers (fullstack_api.hpp, kResponseCodes).
+      {301, Outcome::unknown}, {302, Outcome::declined}, {421, Outcome::unknown}, {430, Outcome::unknown},
+      {420, Outcome::error}, {431, Outcome::error}};
   for (const auto& [code, outcome] : cases) {
     auto r = parse_transaction_response(transaction(",\"response_code\":" + std::to_string(code)), usd());
     ASSERT_TRUE(r) << code;
@@ -115,7 +132,9 @@ TEST(FullStackMapping, EveryResponseCodeRange) {
   }
   auto partial = parse_transaction_response(transaction(",\"response_code\":110,\"amount_authorized\":500"), usd());
   EXPECT_EQ(partial->approved_amount, Money(500, usd()));
-  EXPECT_EQ(parse_transaction_response(transaction(",\"response_code\":\"100\""), usd()).error().code, Errc::malformed);
+  // A numeric string is read as the number; anything else is malformed.
+  EXPECT_EQ(parse_transaction_response(transaction(",\"response_code\":\"100\""), usd())->outcome, Outcome::approved);
+  EXPECT_EQ(parse_transaction_response(transaction(",\"response_code\":\"10x\""), usd()).error().code, Errc::malformed);
 }
 
 TEST(FullStackMapping, StatusWithoutResponseCode) {
@@ -335,6 +354,134 @@ TEST(FullStackAdapterConfig, ProcessorSelectsCalculateAmounts) {
   EXPECT_EQ(result->card.total, Money(1530, usd()));
   EXPECT_EQ(transport.requests.back().target, "/api/calculate/amounts");
   EXPECT_EQ(parse(transport.requests.back().body)["tip_amount"], parse(R"({"type":"flat","value":100,"include":true})"));
+}
+
+}  // namespace
+}  // namespace tender::net::fullstack
+
+// ---- Defect 5: where the host puts things, and what its codes mean.
+namespace tender::net::fullstack {
+namespace {
+
+TEST(FullStackMapping, AuthCodeFromResponseBodyCard) {
+  auto r = parse_transaction_response(fixture("fullstack_sale_response_family.json"), usd());
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->outcome, Outcome::approved);
+  EXPECT_EQ(r->auth_code, "TAS512");
+  EXPECT_EQ(r->response_code, "100");
+  EXPECT_EQ(r->response_message, "APPROVAL TAS512");
+  EXPECT_EQ(r->approved_amount, Money(1112, usd()));
+  // The terminal variant keeps its details under response_body.terminal (L1025).
+  auto terminal = parse_transaction_response(
+      transaction(R"(,"response":"approved","response_code":100,"response_body":{"terminal":{"auth_code":"VTLMC1","processor_response_text":"APPROVAL VTLMC1"}})"),
+      usd());
+  ASSERT_TRUE(terminal);
+  EXPECT_EQ(terminal->auth_code, "VTLMC1");
+}
+
+TEST(FullStackMapping, VerdictStringAndItsContradictions) {
+  const auto outcome = [](const std::string& extra) { return parse_transaction_response(transaction(extra), usd())->outcome; };
+  EXPECT_EQ(outcome(R"(,"response":"declined")"), Outcome::declined);
+  EXPECT_EQ(outcome(R"(,"response":"approved")"), Outcome::approved);
+  EXPECT_EQ(outcome(R"(,"response":"declined","response_code":202)"), Outcome::declined);
+  EXPECT_EQ(outcome(R"(,"response":"declined","response_code":100)"), Outcome::unknown);
+  EXPECT_EQ(outcome(R"(,"response":"approved","response_code":201)"), Outcome::unknown);
+}
+
+TEST(FullStackMapping, CodesThatAreNotFinalSayWhy) {
+  for (const auto& [code, text] : std::vector<std::pair<int, std::string>>{
+           {301, "Gateway Decline - Duplicate Transaction"}, {421, "Communication error with processor"},
+           {430, "Duplicate transaction at processor"}}) {
+    auto r = parse_transaction_response(transaction(",\"response\":\"declined\",\"response_code\":" + std::to_string(code)), usd());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->outcome, Outcome::unknown) << code;
+    EXPECT_EQ(r->response_code, std::to_string(code));
+    EXPECT_EQ(r->response_message, text);
+    EXPECT_FALSE(r->approved_amount);
+  }
+}
+
+TEST(FullStackMapping, OrderIdCarriesTheReference) {
+  const std::string a = order_id_for(kReference);
+  EXPECT_EQ(a.size(), 15u);
+  EXPECT_TRUE(std::all_of(a.begin(), a.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }));
+  EXPECT_EQ(order_id_for(kReference), a);  // the same reference, the same order_id
+  EXPECT_NE(order_id_for("0b6f6a1e-4c3d-4a8e-9f21-7d5c3b2a1e91"), a);  // differs in the last digit only...
+  EXPECT_NE(order_id_for("1b6f6a1e-4c3d-4a8e-9f21-7d5c3b2a1e90"), a);  // ...or the first
+  EXPECT_EQ(order_id_for("not a uuid"), "");
+}
+
+// Defect 6: the surcharge is inside `amount`, the total the receipt prints, and nowhere else
+// (payment_adjustment is added by the gateway: the surcharge would be charged twice).
+TEST(FullStackMapping, SurchargeOnlyInsideTheAmount) {
+  auto r = keyed_request();
+  r.amount = Money(1035, usd());  // 10.00 + 0.35 surcharge
+  r.surcharge = Money(35, usd());
+  const auto json = parse(*transaction_body(r, api::TransactionType::sale));
+  EXPECT_EQ(json["amount"], 1035);
+  EXPECT_FALSE(json.contains("payment_adjustment"));
+  EXPECT_FALSE(json.contains("surcharge"));
+  EXPECT_FALSE(json.contains("base_amount"));
+  r.tip = Money(2000, usd());
+  EXPECT_EQ(transaction_body(r, api::TransactionType::sale).error().code, Errc::invalid_argument);  // tip beyond the amount
+}
+
+TEST(FullStackMapping, CalculateAmountsWithABinAsksForTheCardsSurcharge) {
+  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "411111", "TX"}, "proc-9", "US");
+  ASSERT_TRUE(body);
+  const auto json = parse(*body);
+  EXPECT_EQ(json["cc_bin"], "411111");
+  EXPECT_EQ(json["country"], "US");
+  EXPECT_EQ(json["state"], "TX");
+  const auto without = parse(*calculate_amounts_body({Money(1000, usd()), std::nullopt, "", "TX"}, "proc-9", "US"));
+  EXPECT_FALSE(without.contains("cc_bin"));
+  EXPECT_FALSE(without.contains("country"));
+  // The breakdown adds up: what the total holds beside surcharge and tip is the base.
+  auto amounts = parse_calculated_amounts(fixture("fullstack_calculate_amounts_response.json"), Money(1000, usd()));
+  ASSERT_TRUE(amounts);
+  EXPECT_EQ(amounts->card.base.minor_units() + amounts->card.surcharge.minor_units() + amounts->card.tip.minor_units(),
+            amounts->card.total.minor_units());
+}
+
+TEST_F(FullStackFixture, ProcessorIdIsSentWhenConfigured) {
+  FullStackAdapter with{transport, FullStackConfig{SecretString("k"), "t", "proc-9", usd(), std::chrono::milliseconds(1000)}};
+  transport.answer(200, fixture("fullstack_sale_response_family.json"));
+  ASSERT_TRUE(run<host::HostResult>([&](auto h) { with.sale(keyed_request(), h); }));
+  EXPECT_EQ(parse(transport.requests.back().body)["processor_id"], "proc-9");
+}
+
+TEST_F(FullStackFixture, TraceIdAndRefusalsInEveryShape) {
+  transport.answer(200, fixture("fullstack_sale_response_family.json"), correlation);
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); })->trace_id, "corr-42");
+  transport.answer(400, fixture("fullstack_error.json"), correlation);
+  auto refused = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  EXPECT_EQ(refused->outcome, Outcome::error);
+  EXPECT_EQ(refused->response_message, "bad request error: invalid Postal Code");
+  EXPECT_EQ(refused->trace_id, "corr-42");
+  // A "failed" envelope is a refusal even with HTTP 200 ([GO] errors.go).
+  transport.answer(200, R"({"status":"failed","msg":"invalid processor"})", correlation);
+  auto failed = run<host::HostResult>([&](auto h) { adapter.sale(keyed_request(), h); });
+  EXPECT_EQ(failed->outcome, Outcome::error);
+  EXPECT_EQ(failed->response_message, "invalid processor");
+}
+
+// A void the host refuses because the transaction settled comes back as
+// Refusal::already_settled (the engine refunds instead); the transaction's own record says so.
+TEST_F(FullStackFixture, VoidOfASettledTransactionIsAlreadySettled) {
+  const std::string settled = R"({"status":"success","msg":"","data":[{"id":"b7kgflt1tlv51er0fts0","status":"settled","response":"approved","response_code":100,"amount":1112}],"total_count":1})";
+  transport.answer(400, R"({"status":"failed","msg":"transaction already settled"})", correlation);
+  transport.answer(200, settled);
+  auto v = run<host::HostResult>([&](auto h) { adapter.void_({kReference, "b7kgflt1tlv51er0fts0"}, h); });
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->outcome, Outcome::error);
+  EXPECT_EQ(v->refusal, host::Refusal::already_settled);
+  EXPECT_EQ(transport.requests.back().method, http::Method::get);
+  EXPECT_EQ(transport.requests.back().target, "/api/transaction/b7kgflt1tlv51er0fts0");
+  // Refused for another reason: no refusal the engine must act on.
+  transport.answer(400, R"({"status":"failed","msg":"nope"})");
+  transport.answer(200, R"({"status":"success","data":[{"id":"b7kgflt1tlv51er0fts0","status":"voided","response_code":100}]})");
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.void_({kReference, "b7kgflt1tlv51er0fts0"}, h); })->refusal,
+            host::Refusal::none);
 }
 
 }  // namespace
