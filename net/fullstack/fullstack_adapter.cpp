@@ -289,28 +289,6 @@ void FullStackAdapter::search_records(const TransactionSearch& search,
        });
 }
 
-// Interim (issue 10 replaces it with the window-then-search rule): replay under the same key.
-void FullStackAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
-  if (!query.request) {
-    handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "no request to replay"});
-    return;
-  }
-  auto decided = [handler = std::move(handler)](Result<host::HostResult> r) {
-    if (!r || r->outcome == host::Outcome::unknown) {
-      handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "the replay was not answered"});
-      return;
-    }
-    handler(host::RecoveryResult{host::Fate::done, std::move(*r), "replayed under the same idempotency key"});
-  };
-  host::AuthorizationRequest request = std::move(*query.request);
-  request.reference_id = query.reference_id;
-  switch (query.operation) {
-    case host::Operation::authorize: authorize(std::move(request), std::move(decided)); return;
-    case host::Operation::verify: verify(std::move(request), std::move(decided)); return;
-    default: sale(std::move(request), std::move(decided)); return;
-  }
-}
-
 void FullStackAdapter::list_terminals(host::Handler<std::vector<Terminal>> handler) {
   send(http::Method::get, std::string(api::kTerminalsPath), {}, "terminals",
        [handler = std::move(handler)](Result<http::Response> response) {

@@ -1,8 +1,9 @@
 // FullStack gateway v1.5.1 host adapter. Authorization: the private API key as is
 // (L16-L28, no "Bearer"). Every POST /api/transaction carries idempotency_key = the
-// request's reference_id (with idempotency_time) and an order_id derived from it, so a lost
-// request can be found by searching for it. The x-correlation-id of every response is logged
-// (L48) and returned as HostResult::trace_id.
+// request's reference_id (with idempotency_time) and an order_id derived from it, so
+// recover() finds what became of a lost request by searching for it, and replays it under
+// the same key only inside the key's window (fullstack_recovery.cpp). The x-correlation-id of
+// every response is logged (L48) and returned as HostResult::trace_id.
 // The adapter must outlive its pending operations.
 #pragma once
 
@@ -51,6 +52,8 @@ class FullStackAdapter final : public host::HostAdapter {
   // By host_reference only (GET /api/transaction/{id}): Errc::unsupported otherwise (a lost
   // request is recover()'s business).
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
+  // fullstack_recovery.cpp: search by order_id, replay only inside the key's window; follow-ons
+  // by the original's own record.
   void recover(host::RecoveryQuery query, host::RecoveryHandler handler) override;
   // The gateway has no EMV, PIN or fallback fields (specs/fullstack.md) and no tip adjust
   // (decided in the mapping): our chip kernel's data cannot reach it.
@@ -82,6 +85,10 @@ class FullStackAdapter final : public host::HostAdapter {
   void get_record(const std::string& host_reference, std::function<void(Result<Record>, std::string trace)> done);
   void search_records(const TransactionSearch& search, std::function<void(Result<RecordPage>, std::string trace)> done);
   [[nodiscard]] std::int64_t now_unix() const;
+  // Recovery (fullstack_recovery.cpp).
+  void recover_payment(host::RecoveryQuery query, host::RecoveryHandler handler);
+  void recover_follow_on(host::RecoveryQuery query, host::RecoveryHandler handler);
+  void replay(host::RecoveryQuery query, std::string trace, host::RecoveryHandler handler);
 
   http::Transport& transport_;
   FullStackConfig config_;
