@@ -106,6 +106,7 @@ Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSetti
     net::fullstack::FullStackConfig config;
     config.api_key = f.api_key;
     config.terminal_id = f.terminal_id;
+    config.processor_id = f.processor_id;
     config.currency = settings.currency;
     config.deadline = settings.timeout;
     impl->adapter = std::make_unique<net::fullstack::FullStackAdapter>(*api, std::move(config));

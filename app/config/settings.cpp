@@ -198,7 +198,7 @@ Result<AuroraSettings> aurora(Object& host, const HttpsEndpoint& api) {
 }
 
 Result<FullStackSettings> fullstack(Object& host) {
-  auto o = host.object("fullstack", {"api_key", "api_key_env", "terminal_id"});
+  auto o = host.object("fullstack", {"api_key", "api_key_env", "terminal_id", "processor_id"});
   if (!o) return std::move(o).error();
   FullStackSettings f;
   auto key = credential(*o, "api_key");
@@ -207,6 +207,11 @@ Result<FullStackSettings> fullstack(Object& host) {
   auto terminal = id_field(*o, "terminal_id");
   if (!terminal) return std::move(terminal).error();
   f.terminal_id = std::move(*terminal);
+  if (o->find("processor_id") != nullptr) {  // optional: the merchant's default processor otherwise
+    auto processor = id_field(*o, "processor_id");
+    if (!processor) return std::move(processor).error();
+    f.processor_id = std::move(*processor);
+  }
   return f;
 }
 

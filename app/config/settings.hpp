@@ -67,6 +67,9 @@ struct AuroraSettings {
 struct FullStackSettings {
   SecretString api_key;
   std::string terminal_id;         // the gateway's terminal id (not the receipt's terminal_id)
+  // The gateway's processor for every transaction; empty: the merchant's default processor
+  // (FullStack L288: without a default and without processor_id "the transaction will fail").
+  std::string processor_id;
 };
 
 struct HostSettings {

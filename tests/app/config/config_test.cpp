@@ -105,6 +105,7 @@ TEST(Config, FullStackFileAndDefaults) {
   ASSERT_TRUE(r->host.fullstack);
   EXPECT_EQ(r->host.fullstack->api_key.reveal(), "api_tender_test");
   EXPECT_EQ(r->host.fullstack->terminal_id, "1ucio551tlv85l7moe5s");
+  EXPECT_TRUE(r->host.fullstack->processor_id.empty());  // the merchant's default processor
   EXPECT_EQ(r->host.timeout, 30000ms);
   EXPECT_TRUE(r->host.server_name.empty());
   EXPECT_TRUE(r->engine.merchant.address.empty());
@@ -113,6 +114,21 @@ TEST(Config, FullStackFileAndDefaults) {
   EXPECT_EQ(r->engine.host_timeout, defaults.host_timeout);
   EXPECT_EQ(r->engine.offline_swipe_limit, 0);
   EXPECT_EQ(r->journal.offline_queue_cap, JournalOptions{}.offline_queue_cap);
+}
+
+// processor_id is sent on every FullStack transaction when configured (L288).
+TEST(Config, FullStackProcessorId) {
+  Json j = valid_fullstack();
+  j["host"]["fullstack"]["processor_id"] = "d37kgq2cuni9almp7tmg";
+  auto r = parse(j);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->host.fullstack->processor_id, "d37kgq2cuni9almp7tmg");
+  expect_error(with(valid_fullstack(), [](Json& j2) { j2["host"]["fullstack"]["processor_id"] = 7; }), Errc::malformed,
+               "host.fullstack.processor_id");
+  expect_error(with(valid_fullstack(), [](Json& j2) { j2["host"]["fullstack"]["processor_id"] = ""; }), Errc::out_of_range,
+               "host.fullstack.processor_id");
+  expect_error(with(valid_fullstack(), [](Json& j2) { j2["host"]["fullstack"]["processor_id"] = "has space"; }),
+               Errc::malformed, "host.fullstack.processor_id");
 }
 
 TEST(Config, OauthUrlAndDefaultPort) {
