@@ -29,6 +29,14 @@ struct Services {
   ScriptSource scripts;
 };
 
+// FullStack's ids look like the document's ("b7kgflt1tlv51er0fts0": 20 lowercase base32
+// characters): "tsim" and 16 characters from a bijective mix of `n`, every fourth one a
+// letter. Deterministic and unique per n, and never a run of 12 digits, which the terminal's
+// log scrubber takes for a card number (it drops an id that does not survive it).
+std::string fullstack_id(std::uint64_t n);
+// An x-correlation-id in UUID form for answer `n`, with no run of digits a scrubber would mask.
+std::string correlation_uuid(std::uint64_t n);
+
 // Six characters, deterministic from the transaction id (FNV-1a), as an issuer's approval code.
 std::string approval_code(std::string_view transaction_id);
 

@@ -109,11 +109,7 @@ Result<std::optional<std::int64_t>> optional_amount(const http::Request& request
   return std::optional<std::int64_t>{*value};
 }
 
-std::string correlation_id(std::uint64_t n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "51e0c0de-0000-4000-8000-%012llx", static_cast<unsigned long long>(n));
-  return buf;
-}
+std::string correlation_id(std::uint64_t n) { return correlation_uuid(n); }
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "net/hostsim/ledger.hpp"
 
+#include "net/hostsim/api.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -37,14 +39,7 @@ std::string Ledger::next_id() {
     std::snprintf(buf, sizeof buf, "5e1f0000-0000-4000-8000-%012llx", static_cast<unsigned long long>(n));
     return buf;
   }
-  // FluidPay-family ids are 20 lower-case base32 characters ("d3bfel2cunifubaumn00", public
-  // client fixtures). Letters first, so a counter never spells a long digit run that a
-  // terminal would rightly take for a card number.
-  static constexpr char kBase32[] = "abcdefghijklmnopqrstuv0123456789";
-  std::string id = "tsim";
-  for (int shift = 75; shift >= 0; shift -= 5)
-    id += kBase32[shift >= 64 ? 0 : static_cast<int>((n >> shift) & 0x1F)];
-  return id;
+  return fullstack_id(n);
 }
 
 void Ledger::save(const Txn& txn) {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "common/log.hpp"
 #include "fixtures.hpp"
 
 namespace tender::net::hostsim {
@@ -491,6 +494,30 @@ TEST(IdempotencyIndex, KeysLiveForTheirWindowOnly) {
   EXPECT_EQ(index.size(), 1u);
   ASSERT_NE(index.find("k7"), nullptr);
   EXPECT_EQ(index.find("k7")->body, "second");
+}
+
+}  // namespace
+}  // namespace tender::net::hostsim
+
+namespace tender::net::hostsim {
+namespace {
+
+// Ids in the document's shape (20 lowercase base32 characters) that a terminal keeps: its log
+// scrubber masks any run of 12 digits, and the terminal drops an id that does not survive it
+// (net/host/host_answer.cpp). The old counter ids ("tsim0000000000000001") never did.
+TEST(FullStackIds, LookLikeTheDocumentsAndSurviveTheScrubber) {
+  std::set<std::string> seen;
+  for (std::uint64_t n = 1; n <= 5000; ++n) {
+    const std::string id = fullstack_id(n);
+    ASSERT_EQ(id.size(), 20u);
+    for (char c : id) ASSERT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'v')) << id;
+    EXPECT_EQ(log::scrub(id), id);
+    const std::string correlation = correlation_uuid(n);
+    EXPECT_EQ(correlation.size(), 36u);
+    EXPECT_EQ(log::scrub(correlation), correlation);
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 5000u);
 }
 
 }  // namespace
