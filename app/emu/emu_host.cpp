@@ -61,7 +61,7 @@ Json mask_host_body(const Json& body) {
 struct EmuHost::Impl {
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
-  hs::SystemClock clock;
+  hs::ShiftedClock clock;  // the system clock, moved forward by advance_clock
   DukptPinVerifier pin_verifier;
   std::optional<TestCardIssuer> issuer;
   std::unique_ptr<hs::HostSimulator> sim;
@@ -155,6 +155,20 @@ Result<void> EmuHost::set_reachable(bool reachable) {
     }
     if (impl_->server) return ok();
     return impl_->listen(impl_->port);
+  });
+}
+
+void EmuHost::advance_clock(std::chrono::seconds by) { impl_->clock.advance(by); }
+
+std::int64_t EmuHost::unix_now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(impl_->clock.now().time_since_epoch()).count();
+}
+
+Result<void> EmuHost::other_terminal_sale(const Money& amount) {
+  return impl_->on_host([this, cents = amount.minor_units()]() -> Result<void> {
+    auto id = impl_->sim->fullstack_other_client_sale(cents, "4111111111111111", "12/30");
+    if (!id) return std::move(id).error();
+    return ok();
   });
 }
 

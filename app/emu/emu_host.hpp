@@ -4,6 +4,7 @@
 // joined on destruction. Every request is logged with card data masked (host.log).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/money.hpp"
 #include "common/result.hpp"
 #include "net/hostsim/behaviour.hpp"
 
@@ -46,6 +48,14 @@ class EmuHost {
   void clear_scripts();
   // Down: connections are refused (the listener is closed); up: listening again on the same port.
   Result<void> set_reachable(bool reachable);
+
+  // The world's clock, which the host and the terminal share: a scenario moves it forward
+  // (advance_clock) to let a window pass, e.g. FullStack's idempotency window. Never back.
+  void advance_clock(std::chrono::seconds by);
+  [[nodiscard]] std::int64_t unix_now() const;
+  // Another terminal of the same merchant makes a keyed FullStack sale of `amount` with the
+  // scenarios' stripe card (4111111111111111, 12/30): a stranger's identical transaction.
+  Result<void> other_terminal_sale(const Money& amount);
 
   [[nodiscard]] std::vector<HostRequest> requests() const;
   void clear_requests();

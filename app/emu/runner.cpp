@@ -36,6 +36,22 @@ bool json_contains(const Json& actual, const Json& subset) {
   return actual == subset;
 }
 
+// A request path against a pattern in which '*' stands for one path segment (a host's id).
+bool path_matches(std::string_view path, std::string_view pattern) {
+  while (!pattern.empty()) {
+    if (pattern.front() == '*') {
+      const auto end = path.find('/');
+      path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+      pattern.remove_prefix(1);
+      continue;
+    }
+    if (path.empty() || path.front() != pattern.front()) return false;
+    path.remove_prefix(1);
+    pattern.remove_prefix(1);
+  }
+  return path.empty();
+}
+
 // The outcome words of scenario files, from a journal row (after a restart the report of
 // the cut transaction is gone; the journal says how it ended).
 std::string outcome_of_state(TxnState s, bool offline) {
@@ -163,6 +179,7 @@ class ScenarioRun {
       setup.configured_host = &*configured_;
       setup.host_log = &host_log_;
     }
+    if (host_ != nullptr) setup.env.unix_now = [this] { return host_->unix_now(); };  // the world's clock (advance_clock)
     setup.env.journaled = [this](const JournalEntry& e) {
       last_reference_ = e.reference_id;
       if (cut_at_ && to_string(e.state) == *cut_at_) {
@@ -312,14 +329,38 @@ class ScenarioRun {
         }
         if (auto r = host_->set_reachable(true); !r) fail(step.index, kind, r.error().message);
         if (step.text == "reachable") return true;
-        auto script = net::hostsim::parse_behaviour(step.text);
-        if (!script) {
-          fail(step.index, kind, script.error().message);
+        // "behaviour*N": the next N requests get it.
+        const auto star = step.text.rfind('*');
+        int count = 1;
+        if (star != std::string::npos) {
+          const std::string n = step.text.substr(star + 1);
+          if (n.empty() || n.size() > 3 || !std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isdigit(c); })) {
+            fail(step.index, kind, "behaviour*N needs a count of 1..999");
+            return false;
+          }
+          count = std::stoi(n);
+        }
+        auto script = net::hostsim::parse_behaviour(step.text.substr(0, star));
+        if (!script || count < 1) {
+          fail(step.index, kind, script ? "behaviour*N needs a count of 1..999" : script.error().message);
           return false;
         }
-        host_->script(*script, 1);
+        host_->script(*script, count);
         return true;
       }
+      case StepKind::advance_clock:
+      case StepKind::other_terminal_sale:
+        if (host_ == nullptr) {  // needs_builtin_host() keeps such a scenario from running
+          fail(step.index, kind, "needs the built-in host simulator");
+          return false;
+        }
+        if (terminal_) settle_down();
+        if (step.kind == StepKind::advance_clock) {
+          host_->advance_clock(std::chrono::seconds{step.number});
+        } else if (auto r = host_->other_terminal_sale(money()); !r) {
+          fail(step.index, kind, r.error().message);
+        }
+        return true;
       case StepKind::power_cut:
         if (!step.text.empty()) {
           if (!txn_state_from_string(step.text)) {
@@ -401,12 +442,16 @@ class ScenarioRun {
         const std::string& path = step.path;
         const Json& subset = step.json;
         const std::string& method = step.method;
-        bool found = false;
+        std::int64_t found = 0;
         for (const auto& r : requests()) {
-          if (r.path == path && (method.empty() || r.method == method) && json_contains(r.body, subset)) found = true;
+          if (path_matches(r.path, path) && (method.empty() || r.method == method) && json_contains(r.body, subset)) ++found;
         }
-        if (!found) {
-          fail(step.index, kind, "no request to " + path + " matching " + subset.dump(-1, ' ', false, Json::error_handler_t::replace));
+        const std::string shown = subset.dump(-1, ' ', false, Json::error_handler_t::replace);
+        if (step.count && found != *step.count) {
+          fail(step.index, kind, std::to_string(found) + " request(s) to " + path + " matching " + shown + ", expected " +
+                                     std::to_string(*step.count));
+        } else if (!step.count && found == 0) {
+          fail(step.index, kind, "no request to " + path + " matching " + shown);
         }
         return true;
       }
@@ -444,6 +489,10 @@ std::optional<std::string> needs_builtin_host(const Scenario& scenario, HostKind
     return "needs a " + std::string(to_string(wanted)) + " host; the configured host is " + std::string(to_string(kind));
   }
   for (const Step& step : scenario.steps) {
+    if (step.kind == StepKind::advance_clock || step.kind == StepKind::other_terminal_sale) {
+      return "step " + std::to_string(step.index) + " (" + std::string(to_string(step.kind)) +
+             ") moves the built-in host simulator's clock or books; a configured host cannot be";
+    }
     if (step.kind != StepKind::host_behaviour) continue;
     const std::string where = "step " + std::to_string(step.index) + " (host_behaviour: " + step.text + ")";
     if (step.text == "unreachable" || step.text == "reachable") {

@@ -43,6 +43,8 @@ constexpr std::array kSteps{
     StepSpec{"host_behaviour", StepKind::host_behaviour, Shape::text},
     StepSpec{"power_cut", StepKind::power_cut, Shape::text},  // true, or the journal state to cut at
     StepSpec{"restart", StepKind::restart, Shape::boolean},
+    StepSpec{"advance_clock", StepKind::advance_clock, Shape::count},              // seconds
+    StepSpec{"other_terminal_sale", StepKind::other_terminal_sale, Shape::amount},  // at the host
     StepSpec{"expect_display", StepKind::expect_display, Shape::text},
     StepSpec{"expect_outcome", StepKind::expect_outcome, Shape::text},
     StepSpec{"expect_host_request", StepKind::expect_host_request, Shape::object},
@@ -194,6 +196,10 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
         } else if (k == "json") {
           if (!v.is_object()) return bad(index, name + ": json must be an object");
           if (!depth_within(v, 1)) return bad(index, name + ": json nests deeper than " + std::to_string(kMaxSubsetDepth));
+        } else if (k == "count") {
+          if (!v.is_number_unsigned() || v.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxQueueCount)) {
+            return bad(index, name + ": count takes a whole number, 0 or more");
+          }
         } else {
           return bad(index, name + ": unknown field " + shown_name(k));
         }
@@ -203,6 +209,7 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
       step.path = path->get<std::string>();
       if (const auto m = value.find("method"); m != value.end()) step.method = m->get<std::string>();
       if (const auto body = value.find("json"); body != value.end()) step.json = *body;
+      if (const auto c = value.find("count"); c != value.end()) step.count = static_cast<std::int64_t>(c->get<std::uint64_t>());
       break;
     }
     case Shape::count:

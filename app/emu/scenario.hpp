@@ -27,7 +27,7 @@ enum class StepKind {
   // what the cardholder or the clerk does
   insert, swipe, keyed, key, pin, remove_card,
   // the world
-  host_behaviour, power_cut, restart,
+  host_behaviour, power_cut, restart, advance_clock, other_terminal_sale,
   // checks
   expect_display, expect_outcome, expect_host_request, expect_receipt, expect_queue,
 };
@@ -42,7 +42,8 @@ struct Step {
   std::string path;                   // expect_host_request: the path
   std::string method;                 // expect_host_request: the method; empty: any
   nlohmann::json json = nlohmann::json::object();  // expect_host_request: the body subset; {}: any
-  std::int64_t number = 0;            // expect_queue
+  std::optional<std::int64_t> count;  // expect_host_request: exactly this many match; none: at least one
+  std::int64_t number = 0;            // expect_queue; advance_clock (seconds)
 };
 
 // The scenario's "config" block: overrides of the emulator's terminal configuration.

@@ -66,6 +66,7 @@ Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost* emu_host, const 
     fc.api_key = SecretString("api_tender_test");
     fc.terminal_id = "1ucio551tlv85l7moe5s";
     fc.deadline = setup.host_deadline;
+    if (setup.env.unix_now) fc.unix_now = setup.env.unix_now;  // the idempotency window, by the world's clock
     t->adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(*t->api_, fc);
   }
   t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, *t->adapter_, *t->journal_, counter, setup.env);

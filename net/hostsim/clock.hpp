@@ -1,7 +1,9 @@
 // The simulator's clock, injected so card expiry and token lifetimes are deterministic in tests.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace tender::net::hostsim {
@@ -28,6 +30,22 @@ class ManualClock final : public Clock {
 
  private:
   std::chrono::system_clock::time_point now_;
+};
+
+// The system clock moved forward by an offset that only grows: the emulator's world clock,
+// which a scenario advances to let a window pass (the host and the terminal both see it).
+// Thread-safe: the host's thread reads it while the runner's advances it.
+class ShiftedClock final : public Clock {
+ public:
+  [[nodiscard]] std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::now() + std::chrono::seconds{offset_.load()};
+  }
+  void advance(std::chrono::seconds by) {
+    if (by.count() > 0) offset_ += by.count();
+  }
+
+ private:
+  std::atomic<std::int64_t> offset_{0};
 };
 
 // "2025-01-09T13:27:50.0330992Z": RFC 3339 UTC with 7 fractional digits, as the documents show.
