@@ -45,10 +45,14 @@ TEST_P(EngineMoney, ALostRefundAnswerIsResolvedNeverSentTwice) {
   });
   rig.lose_answers(1);  // the refund reaches the host; its answer does not come back
   const app::TxnReport refund = rig.follow_on(TxnKind::refund, sale.entry.reference_id, 1000);
-  EXPECT_EQ(app::to_string(refund.outcome), "pending") << refund.reason;
-  EXPECT_EQ(app::to_string(refund.entry.state), "in_doubt");
-  EXPECT_EQ(rig.queued(), 1u);
-
+  // The host's recovery may tell at once (FullStack reads the original's amount_refunded) or
+  // only later: in doubt then, resolved by the queue.
+  if (app::to_string(refund.outcome) == "pending") {
+    EXPECT_EQ(app::to_string(refund.entry.state), "in_doubt");
+    EXPECT_EQ(rig.queued(), 1u);
+  } else {
+    EXPECT_EQ(app::to_string(refund.outcome), "approved") << refund.reason;
+  }
   const app::QueueReport q = rig.flush();
   EXPECT_EQ(refunds, 1);  // once, whatever recovery asked: never a second refund
   auto row = rig.journal->find(refund.entry.reference_id);

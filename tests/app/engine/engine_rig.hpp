@@ -290,6 +290,7 @@ class Rig {
       fc.api_key = SecretString("api_tender_test");
       fc.terminal_id = "1ucio551tlv85l7moe5s";
       fc.deadline = options_.adapter_deadline;
+      fc.unix_now = [this] { return unix_now(); };  // the idempotency window by the rig's one clock
       adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(transport, fc);
     }
     tweaked_ = std::make_unique<TweakedHost>(*adapter_);
@@ -410,6 +411,9 @@ class Rig {
     if (options_.tweak) options_.tweak(config);
     app::EngineEnvironment env;
     env.random = &random;
+    // FullStack counts its idempotency window by the host's clock: the engine journals its send
+    // times by the same one (Aurora keeps the system clock, as before).
+    if (options_.host == HostKind::fullstack) env.unix_now = [this] { return unix_now(); };
     env.journaled = [this](const app::JournalEntry& e) {
       if (journaled_) journaled_(e);
     };
@@ -425,6 +429,10 @@ class Rig {
     while (!result && std::chrono::steady_clock::now() < end) io_->run_for(5ms);
     if (!result) ADD_FAILURE() << "the engine did not finish within 20 s";
     return result;
+  }
+
+  std::int64_t unix_now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   }
 
   RigOptions options_;

@@ -183,7 +183,8 @@ std::vector<Case> cases() {
   // Recovery finds the terminal's own approval: it is the host's answer (no approved sale lost).
   add({.name = "malformed_answer_found_by_recovery", .hosts = kAurora, .cards = {swipe(kSwipe)},
        .behaviours = {{B::malformed, 1}}, .must_take = {{State::recovering, Event::host_approved}}});
-  add({.name = "no_answer_replayed", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .behaviours = {{B::no_answer, 1}},
+  // FullStack: the recovery's search finds the sale by its order_id; nothing is sent again.
+  add({.name = "no_answer_found_by_search", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .behaviours = {{B::no_answer, 1}},
        .must_take = {{State::recovering, Event::host_approved}}});
   add({.name = "no_answer_found_by_recovery", .hosts = kAurora, .cards = {swipe(kSwipe)},
        .behaviours = {{B::no_answer, 1}}, .must_take = {{State::recovering, Event::host_approved}}});
@@ -265,6 +266,17 @@ std::vector<Case> cases() {
          int calls = 0;
          h.recover_rewrite = [calls](net::host::RecoveryResult& r) mutable {
            if (calls++ == 0) r = {net::host::Fate::not_at_host, {}, "test"};
+         };
+       }});
+  // FullStack: nothing recorded (500), nothing found: the replay inside the window (made by
+  // the adapter's recovery) is refused by the host: nothing was charged.
+  add({.name = "replay_refused", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .behaviours = {{B::error_500, 1}},
+       .outcome = TxnOutcome::failed, .state = TxnState::failed,
+       .must_take = {{State::recovering, Event::host_error}},
+       .host_tweak = [](TweakedHost& h) {
+         h.recover_rewrite = [](net::host::RecoveryResult& r) {
+           if (r.fate != net::host::Fate::done) return;
+           r.result = net::host::HostResult{net::host::Outcome::error, {}, {}, {}, "400", "refused", {}};
          };
        }});
   // A host with chip fields but no PIN field (some acquirers): a PIN card is refused.
