@@ -40,7 +40,9 @@ constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNames = {{
     {"malformed", Behaviour::malformed},
     {"delay", Behaviour::delay},
     {"code", Behaviour::gateway_code},
+    {"pending", Behaviour::pending},
 }};
+constexpr std::string_view kTwin = "+twin";
 
 constexpr std::int64_t kMaxDelayMs = 600'000;
 constexpr int kMaxCode = 999;
@@ -57,7 +59,7 @@ std::optional<std::int64_t> bounded(std::string_view text, std::int64_t max) {
 
 bool is_card_outcome(Behaviour b) noexcept {
   return b == Behaviour::approve || b == Behaviour::decline || b == Behaviour::partial ||
-         b == Behaviour::insufficient_funds || b == Behaviour::gateway_code;
+         b == Behaviour::insufficient_funds || b == Behaviour::gateway_code || b == Behaviour::pending;
 }
 
 std::optional<Script> behaviour_for_amount(std::int64_t minor_units) {
@@ -67,12 +69,14 @@ std::optional<Script> behaviour_for_amount(std::int64_t minor_units) {
 }
 
 Result<Script> parse_behaviour(std::string_view text) {
+  const bool twin = text.ends_with(kTwin);
+  if (twin) text.remove_suffix(kTwin.size());
   const auto colon = text.find(':');
   const std::string_view name = text.substr(0, colon);
   const std::string_view argument = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
   for (const auto& [key, behaviour] : kNames) {
     if (key != name) continue;
-    Script script{behaviour, 0, std::chrono::milliseconds{0}, 0};
+    Script script{behaviour, 0, std::chrono::milliseconds{0}, 0, twin};
     if (behaviour == Behaviour::partial && !argument.empty()) {
       auto amount = decimal_text_to_minor(argument);
       if (!amount) return make_error(Errc::malformed, "partial:AMOUNT needs a decimal amount like 5.00");

@@ -24,6 +24,7 @@ enum class Behaviour {
   delay,               // processed; answered after `delay`
   gateway_code,        // FullStack: the gateway answers `code` (301, 421, 430...) and records the
                        // transaction declined with it; Aurora has no such codes and ignores it
+  pending,             // Aurora: decided, but answered with status Pending (FullStack: approve)
 };
 
 struct Script {
@@ -31,6 +32,9 @@ struct Script {
   std::int64_t partial_amount = 0;  // minor units, for Behaviour::partial
   std::chrono::milliseconds delay{0};
   int code = 0;  // Behaviour::gateway_code
+  // "+twin": another client of the same account makes the same transaction (same type,
+  // amount and card) at the same moment; what a recovery must never adopt (Aurora only).
+  bool twin = false;
 };
 
 // Card outcomes apply only to requests that create a transaction; transport behaviours to
@@ -41,7 +45,8 @@ bool is_card_outcome(Behaviour b) noexcept;
 std::optional<Script> behaviour_for_amount(std::int64_t minor_units);
 
 // "decline" | "partial:5.00" | "partial" | "insufficient_funds" | "no_answer" | "close" |
-// "error_500" | "malformed" | "delay:N" (milliseconds) | "approve" | "code:N" (0..999).
+// "error_500" | "malformed" | "delay:N" (milliseconds) | "pending" | "approve" | "code:N" (0..999),
+// each optionally followed by "+twin".
 Result<Script> parse_behaviour(std::string_view text);
 
 // The control endpoint's queue: the next `count` matching requests get `script`.

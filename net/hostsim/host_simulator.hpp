@@ -50,6 +50,8 @@ class HostSimulator {
                                                   std::string_view expiry_mm_yy) {
     return fullstack_->other_client_sale(amount, pan, expiry_mm_yy);
   }
+  // The Aurora side, for tests that need what no request can make (a stranger's transaction).
+  AuroraApi& aurora() { return *aurora_; }
 
  private:
   ServerAction dispatch(const http::Request& request);

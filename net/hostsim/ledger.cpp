@@ -8,11 +8,34 @@
 namespace tender::net::hostsim {
 namespace {
 
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
 bool open_and_live(const Txn& t) {
   return t.batch_id.empty() && (t.status == TxnStatus::authorized || t.status == TxnStatus::captured);
 }
 
 }  // namespace
+
+// A version-4 UUID as Aurora's ids are (RAW "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb"), from a
+// counter. Each group ends in a letter (sim): a run of 13 or more digits would read as a card
+// number to the terminal's log scrubber, which then drops the id as unsafe to keep.
+std::string uuid_from(std::uint64_t n) {
+  const std::uint64_t hi = splitmix64(n);
+  const std::uint64_t lo = splitmix64(hi ^ n);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-4%03llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
+                static_cast<unsigned long long>((hi >> 16) & 0xFFFF), static_cast<unsigned long long>(hi & 0xFFF),
+                static_cast<unsigned long long>(0x8000 | ((lo >> 48) & 0x3FFF)),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  std::string id(buf);
+  for (std::size_t end : {7U, 12U, 17U, 22U, 35U}) id[end] = static_cast<char>('a' + (id[end] % 6));
+  return id;
+}
 
 Ledger::Ledger(Api api, const Clock& clock, Store* store) : api_(api), clock_(clock), store_(store) {}
 
@@ -34,11 +57,7 @@ Result<void> Ledger::restore() {
 // Deterministic (a counter), so tests and certification logs are reproducible.
 std::string Ledger::next_id() {
   const std::uint64_t n = ++sequence_;
-  if (api_ == Api::aurora) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "5e1f0000-0000-4000-8000-%012llx", static_cast<unsigned long long>(n));
-    return buf;
-  }
+  if (api_ == Api::aurora) return uuid_from(n);
   return fullstack_id(n);
 }
 
@@ -132,7 +151,7 @@ Batch Ledger::settle(const std::string& owner) {
     if (!owner.empty() && t.owner != owner) continue;
     t.batch_id = batch.id;
     t.status = TxnStatus::settled;
-    t.settled = t.captured + t.tip;
+    t.settled = t.captured - t.discount + t.surcharge + t.tip;  // all zero but the tip on FullStack
     ++batch.count;
     batch.total += t.type == TxnType::refund || t.type == TxnType::credit ? -t.settled : t.settled;
     save(t);

@@ -21,6 +21,10 @@ namespace tender::net::hostsim {
 // The lifecycle errors, so APIs can tell "not allowed now" from "not found".
 inline constexpr std::string_view kNotFound = "transaction not found";
 
+// A UUID-shaped id (Aurora's transaction and batch ids, the simulator's correlation ids),
+// deterministic from `n`.
+std::string uuid_from(std::uint64_t n);
+
 class Ledger {
  public:
   Ledger(Api api, const Clock& clock, Store* store);
@@ -32,6 +36,8 @@ class Ledger {
   Txn& record(Txn txn);
 
   Txn* find(std::string_view id);
+  // Writes a transaction changed outside the lifecycle calls through to the store.
+  void persist(const Txn& txn) { save(txn); }
 
   // Capture up to the authorized amount (all of it when `amount` is empty).
   Result<void> capture(Txn& txn, std::optional<std::int64_t> amount);

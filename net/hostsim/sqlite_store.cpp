@@ -42,7 +42,9 @@ Json to_json(const Txn& t) {
               {"reference", t.reference}, {"created_at", t.created_at}, {"emv", t.emv_response_hex},
               {"idempotency_key", t.idempotency_key}, {"idempotency_time", t.idempotency_time},
               {"po_number", t.po_number}, {"processor_id", t.processor_id}, {"tip_in_amount", t.tip_in_amount},
-              {"gateway_code", t.gateway_code}};
+              {"gateway_code", t.gateway_code},
+              {"surcharge", t.surcharge}, {"discount", t.discount}, {"card_data_source", t.card_data_source},
+              {"created_by", t.created_by}, {"create_method", t.create_method}};
 }
 
 template <class E>
@@ -62,7 +64,9 @@ std::optional<Txn> txn_from(const Json& j, Api api) {
   for (auto [key, field] : {std::pair{"requested", &t.requested}, {"authorized", &t.authorized},
                             {"captured", &t.captured}, {"tip", &t.tip}, {"settled", &t.settled},
                             {"refunded", &t.refunded}, {"idempotency_time", &t.idempotency_time},
-                            {"tip_in_amount", &t.tip_in_amount}})
+                            {"tip_in_amount", &t.tip_in_amount},
+                            {"surcharge", &t.surcharge}, {"discount", &t.discount},
+                            {"card_data_source", &t.card_data_source}, {"create_method", &t.create_method}})
     *field = int_member(j, key, ok).value_or(0);
   t.gateway_code = static_cast<int>(int_member(j, "gateway_code", ok).value_or(0));
   for (auto [key, field] : {std::pair{"id", &t.id}, {"owner", &t.owner}, {"parent_id", &t.parent_id},
@@ -70,7 +74,8 @@ std::optional<Txn> txn_from(const Json& j, Api api) {
                             {"expiry", &t.expiry_mmyy}, {"auth_code", &t.auth_code}, {"reference", &t.reference},
                             {"created_at", &t.created_at}, {"emv", &t.emv_response_hex},
                             {"idempotency_key", &t.idempotency_key}, {"po_number", &t.po_number},
-                            {"processor_id", &t.processor_id}})
+                            {"processor_id", &t.processor_id},
+                            {"created_by", &t.created_by}})
     *field = string_member(j, key, ok).value_or("");
   if (!ok || t.id.empty()) return std::nullopt;
   return t;

@@ -50,6 +50,13 @@ struct Txn {
   std::string processor_id;
   std::int64_t tip_in_amount = 0;  // tip_amount: part of `requested` ("should be included in Amount")
   int gateway_code = 0;            // the gateway's code when it is not the outcome's (301, 421, 430)
+  // Aurora: the surcharge and percentage-off the host applied, how the card was read, and who
+  // made the transaction (list `source`: the creating client and its create method).
+  std::int64_t surcharge = 0;
+  std::int64_t discount = 0;
+  std::int64_t card_data_source = 0;
+  std::string created_by;
+  std::int64_t create_method = 0;
 };
 
 struct Batch {

@@ -1,79 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "fixtures.hpp"
+#include "aurora_fixture.hpp"
 
 namespace tender::net::hostsim {
 namespace {
-
-using namespace std::chrono_literals;
-using namespace test;
-using Json = nlohmann::json;
-
-constexpr std::string_view kForm = "grant_type=client_credentials&client_id=tender-test&client_secret=tender-test-secret";
-
-class FakePinVerifier final : public PinVerifier {
- public:
-  bool answer = true;
-  Bytes last_block, last_ksn;
-  int calls = 0;
-  Result<bool> verify(std::string_view, ByteView pin_block, ByteView ksn) override {
-    ++calls;
-    last_block.assign(pin_block.begin(), pin_block.end());
-    last_ksn.assign(ksn.begin(), ksn.end());
-    return answer;
-  }
-};
-
-class FakeChipIssuer final : public ChipIssuer {
- public:
-  bool cryptogram_ok = true;
-  Bytes last_psn;
-  bool last_approve = false;
-  Result<ChipDecision> authorize(std::string_view, ByteView psn, ByteView, bool approve) override {
-    last_psn.assign(psn.begin(), psn.end());
-    last_approve = approve;
-    ChipDecision d;
-    d.approved = approve && cryptogram_ok;
-    d.response_tags = d.approved ? Bytes{0x8A, 0x02, 0x30, 0x30} : Bytes{0x8A, 0x02, 0x30, 0x35};
-    return d;
-  }
-};
-
-class AuroraTest : public ::testing::Test {
- protected:
-  ManualClock clock{utc(2025, 1, 9, 13, 27, 50)};  // the document's own examples' date
-  FakePinVerifier pin;
-  FakeChipIssuer chip;
-  HostSimulator sim{HostSimConfig{}, clock, nullptr, &pin, &chip};
-  std::string token;
-
-  void SetUp() override {
-    auto r = request(http::Method::post, "/oauth2/token", std::string(kForm));
-    r.set_header("Content-Type", "application/x-www-form-urlencoded");
-    const auto a = sim.handle(r);
-    ASSERT_EQ(a.response.status, 200);
-    token = body_of(a)["access_token"].get<std::string>();
-  }
-
-  ServerAction call(http::Method m, std::string target, std::string body = {}) {
-    auto r = request(m, std::move(target), std::move(body));
-    r.set_header("Authorization", "Bearer " + token);
-    return sim.handle(r);
-  }
-  ServerAction post(std::string_view path, const Json& body) {
-    return call(http::Method::post, std::string(path), body.dump());
-  }
-  // A keyed sale or auth of `amount` (JSON number text) on the document's Visa test card.
-  Json pay(std::string_view kind, std::string_view amount, std::string_view processor = "p-1") {
-    Json body = Json::parse(kAuroraSale);
-    body["amount"] = Json::parse(amount);
-    body["tipAmount"] = nullptr;
-    body["paymentProcessorId"] = processor;
-    body["expirationYear"] = 30;
-    return body_of(post(std::string("/pay-api/v1/transactions/") + std::string(kind), body));
-  }
-  Json by_id(const std::string& id) { return body_of(call(http::Method::get, "/pay-api/v1/transactions/" + id)); }
-};
 
 TEST_F(AuroraTest, TokenEndpointChecksClientCredentials) {
   auto r = request(http::Method::post, "/oauth2/token", "grant_type=client_credentials&client_id=tender-test&client_secret=x");
@@ -96,7 +26,7 @@ TEST_F(AuroraTest, MissingWrongOrExpiredTokenIs401) {
   clock.advance(3600s);
   const auto expired = sim.handle(r);
   EXPECT_EQ(expired.response.status, 401);
-  EXPECT_EQ(body_of(expired)["title"], "Unauthorized");
+  EXPECT_EQ(body_of(expired)["statusCode"], 401);
 }
 
 TEST_F(AuroraTest, DocumentSaleExampleRunsAsItIs) {
@@ -108,14 +38,21 @@ TEST_F(AuroraTest, DocumentSaleExampleRunsAsItIs) {
   ASSERT_EQ(a.response.status, 200);
   const Json r = body_of(a);
   EXPECT_EQ(r["type"], "Sale");
+  EXPECT_EQ(r["typeId"], 2);
   EXPECT_EQ(r["status"], "Captured");
   EXPECT_EQ(r["statusId"], 2);
   EXPECT_EQ(r["details"]["code"], "Approve");
   EXPECT_EQ(r["details"]["hostResponseCode"], "00");
   EXPECT_EQ(r["details"]["maskedPan"], "************1111");
-  EXPECT_EQ(r["processedAmount"].dump(), "124.45");  // 123.45 + tip 1, exactly
+  // E4's rates apply: 123.45 - 3 % (3.70) = 119.75, + 4 % surcharge (4.79) + tip 1.00.
+  EXPECT_EQ(r["processedAmount"].dump(), "125.54");
   EXPECT_EQ(r["transactionDateTime"], "2024-12-09T13:27:50.0000000Z");
-  EXPECT_EQ(by_id(r["transactionId"])["totalAmount"].dump(), "124.45");
+  const Json d = by_id(r["transactionId"]);
+  EXPECT_EQ(d["amount"]["totalAmount"].dump(), "125.54");
+  EXPECT_EQ(d["amount"]["percentageOffAmount"].dump(), "3.7");
+  EXPECT_EQ(d["amount"]["surchargeAmount"].dump(), "4.79");
+  EXPECT_EQ(d["amount"]["tipAmount"], 1);
+  EXPECT_EQ(d["totalAmount"].dump(), "125.54");  // RAW S9 repeats it at the top
 }
 
 TEST_F(AuroraTest, DocumentSwipeWithPinExampleRunsAsItIs) {
@@ -126,7 +63,8 @@ TEST_F(AuroraTest, DocumentSwipeWithPinExampleRunsAsItIs) {
   EXPECT_EQ(pin.calls, 1);
   EXPECT_EQ(pin.last_block, (Bytes{0x11, 0x11}));
   EXPECT_EQ(pin.last_ksn, (Bytes{0x22, 0x22, 0x22, 0x22, 0x22}));
-  EXPECT_EQ(by_id(r["transactionId"])["referenceId"], "123456");
+  // referenceId is kept, never shown: no vendor response carries it (IOS).
+  EXPECT_FALSE(by_id(r["transactionId"]).contains("referenceId"));
 }
 
 TEST_F(AuroraTest, PinVerifierFalseDeclinesForIncorrectPin) {
@@ -172,23 +110,38 @@ TEST_F(AuroraTest, VoidOnlyBeforeSettlement) {
   EXPECT_EQ(post("/pay-api/v1/transactions/settle", {{"paymentProcessorId", "p-1"}}).response.status, 200);
   const auto late = post("/pay-api/v1/transactions/void", {{"transactionId", settled}});
   EXPECT_EQ(late.response.status, 400);
-  EXPECT_EQ(body_of(late)["title"], "Bad Request");
+  EXPECT_EQ(body_of(late)["errorCode"], "TransactionSettled");  // sim's code; the record says Settled
+  EXPECT_EQ(by_id(settled)["status"], "Settled");
+  EXPECT_EQ(by_id(settled)["availableOperations"][0]["type"], "Refund");
 }
 
 TEST_F(AuroraTest, ReturnOnlyAfterSettlementAndUpToTheSettledAmount) {
   const std::string id = pay("sale", "50.00")["transactionId"];
-  EXPECT_EQ(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"amount", 10}}).response.status, 400);
+  const auto ret = [&](Json amount) {
+    return post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"cardDataSource", 1}, {"amount", amount}});
+  };
+  EXPECT_EQ(ret(10).response.status, 400);
   post("/pay-api/v1/transactions/settle", {{"paymentProcessorId", "p-1"}});
-  EXPECT_EQ(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"amount", 50.01}}).response.status, 400);
-  const Json first = body_of(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"amount", 20}}));
-  EXPECT_EQ(first["type"], "Return");
+  EXPECT_EQ(ret(50.01).response.status, 400);
+  const Json first = body_of(ret(20));
+  EXPECT_EQ(first["type"], "Refund");  // IOS TransactionTypeDto 5
+  EXPECT_EQ(first["typeId"], 5);
   EXPECT_NE(first["transactionId"], id);
-  EXPECT_EQ(first["processedAmount"], 20);
-  EXPECT_EQ(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"amount", 30.01}}).response.status, 400);
-  // The document's return body (E7): card fields null, amount null = the rest.
+  EXPECT_FALSE(first.contains("processedAmount"));  // the generic result (IOS L9639)
+  EXPECT_EQ(by_id(first["transactionId"])["amount"]["totalAmount"], 20);
+  EXPECT_EQ(ret(30.01).response.status, 400);
+  // The document's return body (E7) has cardDataSource 0: no such value (CardDataSourceDto is
+  // 1..7, and the field is required): refused as the host would.
   Json e7 = {{"track1", nullptr}, {"track2", nullptr}, {"emvTags", nullptr}, {"emvPaymentAppVersion", nullptr},
              {"cardDataSource", 0}, {"pin", nullptr}, {"pinKsn", nullptr}, {"transactionId", id}, {"amount", nullptr}};
-  EXPECT_EQ(body_of(post("/pay-api/v1/transactions/return", e7))["processedAmount"], 30);
+  const auto zero = post("/pay-api/v1/transactions/return", e7);
+  EXPECT_EQ(zero.response.status, 400);
+  EXPECT_TRUE(body_of(zero)["errors"].contains("CardDataSource"));
+  e7["cardDataSource"] = nullptr;
+  EXPECT_EQ(post("/pay-api/v1/transactions/return", e7).response.status, 400);
+  e7["cardDataSource"] = 1;  // amount null: the rest
+  const Json rest = body_of(post("/pay-api/v1/transactions/return", e7));
+  EXPECT_EQ(by_id(rest["transactionId"])["amount"]["totalAmount"], 30);
   EXPECT_EQ(by_id(id)["status"], "Refunded");
   EXPECT_EQ(post("/pay-api/v1/transactions/return", e7).response.status, 400);
 }
@@ -201,7 +154,9 @@ TEST_F(AuroraTest, TipAdjustmentOnlyBeforeSettlement) {
   post("/pay-api/v1/transactions/settle", {{"paymentProcessorId", "p-1"}});
   EXPECT_EQ(post("/pay-api/v1/transactions/tip-adjustment", {{"transactionId", id}, {"tipAmount", 5}}).response.status, 400);
   // Settled with the tip: a return can take back 50.00.
-  EXPECT_EQ(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"amount", 50}}).response.status, 200);
+  EXPECT_EQ(post("/pay-api/v1/transactions/return", {{"transactionId", id}, {"cardDataSource", 1}, {"amount", 50}})
+                .response.status,
+            200);
 }
 
 TEST_F(AuroraTest, SettleMovesTheOpenBatchOfThatProcessor) {
@@ -212,7 +167,10 @@ TEST_F(AuroraTest, SettleMovesTheOpenBatchOfThatProcessor) {
                               R"({"paymentProcessorId": "p-1"})"));
   EXPECT_EQ(s["code"], 0);
   EXPECT_EQ(by_id(mine)["status"], "Settled");
-  EXPECT_FALSE(by_id(mine)["batchId"].is_null());
+  EXPECT_EQ(by_id(mine)["statusId"], 6);
+  const Json settled = body_of(call(http::Method::get, "/pay-api/v1/transactions?noBatch=false&pageSize=100"));
+  for (const auto& item : settled["items"])
+    EXPECT_EQ(item["batchId"].is_null(), item["id"] != mine) << item["id"];  // the list shows the batch
   EXPECT_EQ(by_id(other)["status"], "Captured");
   EXPECT_EQ(by_id(auth_only)["status"], "Authorized");
   EXPECT_EQ(body_of(call(http::Method::get, "/pay-api/v1/transactions?noBatch=true"))["total"], 2);
@@ -220,33 +178,44 @@ TEST_F(AuroraTest, SettleMovesTheOpenBatchOfThatProcessor) {
   EXPECT_EQ(body_of(call(http::Method::post, "/pay-api/v1/transactions/settle", std::string(kAuroraSettle)))["code"], 0);
 }
 
-TEST_F(AuroraTest, ListPages) {
-  for (int i = 0; i < 5; ++i) pay("sale", std::to_string(i + 1));
-  const Json page2 = body_of(call(http::Method::get, "/pay-api/v1/transactions?page=2&pageSize=2"));
-  EXPECT_EQ(page2["total"], 5);
-  ASSERT_EQ(page2["items"].size(), 2u);
-  EXPECT_EQ(page2["items"][0]["baseAmount"], 3);
-  const Json last = body_of(call(http::Method::get, "/pay-api/v1/transactions?page=3&pageSize=2"));
+TEST_F(AuroraTest, ListPagesFromZeroNewestFirst) {
+  for (int i = 0; i < 5; ++i) {
+    pay("sale", std::to_string(i + 1));
+    clock.advance(1s);
+  }
+  // page is zero-based (IOS TransactionFilters.page "First page is 0").
+  const Json page1 = body_of(call(http::Method::get, "/pay-api/v1/transactions?page=1&pageSize=2"));
+  EXPECT_EQ(page1["total"], 5);
+  ASSERT_EQ(page1["items"].size(), 2u);
+  EXPECT_EQ(page1["items"][0]["baseAmount"], 3);  // sim: newest first unless asc=true
+  const Json last = body_of(call(http::Method::get, "/pay-api/v1/transactions?page=2&pageSize=2"));
   EXPECT_EQ(last["items"].size(), 1u);
-  const Json desc = body_of(call(http::Method::get, "/pay-api/v1/transactions?asc=false&pageSize=1"));
+  const Json asc = body_of(call(http::Method::get, "/pay-api/v1/transactions?asc=true&orderBy=date&pageSize=1"));
+  EXPECT_EQ(asc["items"][0]["baseAmount"], 1);
+  const Json desc = body_of(call(http::Method::get, "/pay-api/v1/transactions?asc=false&orderBy=Date&page=0&pageSize=1"));
   EXPECT_EQ(desc["items"][0]["baseAmount"], 5);
-  EXPECT_EQ(call(http::Method::get, "/pay-api/v1/transactions?pageSize=0").response.status, 400);
-  EXPECT_EQ(call(http::Method::get, "/pay-api/v1/transactions?page=x").response.status, 400);
+  for (std::string_view bad : {"pageSize=0", "pageSize=101", "page=-1", "page=x", "asc=yes", "noBatch=1", "orderBy=amount",
+                               "createMethodId=0", "batchId=not-a-uuid", "createdById=42"}) {
+    const auto r = call(http::Method::get, "/pay-api/v1/transactions?" + std::string(bad));
+    EXPECT_EQ(r.response.status, 400) << bad;
+    EXPECT_EQ(body_of(r)["statusCode"], 400) << bad;
+  }
 }
 
 TEST_F(AuroraTest, BadRequestsGetTheErrorBody) {
   const auto malformed = call(http::Method::post, "/pay-api/v1/transactions/sale", "{\"amount\": 1.00,");
   EXPECT_EQ(malformed.response.status, 400);
-  EXPECT_EQ(body_of(malformed)["title"], "Bad Request");
+  EXPECT_EQ(body_of(malformed)["statusCode"], 400);
   const auto missing = post("/pay-api/v1/transactions/void", Json::object());
   EXPECT_EQ(missing.response.status, 400);
   EXPECT_EQ(body_of(missing)["details"], "Transaction Id is required");
   const auto unknown = post("/pay-api/v1/transactions/void", {{"transactionId", "38cdda7f-23b8-444a-afce-96a65b7c4ae6"}});
   EXPECT_EQ(unknown.response.status, 404);
-  EXPECT_EQ(body_of(unknown)["title"], "Not Found");
+  EXPECT_EQ(body_of(unknown)["errorCode"], "NotFound");
   EXPECT_EQ(call(http::Method::get, "/pay-api/v1/transactions/nope").response.status, 404);
-  EXPECT_EQ(body_of(post("/pay-api/v1/transactions/sale", {{"amount", 1.005}, {"paymentProcessorId", "p"}}))["title"],
-            "Bad Request");
+  const Json too_fine = body_of(post("/pay-api/v1/transactions/sale", {{"amount", 1.005}, {"paymentProcessorId", "p"}, {"cardDataSource", 7}}));
+  EXPECT_EQ(too_fine["statusCode"], 400);
+  EXPECT_TRUE(too_fine["errors"].contains("Amount"));
 }
 
 TEST_F(AuroraTest, MalformedInputNeverThrows) {
@@ -323,21 +292,34 @@ TEST_F(AuroraTest, ControlEndpointScriptsTheNextRequests) {
   EXPECT_EQ(sim.handle(control).response.status, 400);
 }
 
-TEST_F(AuroraTest, ChipIssuerAnswersWithResponseTags) {
+// The real answer has no issuer EMV data (IOS L1177, RAW E3): the simulator sends none unless
+// its own option asks for it (AuroraConfig::issuer_emv_data).
+TEST_F(AuroraTest, ChipIssuerTagsOnlyAsTheSimulatorsOption) {
   Json body = Json::parse(kAuroraSale);
   body["accountNumber"] = nullptr;
   body["cardDataSource"] = 4;
   // 5A PAN, 5F24 expiry 301231, 5F34 PSN 01, 9F26 cryptogram.
   body["emvTags"] = Json::array({"5A084761739001010010", "5F24033012315F340101", "9F26081122334455667788"});
-  const Json r = body_of(post("/pay-api/v1/transactions/sale", body));
+  Json r = body_of(post("/pay-api/v1/transactions/sale", body));
   EXPECT_EQ(r["status"], "Captured");
-  EXPECT_EQ(r["emvTags"], "8A023030");
+  EXPECT_FALSE(r.contains("emvTags"));
   EXPECT_EQ(chip.last_psn, (Bytes{0x01}));
   EXPECT_TRUE(chip.last_approve);
   chip.cryptogram_ok = false;
-  const Json declined = body_of(post("/pay-api/v1/transactions/sale", body));
-  EXPECT_EQ(declined["status"], "Declined");
-  EXPECT_EQ(declined["emvTags"], "8A023035");
+  EXPECT_EQ(body_of(post("/pay-api/v1/transactions/sale", body))["status"], "Declined");
+
+  HostSimConfig with_tags;
+  with_tags.aurora.issuer_emv_data = true;
+  HostSimulator tagging{with_tags, clock, nullptr, &pin, &chip};
+  auto t = request(http::Method::post, "/oauth2/token", std::string(kForm));
+  const std::string tok = body_of(tagging.handle(t))["access_token"];
+  auto sale = request(http::Method::post, "/pay-api/v1/transactions/sale", body.dump());
+  sale.set_header("Authorization", "Bearer " + tok);
+  EXPECT_EQ(body_of(tagging.handle(sale))["emvTags"], "8A023035");
+  chip.cryptogram_ok = true;
+  r = body_of(tagging.handle(sale));
+  EXPECT_EQ(r["status"], "Captured");
+  EXPECT_EQ(r["emvTags"], "8A023030");
 }
 
 TEST_F(AuroraTest, CalculateAmount) {
