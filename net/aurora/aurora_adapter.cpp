@@ -128,71 +128,148 @@ void AuroraAdapter::send(http::Request request, ExchangeHandler done, bool retri
   });
 }
 
-void AuroraAdapter::finish_transaction(Exchange exchange, host::ResultHandler handler, bool detail) {
-  if (!exchange.response) {
-    if (!exchange.sent) {
-      handler(std::move(exchange.response).error());
-    } else {
-      log::warn(kLog, "transport failure: ", to_string(exchange.response.error().code));
-      handler(host::unknown_after_transport_error(exchange.response.error()));
-    }
-    return;
-  }
-  const http::Response& response = *exchange.response;
-  log::info(kLog, "HTTP ", response.status);
-  if (auto outcome = host::outcome_for_http_status(response.status)) {
-    if (response.status == 404 && detail) {
-      handler(make_error(Errc::not_found, "Aurora has no such transaction"));
-      return;
-    }
-    host::HostResult result;
-    result.outcome = *outcome;
-    result.response_code = std::to_string(response.status);
-    result.response_message = "HTTP " + std::to_string(response.status);
-    handler(std::move(result));
-    return;
-  }
-  handler(detail ? parse_transaction_detail(response.body, config_.currency)
-                 : parse_transaction_result(response.body, config_.currency));
+void AuroraAdapter::get(std::string target, ExchangeHandler done) {
+  send(json_request(http::Method::get, std::move(target), {}), std::move(done));
 }
 
-void AuroraAdapter::post_transaction(std::string_view path, Result<std::string> body, host::ResultHandler handler) {
+void AuroraAdapter::get_detail(const std::string& id, DetailHandler done) {
+  if (!url_safe(id)) {
+    done(make_error(Errc::invalid_argument, "a host reference must be URL-safe"));
+    return;
+  }
+  get(std::string(api::kTransactionsPath) + "/" + id, [this, done = std::move(done)](Exchange exchange) {
+    if (!exchange.response) {
+      done(std::move(exchange.response).error());
+      return;
+    }
+    const http::Response& response = *exchange.response;
+    if (response.status == 404) {
+      done(make_error(Errc::not_found, "Aurora has no such transaction"));
+      return;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      done(make_error(Errc::io_error, "Aurora answered HTTP " + std::to_string(response.status)));
+      return;
+    }
+    done(parse_detail(response.body, config_.currency));
+  });
+}
+
+// One HTTP answer to a transaction request, as the seam's contract reads it: 4xx refused
+// (nothing charged), 5xx unknown, 200 decided by its body; a 200 body that cannot be read is
+// unknown, never an error: the host may have charged the card (recover). The host's error text
+// and correlation id are kept for the merchant and for the host's support.
+host::HostResult AuroraAdapter::transaction_answer(const http::Response& response, host::Operation operation) const {
+  host::HostResult result;
+  if (auto outcome = host::outcome_for_http_status(response.status)) {
+    result.outcome = *outcome;
+    result.response_code = std::to_string(response.status);
+    read_error_body(response.body, result);
+  } else if (auto parsed = parse_transaction_result(response.body, config_.currency, operation)) {
+    result = std::move(*parsed);
+  } else {
+    log::warn(kLog, "HTTP ", response.status, " answer unreadable (", to_string(parsed.error().code), "): outcome unknown");
+    result.outcome = host::Outcome::unknown;
+    result.response_code = std::to_string(response.status);
+    result.response_message = "unreadable answer: " + parsed.error().message;
+  }
+  result.trace_id = correlation_id(response);
+  return result;
+}
+
+void AuroraAdapter::post_transaction(std::string_view path, Result<std::string> body, host::Operation operation,
+                                     host::ResultHandler handler) {
   if (!body) {
     handler(std::move(body).error());
     return;
   }
   send(json_request(http::Method::post, std::string(path), std::move(body).value()),
-       [this, handler = std::move(handler)](Exchange exchange) mutable {
-         finish_transaction(std::move(exchange), std::move(handler), false);
+       [this, operation, handler = std::move(handler)](Exchange exchange) mutable {
+         if (!exchange.response) {
+           if (!exchange.sent) {
+             handler(std::move(exchange.response).error());
+           } else {
+             log::warn(kLog, "transport failure: ", to_string(exchange.response.error().code));
+             handler(host::unknown_after_transport_error(exchange.response.error()));
+           }
+           return;
+         }
+         log::info(kLog, "HTTP ", exchange.response->status);
+         handler(transaction_answer(*exchange.response, operation));
        });
 }
 
 void AuroraAdapter::authorize(host::AuthorizationRequest request, host::ResultHandler handler) {
-  post_transaction(api::kAuthPath, authorization_body(request, AuthKind::auth, config_.payment_processor_id), std::move(handler));
+  post_transaction(api::kAuthPath, authorization_body(request, AuthKind::auth, config_.payment_processor_id),
+                   host::Operation::authorize, std::move(handler));
 }
 
 void AuroraAdapter::sale(host::AuthorizationRequest request, host::ResultHandler handler) {
-  post_transaction(api::kSalePath, authorization_body(request, AuthKind::sale, config_.payment_processor_id), std::move(handler));
+  post_transaction(api::kSalePath, authorization_body(request, AuthKind::sale, config_.payment_processor_id),
+                   host::Operation::sale, std::move(handler));
 }
 
 void AuroraAdapter::verify(host::AuthorizationRequest, host::ResultHandler handler) {
   handler(make_error(Errc::unsupported, "Aurora has no account verification"));
 }
 
+// `amount` is required (IOS L1473 CaptureRequestDto, no `?`; AND makes it nullable: sending
+// it is valid under both). Without one from the engine, the original's capturable amount comes
+// from its record (availableOperations Capture availableAmount: "must not exceed the remaining
+// authorized amount", IOS swiftdoc captureTransaction), else its total. A failed read sent nothing.
 void AuroraAdapter::capture(host::CaptureRequest request, host::ResultHandler handler) {
-  post_transaction(api::kCapturePath, capture_body(request), std::move(handler));
+  if (request.amount) {
+    post_transaction(api::kCapturePath, capture_body(request, *request.amount), host::Operation::capture,
+                     std::move(handler));
+    return;
+  }
+  const std::string id = request.host_reference;
+  get_detail(id, [this, request = std::move(request), handler = std::move(handler)](Result<Record> record) mutable {
+    if (!record) {
+      handler(make_error(record.error().code, "capture amount unknown: " + record.error().message));
+      return;
+    }
+    const std::optional<Money> amount = record->capturable ? record->capturable : record->total;
+    if (!amount) {
+      handler(make_error(Errc::invalid_argument, "capture amount unknown: the host's record shows none"));
+      return;
+    }
+    post_transaction(api::kCapturePath, capture_body(request, *amount), host::Operation::capture, std::move(handler));
+  });
 }
 
 void AuroraAdapter::void_(host::VoidRequest request, host::ResultHandler handler) {
-  post_transaction(api::kVoidPath, void_body(request), std::move(handler));
+  const std::string id = request.host_reference;
+  post_transaction(api::kVoidPath, void_body(request), host::Operation::void_,
+                   [this, id, handler = std::move(handler)](Result<host::HostResult> r) mutable {
+                     if (r && r->outcome == host::Outcome::error && r->response_code != "401") {
+                       classify_void_refusal(id, std::move(*r), std::move(handler));
+                       return;
+                     }
+                     handler(std::move(r));
+                   });
+}
+
+// The documents name no error code for "already settled". The host's own record says it: a
+// void is for "an in-flight or same-day authorization or sale" and a refund "for a settled
+// transaction" (IOS swiftdoc voidTransaction / refundTransaction), so a refused void of a
+// transaction whose status is Settled, or whose availableOperations offer a Refund and no
+// Void, is Refusal::already_settled (the engine refunds instead). Unread: left as refused.
+void AuroraAdapter::classify_void_refusal(const std::string& id, host::HostResult refused, host::ResultHandler handler) {
+  get_detail(id, [refused = std::move(refused), handler = std::move(handler)](Result<Record> record) mutable {
+    if (record && (record->status == api::kStatusSettled || (record->refundable && !record->voidable))) {
+      refused.refusal = host::Refusal::already_settled;
+    }
+    handler(std::move(refused));
+  });
 }
 
 void AuroraAdapter::refund(host::RefundRequest request, host::ResultHandler handler) {
-  post_transaction(api::kReturnPath, return_body(request), std::move(handler));
+  post_transaction(api::kReturnPath, return_body(request), host::Operation::refund, std::move(handler));
 }
 
 void AuroraAdapter::tip_adjust(host::TipAdjustRequest request, host::ResultHandler handler) {
-  post_transaction(api::kTipAdjustPath, tip_adjust_body(request), std::move(handler));
+  post_transaction(api::kTipAdjustPath, tip_adjust_body(request), host::Operation::tip_adjust, std::move(handler));
 }
 
 void AuroraAdapter::settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) {
@@ -208,7 +285,10 @@ void AuroraAdapter::settle(host::SettleRequest request, host::Handler<host::Sett
            return;
          }
          if (exchange.response->status < 200 || exchange.response->status >= 300) {
-           handler(host::SettleResult{false, std::to_string(exchange.response->status), "settle refused"});
+           host::HostResult refused;
+           refused.response_code = std::to_string(exchange.response->status);
+           read_error_body(exchange.response->body, refused);
+           handler(host::SettleResult{false, refused.response_code, refused.response_message});
            return;
          }
          handler(parse_settle_result(exchange.response->body));
@@ -227,64 +307,55 @@ void AuroraAdapter::calculate_amount(host::CalculateAmountRequest request,
                        std::to_string(*currency_id);
   if (request.tip) target += "&" + std::string(api::kTipAmountQuery) + "=" + request.tip->format();
   const Currency currency = request.base_amount.currency();
-  send(json_request(http::Method::get, std::move(target), {}),
-       [currency, handler = std::move(handler)](Exchange exchange) {
-         if (!exchange.response) {
-           handler(std::move(exchange.response).error());
-           return;
-         }
-         if (exchange.response->status != 200) {
-           handler(make_error(Errc::io_error, "Aurora calculate-amount answered HTTP " + std::to_string(exchange.response->status)));
-           return;
-         }
-         handler(parse_calculate_result(exchange.response->body, currency));
-       });
+  get(std::move(target), [currency, handler = std::move(handler)](Exchange exchange) {
+    if (!exchange.response) {
+      handler(std::move(exchange.response).error());
+      return;
+    }
+    if (exchange.response->status != 200) {
+      handler(make_error(Errc::io_error, "Aurora calculate-amount answered HTTP " + std::to_string(exchange.response->status)));
+      return;
+    }
+    auto amounts = parse_calculate_result(exchange.response->body, currency);
+    if (!amounts) {
+      handler(std::move(amounts).error());
+      return;
+    }
+    // The seam carries the credit card's and the cash breakdowns; debitCard is parsed too
+    // (CalculatedAmounts::debit) for when the seam can say which card pays.
+    handler(host::CalculateAmountResult{amounts->credit, amounts->cash});
+  });
 }
 
 void AuroraAdapter::lookup(host::LookupRequest request, host::ResultHandler handler) {
-  const bool by_id = !request.host_reference.empty();
-  const std::string& key = by_id ? request.host_reference : request.reference_id;
-  if (!url_safe(key)) {
-    handler(make_error(Errc::invalid_argument, "lookup needs a URL-safe reference id or host reference"));
+  if (request.host_reference.empty()) {
+    handler(make_error(Errc::unsupported, "Aurora cannot look a transaction up by our reference id (no such filter)"));
     return;
   }
-  std::string target = by_id ? std::string(api::kTransactionsPath) + "/" + key
-                             : std::string(api::kTransactionsPath) + "?" + std::string(api::kReferenceIdQuery) + "=" + key;
-  send(json_request(http::Method::get, std::move(target), {}),
-       [this, by_id, key, handler = std::move(handler)](Exchange exchange) mutable {
-         // A lookup changes nothing at the host: a transport failure is an error to retry.
-         if (!exchange.response) {
-           handler(std::move(exchange.response).error());
-           return;
-         }
-         if (by_id || exchange.response->status != 200) {
-           finish_transaction(std::move(exchange), std::move(handler), true);
-           return;
-         }
-         handler(parse_transaction_list(exchange.response->body, config_.currency, key));
-       });
-}
-
-// Interim (issue 10 replaces it with a search that cannot adopt a stranger's transaction).
-void AuroraAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
-  if (!query.request) {
-    // A follow-on: its referenceId is not looked up anywhere; it can only be told by the
-    // original's record, which this interim recovery does not read. Never "not at host":
-    // that would send a capture or a refund twice.
-    handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "follow-on recovery not available"});
+  if (!url_safe(request.host_reference)) {
+    handler(make_error(Errc::invalid_argument, "lookup needs a URL-safe host reference"));
     return;
   }
-  lookup({query.reference_id, {}}, [handler = std::move(handler)](Result<host::HostResult> r) {
-    if (!r && r.error().code == Errc::not_found) {
-      handler(host::RecoveryResult{host::Fate::not_at_host, {}, "no such transaction at the host"});
-      return;
-    }
-    if (!r || r->outcome == host::Outcome::unknown || r->outcome == host::Outcome::error) {
-      handler(host::RecoveryResult{host::Fate::not_known_yet, {}, "the lookup was not answered"});
-      return;
-    }
-    handler(host::RecoveryResult{host::Fate::done, std::move(*r), "found by lookup"});
-  });
+  get(std::string(api::kTransactionsPath) + "/" + request.host_reference,
+      [this, handler = std::move(handler)](Exchange exchange) {
+        // A lookup changes nothing at the host: a transport failure is an error to retry.
+        if (!exchange.response) {
+          handler(std::move(exchange.response).error());
+          return;
+        }
+        const http::Response& response = *exchange.response;
+        if (response.status == 404) {
+          handler(make_error(Errc::not_found, "Aurora has no such transaction"));
+          return;
+        }
+        if (host::outcome_for_http_status(response.status)) {
+          handler(transaction_answer(response, host::Operation::sale));
+          return;
+        }
+        auto result = parse_transaction_detail(response.body, config_.currency);
+        if (result) result->trace_id = correlation_id(response);
+        handler(std::move(result));
+      });
 }
 
 }  // namespace tender::net::aurora

@@ -1,5 +1,6 @@
-// Aurora ARISE pay-api v1 host adapter: OAuth2 client credentials, the pay-api calls,
-// and recovery by referenceId lookup then void (ARCHITECTURE.md, HostAdapter).
+// Aurora ARISE pay-api v1 host adapter: OAuth2 client credentials, the pay-api calls, and
+// recovery by a bounded search of the host's transaction list that never adopts a
+// transaction the terminal cannot tell is its own (aurora_recovery.cpp; ARCHITECTURE.md).
 //
 // The token comes from the OAuth host (its own Transport: it is another origin), is
 // cached until `expires_in` minus a margin, and is fetched again once when the API
@@ -9,12 +10,14 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/secret.hpp"
 #include "net/http/transport.hpp"
+#include "net/aurora/aurora_mapping.hpp"
 #include "net/host/host_adapter.hpp"
 
 namespace tender::net::aurora {
@@ -45,6 +48,8 @@ class AuroraAdapter final : public host::HostAdapter {
   void tip_adjust(host::TipAdjustRequest request, host::ResultHandler handler) override;
   void settle(host::SettleRequest request, host::Handler<host::SettleResult> handler) override;
   void calculate_amount(host::CalculateAmountRequest request, host::Handler<host::CalculateAmountResult> handler) override;
+  // By host reference only: the list has no referenceId filter (aurora_api.hpp), so a lookup
+  // by our reference id alone is Errc::unsupported; recover() is the search for lost requests.
   void lookup(host::LookupRequest request, host::ResultHandler handler) override;
   void recover(host::RecoveryQuery query, host::RecoveryHandler handler) override;
   [[nodiscard]] host::Capabilities capabilities() const override {
@@ -63,11 +68,26 @@ class AuroraAdapter final : public host::HostAdapter {
   using ExchangeHandler = std::function<void(Exchange)>;
   using TokenHandler = std::function<void(Result<void>)>;
 
+  using DetailHandler = std::function<void(Result<Record>)>;
+
   void send(http::Request request, ExchangeHandler done, bool retried = false);
+  void get(std::string target, ExchangeHandler done);
+  // The host's record of one transaction: Errc::not_found on 404, the transport's error or
+  // io_error ("HTTP n") when it could not be read.
+  void get_detail(const std::string& id, DetailHandler done);
   void with_token(TokenHandler done);
   void fetch_token();
-  void post_transaction(std::string_view path, Result<std::string> body, host::ResultHandler handler);
-  void finish_transaction(Exchange exchange, host::ResultHandler handler, bool detail);
+  void post_transaction(std::string_view path, Result<std::string> body, host::Operation operation,
+                        host::ResultHandler handler);
+  [[nodiscard]] host::HostResult transaction_answer(const http::Response& response, host::Operation operation) const;
+  // Recovery (aurora_recovery.cpp): the list search, page by page, and the follow-ons' answer
+  // from their original's record.
+  struct SearchRun;
+  void next_page(std::shared_ptr<SearchRun> run);
+  void check_next(std::shared_ptr<SearchRun> run);
+  static host::RecoveryResult follow_on_fate(const host::RecoveryQuery& query, const Record& record);
+  // A refused void: the host's record says whether the transaction had settled.
+  void classify_void_refusal(const std::string& id, host::HostResult refused, host::ResultHandler handler);
 
   http::Transport& api_;
   http::Transport& oauth_;

@@ -1,3 +1,4 @@
+// Aurora request bodies (the answers are in aurora_parse.cpp).
 #include "net/aurora/aurora_mapping.hpp"
 
 #include <cstddef>
@@ -11,9 +12,7 @@ namespace tender::net::aurora {
 namespace {
 
 namespace f = api::field;
-using host::Json;
 using host::JsonWriter;
-using host::Outcome;
 
 Result<int> currency_id(const Currency& currency) {
   const auto id = api::table_lookup(api::kCurrencyId, currency.alpha);
@@ -34,8 +33,8 @@ void optional_secret(JsonWriter& w, std::string_view key, const SecretString& va
   }
 }
 
-// Ambiguity A5 (§8.11): emvTags is typed as an array of strings in the SDK (Appendix A):
-// we send one upper-case hex string per top-level TLV element, in the kernel's order.
+// emvTags is `[String]` in every request DTO (IOS L1081 `emvTags: [Swift.String]?`; RAW shows
+// only null): one upper-case hex string per top-level TLV element, in the kernel's order.
 Result<void> write_emv_tags(JsonWriter& w, const std::optional<host::EmvData>& emv, host::EntryMode mode) {
   const bool chip = mode == host::EntryMode::chip || mode == host::EntryMode::contactless;
   if (!chip || !emv || emv->tags.empty()) {
@@ -49,6 +48,55 @@ Result<void> write_emv_tags(JsonWriter& w, const std::optional<host::EmvData>& e
   for (const auto& element : *elements) w.string_element(to_hex(element));
   w.end_array();
   return ok();
+}
+
+constexpr std::int64_t pow10(int n) {
+  std::int64_t v = 1;
+  for (int i = 0; i < n; ++i) v *= 10;
+  return v;
+}
+
+bool digits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::string last4_of(std::string_view pan) {
+  return pan.size() >= 4 && digits(pan) ? std::string(pan.substr(pan.size() - 4)) : std::string();
+}
+
+// The PAN's last four in EMV data: tag 57 (track 2 equivalent: PAN 'D' ...) or 5A (PAN, BCD
+// padded with F), searched through constructed templates too.
+std::string last4_in_tlv(ByteView tlv, int depth = 0) {
+  auto elements = split_tlv(tlv);
+  if (!elements || depth > 4) return {};
+  std::string from_5a;
+  for (const Bytes& e : *elements) {
+    std::size_t i = 1;
+    if ((e[0] & 0x1F) == 0x1F)
+      while (i < e.size() && (e[i++] & 0x80) != 0) {
+      }
+    const std::size_t tag_end = i;
+    std::size_t length = e[i++];
+    if (length & 0x80) i += length & 0x7F;
+    const ByteView value(e.data() + i, e.size() - i);
+    const ByteView tag(e.data(), tag_end);
+    std::string hex;
+    if (tag.size() == 1 && (tag[0] == 0x57 || tag[0] == 0x5A)) hex = to_hex(value);
+    if (tag.size() == 1 && tag[0] == 0x57) {
+      std::string found = last4_of(std::string_view(hex).substr(0, hex.find('D')));
+      std::fill(hex.begin(), hex.end(), '0');
+      if (!found.empty()) return found;
+    } else if (tag.size() == 1 && tag[0] == 0x5A) {
+      from_5a = last4_of(std::string_view(hex).substr(0, hex.find('F')));
+      std::fill(hex.begin(), hex.end(), '0');
+    } else if ((e[0] & 0x20) != 0) {
+      if (std::string inner = last4_in_tlv(value, depth + 1); !inner.empty()) return inner;
+    }
+  }
+  return from_5a;
 }
 
 }  // namespace
@@ -77,6 +125,49 @@ Result<std::vector<Bytes>> split_tlv(ByteView tlv) {
   return out;
 }
 
+std::string card_last4(const host::AuthorizationRequest& request) {
+  const host::CardData& card = request.card;
+  if (!card.pan.empty()) return last4_of(card.pan.reveal());
+  if (!card.track2.empty()) {
+    const std::string_view t2 = card.track2.reveal();
+    const auto start = t2.starts_with(';') ? 1U : 0U;
+    const auto end = t2.find_first_of("=D", start);
+    if (end != std::string_view::npos) return last4_of(t2.substr(start, end - start));
+  }
+  if (!card.track1.empty()) {
+    const std::string_view t1 = card.track1.reveal();
+    const auto start = t1.find_first_of("Bb");  // format code B (ISO 7813), after an optional %
+    const auto end = t1.find('^');
+    if (start != std::string_view::npos && end != std::string_view::npos && end > start)
+      return last4_of(t1.substr(start + 1, end - start - 1));
+  }
+  if (request.emv) return last4_in_tlv(request.emv->tags);
+  return {};
+}
+
+// Exact in integers: the host adds round(base * rate / 100) (IOS: "the percent of transaction
+// amount to be added to Amount"). An exact rate needs no rounding at all; otherwise the rate
+// whose product lies in [surcharge, surcharge + 1/2) gives the surcharge whether the host
+// rounds half up, half even or truncates. None of those: refused, never sent approximately.
+Result<Money> surcharge_rate(const Money& base, const Money& surcharge) {
+  const std::int64_t b = base.minor_units();
+  const std::int64_t s = surcharge.minor_units();
+  constexpr std::int64_t kMaxBase = 1'000'000'000'000;  // keeps b * rate inside int64
+  if (b <= 0 || s < 0 || s > b || b > kMaxBase) return make_error(Errc::unsupported, "surcharge cannot be sent as a rate");
+  const auto text = [](std::int64_t rate_units, int decimals) {
+    return Money(rate_units, Currency{"XXX", 999, static_cast<std::uint8_t>(decimals)});
+  };
+  for (int d = 0; d <= api::kSurchargeRateDecimals; ++d) {
+    const std::int64_t scale = 100 * pow10(d);  // rate units per 1 (100 % = 100 * 10^d)
+    if ((s * scale) % b == 0) return text(s * scale / b, d);
+  }
+  const int d = api::kSurchargeRateDecimals;
+  const std::int64_t scale = 100 * pow10(d);
+  const std::int64_t rate = (s * scale + b - 1) / b;  // smallest rate with product >= s
+  if (2 * b * rate < (2 * s + 1) * scale) return text(rate, d);
+  return make_error(Errc::unsupported, "the surcharge is not a rate of the base amount Aurora can apply exactly");
+}
+
 Result<std::string> authorization_body(const host::AuthorizationRequest& request, AuthKind kind,
                                        std::string_view payment_processor_id) {
   auto currency = currency_id(request.amount.currency());
@@ -87,8 +178,9 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
   if (!request.card.encrypted_track1.empty() || !request.card.encrypted_track2.empty()) {
     return make_error(Errc::unsupported, "Aurora takes no encrypted tracks");
   }
-  // Ambiguity A6 (§8.3): the amount sent is the base amount; Aurora adds tipAmount and its
-  // own surcharge (ZCP) to it (S9's breakdown: baseAmount + tip + surcharge = totalAmount).
+  // `amount` is the base: the host adds tipAmount and the surcharge of surchargeRate to it
+  // (S9's breakdown baseAmount + tip + surcharge = totalAmount; IOS surchargeRate "added to
+  // Amount"). The total the receipt prints is what the host then charges.
   Money base = request.amount;
   for (const auto& part : {request.tip, request.surcharge}) {
     if (!part) continue;
@@ -96,6 +188,12 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
     base = Money(base.minor_units() - part->minor_units(), base.currency());
   }
   if (base.minor_units() <= 0) return make_error(Errc::invalid_argument, "amount must exceed tip and surcharge");
+  std::optional<Money> rate;
+  if (request.surcharge && request.surcharge->minor_units() > 0) {
+    auto r = surcharge_rate(base, *request.surcharge);
+    if (!r) return std::move(r).error();
+    rate = *r;
+  }
 
   const auto source = api::table_lookup(api::kCardDataSource, request.entry_mode);
   const bool keyed = request.entry_mode == host::EntryMode::keyed;
@@ -109,7 +207,7 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
 
   JsonWriter w;
   w.begin_object();
-  // Key order follows S2/S3 (raw 606-651 / 689-735).
+  // Key order follows S2/S3 (RAW L606-656 / L689-740) and IOS L1081 / L7999.
   w.string(f::paymentProcessorId, payment_processor_id).null(f::customerId).null(f::paymentMethodId);
   w.decimal(f::amount, base);
   if (request.tip) {
@@ -117,7 +215,12 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
   } else {
     w.null(f::tipAmount);
   }
-  w.null(f::tipRate).integer(f::currencyId, *currency).null(f::percentageOffRate).null(f::surchargeRate);
+  w.null(f::tipRate).integer(f::currencyId, *currency).null(f::percentageOffRate);
+  if (rate) {
+    w.decimal(f::surchargeRate, *rate);
+  } else {
+    w.null(f::surchargeRate);
+  }
   w.null(f::useCardPrice).null(f::billingAddress).null(f::shippingAddress).null(f::contactInfo);
   if (keyed) {
     const auto yymm = request.card.expiry_yymm.reveal();
@@ -129,7 +232,8 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
     if (month < 1 || month > 12) return make_error(Errc::invalid_argument, "expiry month is not 01..12");
     w.string(f::accountNumber, request.card.pan.reveal());
     optional_secret(w, f::securityCode, request.card.cvc);
-    // Ambiguity A7 (§8.13): expirationYear is sent with two digits, as the only example does.
+    // expirationYear with two digits, as RAW's only example (L636: 24) and the IOS SDK's own
+    // example (`expirationYear: 24`) send it.
     w.integer(f::expirationMonth, month).integer(f::expirationYear, (yymm[0] - '0') * 10 + (yymm[1] - '0'));
   } else {
     w.null(f::accountNumber).null(f::securityCode).null(f::expirationMonth).null(f::expirationYear);
@@ -142,15 +246,16 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
   }
   if (auto r = write_emv_tags(w, request.emv, request.entry_mode); !r) return std::move(r).error();
   w.null(f::emvPaymentAppVersion).integer(f::cardDataSource, source.value_or(0));
-  // Ambiguity A8 (§8.11): pin is the encrypted PIN block (Appendix A), pinKsn its DUKPT KSN,
-  // both upper-case hex.
+  // pin: "Encrypted PIN for the terminal"; pinKsn: "The KSN for DUKPT PIN encryption" (IOS
+  // swiftdoc SaleRequestDto): the encrypted PIN block and its KSN, upper-case hex.
   if (request.pin) {
     w.string(f::pin, reveal_hex(request.pin->pin_block)).string(f::pinKsn, to_hex(request.pin->ksn));
   } else {
     w.null(f::pin).null(f::pinKsn);
   }
-  // Ambiguity A9 (§8.12): only the sale carries `debit` (S2 has no such key); an online PIN
-  // asks for debit routing, no PIN leaves the choice to the host (null).
+  // Only the sale has `debit` (IOS L7999; L1081 has none; RAW S2 none, S3 null): "IF Debit
+  // THEN use card as a debit card". An online PIN asks for debit routing; no PIN leaves the
+  // choice to the host (null).
   if (kind == AuthKind::sale) {
     if (request.pin) {
       w.boolean(f::debit, true);
@@ -168,21 +273,18 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
   } else {
     w.null(f::emvFallbackCondition).null(f::emvFallbackLastChipRead);
   }
+  // referenceId: "ReferenceId to distinguish two transactions conducted over a short time
+  // frame" (IOS swiftdoc SaleRequestDto): sent, but never echoed nor searchable.
   w.string(f::referenceId, request.reference_id).null(f::l2).null(f::l3).boolean(f::customerInitiatedTransaction, false);
   w.end_object();
   return w.take();
 }
 
-Result<std::string> capture_body(const host::CaptureRequest& request) {
+Result<std::string> capture_body(const host::CaptureRequest& request, const Money& amount) {
   if (auto r = require_id(request.host_reference, "host_reference"); !r) return std::move(r).error();
+  if (amount.minor_units() <= 0) return make_error(Errc::invalid_argument, "capture amount must be positive");
   JsonWriter w;
-  w.begin_object();
-  if (request.amount) {
-    w.decimal(f::amount, *request.amount);
-  } else {
-    w.null(f::amount);  // the authorized amount
-  }
-  w.string(f::transactionId, request.host_reference).end_object();
+  w.begin_object().decimal(f::amount, amount).string(f::transactionId, request.host_reference).end_object();
   return w.take();
 }
 
@@ -195,12 +297,13 @@ Result<std::string> void_body(const host::VoidRequest& request) {
 
 Result<std::string> return_body(const host::RefundRequest& request) {
   if (auto r = require_id(request.host_reference, "host_reference"); !r) return std::move(r).error();
-  // Ambiguity A10 (§3 S5, §8.10): a return refers to its transaction; no card is read, so
-  // the card fields and cardDataSource are null (S5's 0 is a placeholder: no code 0 exists),
-  // and a null amount returns the full amount.
+  // S5's keys in S5's order (RAW L797-806, IOS L7865). No card is read: the card fields are
+  // null; cardDataSource is required (aurora_api.hpp kReturnCardDataSource); a null amount
+  // "will attempt to refund the remaining refundable balance" (IOS swiftdoc refundTransaction).
   JsonWriter w;
   w.begin_object();
-  w.null(f::track1).null(f::track2).null(f::emvTags).null(f::emvPaymentAppVersion).null(f::cardDataSource);
+  w.null(f::track1).null(f::track2).null(f::emvTags).null(f::emvPaymentAppVersion);
+  w.integer(f::cardDataSource, api::kReturnCardDataSource);
   w.null(f::pin).null(f::pinKsn).string(f::transactionId, request.host_reference);
   if (request.amount) {
     w.decimal(f::amount, *request.amount);
@@ -223,177 +326,6 @@ std::string settle_body(std::string_view payment_processor_id) {
   JsonWriter w;
   w.begin_object().string(f::paymentProcessorId, payment_processor_id).end_object();
   return w.take();
-}
-
-namespace {
-
-Result<Json> parse_object(std::string_view body) {
-  auto json = host::parse_json(body);
-  if (!json) return json;
-  if (!json->is_object()) return make_error(Errc::malformed, "Aurora response is not a JSON object");
-  return json;
-}
-
-Outcome outcome_from_code(std::string_view code) {
-  if (auto known = api::table_lookup(api::kHostResponseCode, code)) return *known;
-  const bool two_digits = code.size() == 2 && code[0] >= '0' && code[0] <= '9' && code[1] >= '0' && code[1] <= '9';
-  return two_digits ? Outcome::declined : Outcome::unknown;
-}
-
-Result<std::optional<Money>> optional_amount(const Json& object, std::string_view name, Currency currency) {
-  const auto it = object.find(std::string(name));
-  if (it == object.end() || it->is_null()) return std::optional<Money>{};
-  auto money = host::money_from_json(*it, host::AmountUnit::decimal, currency, name);
-  if (!money) return std::move(money).error();
-  return std::optional<Money>{*money};
-}
-
-Result<host::HostResult> from_status(const Json& json, std::string_view id_field, Currency currency) {
-  host::HostResult result;
-  auto id = host::string_field(json, id_field);
-  auto status = host::string_field(json, f::status);
-  auto auth = host::optional_string_field(json, f::authCode);
-  if (!id) return std::move(id).error();
-  if (!status) return std::move(status).error();
-  if (!auth) return std::move(auth).error();
-  result.host_reference = *id;
-  result.outcome = api::table_lookup(api::kStatus, *status).value_or(Outcome::unknown);
-  result.response_message = *status;
-  result.auth_code = *auth;
-  auto total = optional_amount(json, f::totalAmount, currency);
-  if (!total) return std::move(total).error();
-  result.approved_amount = *total;
-  return result;
-}
-
-}  // namespace
-
-Result<host::HostResult> parse_transaction_result(std::string_view body, Currency currency) {
-  auto json = parse_object(body);
-  if (!json) return std::move(json).error();
-  host::HostResult result;
-  auto id = host::string_field(*json, f::transactionId);
-  if (!id) return std::move(id).error();
-  result.host_reference = *id;
-  const auto details = json->find(std::string(f::details));
-  if (details == json->end() || !details->is_object()) return make_error(Errc::malformed, "field details is missing");
-  auto code = host::string_field(*details, f::hostResponseCode);
-  auto message = host::optional_string_field(*details, f::hostResponseMessage);
-  auto auth = host::optional_string_field(*details, f::authCode);
-  if (!code) return std::move(code).error();
-  if (!message) return std::move(message).error();
-  if (!auth) return std::move(auth).error();
-  result.response_code = *code;
-  result.response_message = *message;
-  result.auth_code = *auth;
-  result.outcome = outcome_from_code(*code);
-  // Ambiguity A11 (§8.3): processedAmount is reported as the approved amount as is; it is
-  // never compared with the request (the examples do not reconcile), only code "10" is partial.
-  auto processed = optional_amount(*json, f::processedAmount, currency);
-  if (!processed) return std::move(processed).error();
-  if (result.outcome == Outcome::approved || result.outcome == Outcome::partially_approved) {
-    result.approved_amount = *processed;
-  }
-  // The documents show no issuer response data (8A/91/71/72) in any response. A host that
-  // does send `emvTags` back (our simulator does, as a TLV hex string; Appendix A's SDK types
-  // the request's as an array) gets them to the card; anything unreadable there is ignored
-  // rather than failing a transaction the host has already decided.
-  const auto tags = json->find("emvTags");
-  if (tags != json->end()) {
-    Bytes tlv;
-    const auto take = [&tlv](const nlohmann::json& v) {
-      if (!v.is_string()) return false;
-      auto bytes = from_hex(v.get<std::string>());
-      if (!bytes) return false;
-      tlv.insert(tlv.end(), bytes->begin(), bytes->end());
-      return true;
-    };
-    bool readable = true;
-    if (tags->is_array()) {
-      for (const auto& item : *tags) readable = readable && take(item);
-    } else if (!tags->is_null()) {
-      readable = take(*tags);
-    }
-    if (readable) result.issuer_response_tlv = std::move(tlv);
-  }
-  return result;
-}
-
-Result<host::HostResult> parse_transaction_detail(std::string_view body, Currency currency) {
-  auto json = parse_object(body);
-  if (!json) return std::move(json).error();
-  return from_status(*json, f::transactionId, currency);
-}
-
-Result<host::HostResult> parse_transaction_list(std::string_view body, Currency currency, std::string_view reference_id) {
-  auto json = parse_object(body);
-  if (!json) return std::move(json).error();
-  const auto items = json->find(std::string(f::items));
-  if (items == json->end() || !items->is_array()) return make_error(Errc::malformed, "field items is missing");
-  if (items->empty()) return make_error(Errc::not_found, "no Aurora transaction has that referenceId");
-  // Recovery adopts what this returns, so a stranger's transaction must never come back:
-  // an item that names its referenceId must name ours; items that do not (the document's
-  // list example has none) are trusted only when the filter left exactly one.
-  const nlohmann::json* match = nullptr;
-  bool any_named = false;
-  for (const auto& item : *items) {
-    const auto ref = item.find(std::string(f::referenceId));
-    if (ref == item.end() || !ref->is_string()) continue;
-    any_named = true;
-    if (ref->get<std::string>() == reference_id) {
-      match = &item;
-      break;
-    }
-  }
-  if (match == nullptr && any_named) return make_error(Errc::not_found, "no Aurora transaction has that referenceId");
-  if (match == nullptr && items->size() != 1) {
-    return make_error(Errc::malformed, "the referenceId search returned several transactions without their referenceId");
-  }
-  return from_status(match != nullptr ? *match : items->front(), f::id, currency);
-}
-
-Result<host::SettleResult> parse_settle_result(std::string_view body) {
-  auto json = parse_object(body);
-  if (!json) return std::move(json).error();
-  const auto code = json->find(std::string(f::code));
-  if (code == json->end() || !code->is_number_integer()) return make_error(Errc::malformed, "field code is missing");
-  auto message = host::optional_string_field(*json, f::message);
-  if (!message) return std::move(message).error();
-  // Ambiguity A12 (§8.7): S7's integer code; 0 is taken as success (the only value shown).
-  host::SettleResult result;
-  result.accepted = code->get<std::int64_t>() == 0;
-  result.response_code = std::to_string(code->get<std::int64_t>());
-  result.response_message = *message;
-  return result;
-}
-
-Result<host::CalculateAmountResult> parse_calculate_result(std::string_view body, Currency currency) {
-  auto json = parse_object(body);
-  if (!json) return std::move(json).error();
-  const auto breakdown = [&](std::string_view name) -> Result<host::AmountBreakdown> {
-    const auto it = json->find(std::string(name));
-    if (it == json->end() || !it->is_object()) return make_error(Errc::malformed, "field " + std::string(name) + " is missing");
-    host::AmountBreakdown b;
-    const std::pair<std::string_view, Money*> parts[] = {
-        {f::baseAmount, &b.base}, {f::surchargeAmount, &b.surcharge}, {f::tipAmount, &b.tip}, {f::totalAmount, &b.total}};
-    for (const auto& [field, target] : parts) {
-      auto m = host::money_from_json(it->contains(std::string(field)) ? it->at(std::string(field)) : Json(), host::AmountUnit::decimal,
-                                     currency, field);
-      if (!m) return std::move(m).error();
-      *target = *m;
-    }
-    return b;
-  };
-  host::CalculateAmountResult result;
-  auto card = breakdown(f::creditCard);
-  if (!card) return std::move(card).error();
-  result.card = *card;
-  if (json->contains(std::string(f::cash))) {
-    auto cash = breakdown(f::cash);
-    if (!cash) return std::move(cash).error();
-    result.cash = *cash;
-  }
-  return result;
 }
 
 }  // namespace tender::net::aurora

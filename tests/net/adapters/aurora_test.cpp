@@ -133,12 +133,13 @@ TEST(AuroraMapping, RefusesWhatItCannotSendExactly) {
 
 TEST(AuroraMapping, FollowOnBodiesMatchTheDocuments) {
   host::CaptureRequest capture{kReference, "4028d8cb-df52-4f3a-a32e-9b17f6a328a7", Money(12345, usd())};
-  EXPECT_EQ(ordered(*capture_body(capture)), ordered(R"({"amount":123.45,"transactionId":"4028d8cb-df52-4f3a-a32e-9b17f6a328a7"})"));
+  EXPECT_EQ(ordered(*capture_body(capture, *capture.amount)),
+            ordered(R"({"amount":123.45,"transactionId":"4028d8cb-df52-4f3a-a32e-9b17f6a328a7"})"));
   for (const auto& [minor, text] : std::vector<std::pair<std::int64_t, std::string>>{
            {10, "0.10"}, {1999, "19.99"}, {123456789, "1234567.89"}, {100, "1.00"}}) {
-    capture.amount = Money(minor, usd());
-    EXPECT_EQ(capture_body(capture)->find("\"amount\":" + text + ","), 1U) << text;
+    EXPECT_EQ(capture_body(capture, Money(minor, usd()))->find("\"amount\":" + text + ","), 1U) << text;
   }
+  EXPECT_EQ(capture_body(capture, Money(0, usd())).error().code, Errc::invalid_argument);
   host::VoidRequest v{kReference, "38cdda7f-23b8-444a-afce-96a65b7c4ae6"};
   EXPECT_EQ(ordered(*void_body(v)), ordered(fixture("aurora_void_request.json")));
   host::TipAdjustRequest tip{kReference, "91c2dc81-b5ba-4431-8dc1-06c8a86f2143", Money(1000, usd())};
@@ -149,6 +150,8 @@ TEST(AuroraMapping, FollowOnBodiesMatchTheDocuments) {
   for (const auto& [k, val] : json.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"track1", "track2", "emvTags", "emvPaymentAppVersion", "cardDataSource", "pin",
                                             "pinKsn", "transactionId", "amount"}));
+  // Defect 4: cardDataSource is required (IOS ReturnRequestDto): 1 Internet, never null.
+  EXPECT_EQ(json["cardDataSource"], 1);
   EXPECT_EQ(void_body({kReference, ""}).error().code, Errc::invalid_argument);
 }
 
@@ -158,22 +161,22 @@ TEST(AuroraMapping, FollowOnBodiesMatchTheDocuments) {
 TEST(AuroraMapping, IssuerResponseTagsWhenTheHostSendsThem) {
   auto body = nlohmann::json::parse(fixture("aurora_sale_response.json"));
   body["emvTags"] = "8A023030910A0102030405060708090A";
-  auto r = parse_transaction_result(body.dump(), usd());
+  auto r = parse_transaction_result(body.dump(), usd(), host::Operation::sale);
   ASSERT_TRUE(r);
   EXPECT_EQ(to_hex(r->issuer_response_tlv), "8A023030910A0102030405060708090A");
   body["emvTags"] = nlohmann::json::array({"8A023030", "910A0102030405060708090A"});
-  r = parse_transaction_result(body.dump(), usd());
+  r = parse_transaction_result(body.dump(), usd(), host::Operation::sale);
   ASSERT_TRUE(r);
   EXPECT_EQ(to_hex(r->issuer_response_tlv), "8A023030910A0102030405060708090A");
   body["emvTags"] = "not hex";
-  r = parse_transaction_result(body.dump(), usd());
+  r = parse_transaction_result(body.dump(), usd(), host::Operation::sale);
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->issuer_response_tlv.empty());
   EXPECT_EQ(r->outcome, Outcome::approved);
 }
 
 TEST(AuroraMapping, ResponsesFromTheDocuments) {
-  auto sale = parse_transaction_result(fixture("aurora_sale_response.json"), usd());
+  auto sale = parse_transaction_result(fixture("aurora_sale_response.json"), usd(), host::Operation::sale);
   ASSERT_TRUE(sale) << sale.error().describe();
   EXPECT_EQ(sale->outcome, Outcome::approved);
   EXPECT_EQ(sale->auth_code, "VTLMC1");
@@ -182,9 +185,10 @@ TEST(AuroraMapping, ResponsesFromTheDocuments) {
   EXPECT_EQ(sale->host_reference, "00000000-0000-0000-0000-000000000000");
   EXPECT_EQ(sale->approved_amount, Money(1000, usd()));
   EXPECT_TRUE(sale->issuer_response_tlv.empty());
-  EXPECT_EQ(parse_transaction_result(fixture("aurora_swipe_pin_response.json"), usd())->outcome, Outcome::approved);
-  // The generic result's placeholders ("string") are no known code: unknown, so recover.
-  auto generic = parse_transaction_result(fixture("aurora_void_response.json"), usd());
+  EXPECT_EQ(parse_transaction_result(fixture("aurora_swipe_pin_response.json"), usd(), host::Operation::sale)->outcome,
+            Outcome::approved);
+  // The generic result's placeholders ("string") are no known status or code: unknown, so recover.
+  auto generic = parse_transaction_result(fixture("aurora_void_response.json"), usd(), host::Operation::void_);
   ASSERT_TRUE(generic);
   EXPECT_EQ(generic->outcome, Outcome::unknown);
   EXPECT_EQ(generic->host_reference, "75906707-8c31-479c-b354-aa805c4cefbc");
@@ -194,58 +198,154 @@ TEST(AuroraMapping, ResponsesFromTheDocuments) {
   EXPECT_EQ(detail->outcome, Outcome::approved);
   EXPECT_EQ(detail->auth_code, "A0000");
   EXPECT_EQ(detail->approved_amount, Money(10000, usd()));
-  // The document's list names no referenceId per item: sixteen of them cannot be one answer.
-  EXPECT_EQ(parse_transaction_list(fixture("aurora_list_response.json"), usd(), "ref-1").error().code, Errc::malformed);
-  auto whole = nlohmann::json::parse(fixture("aurora_list_response.json"));
-  whole["items"] = nlohmann::json::array({whole["items"][0]});
-  auto list = parse_transaction_list(whole.dump(), usd(), "ref-1");
-  ASSERT_TRUE(list);
-  EXPECT_EQ(list->host_reference, "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
-  EXPECT_EQ(list->approved_amount, Money(110, usd()));  // 1.1
-  EXPECT_EQ(parse_transaction_list(R"({"items":[],"total":0})", usd(), "ref-1").error().code, Errc::not_found);
-  // A host that ignored the filter: only our referenceId is ours.
-  whole["items"][0]["referenceId"] = "someone-else";
-  EXPECT_EQ(parse_transaction_list(whole.dump(), usd(), "ref-1").error().code, Errc::not_found);
-  whole["items"][0]["referenceId"] = "ref-1";
-  EXPECT_TRUE(parse_transaction_list(whole.dump(), usd(), "ref-1"));
+  auto record = parse_detail(fixture("aurora_transaction_detail.json"), usd());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->last4, "4512");
+  EXPECT_EQ(record->type_id, 1);
+  EXPECT_EQ(record->capturable, Money(9785, usd()));  // availableOperations Capture 97.85
+  EXPECT_TRUE(record->voidable);
+  EXPECT_EQ(record->date_unix, parse_utc_seconds("2025-01-08T13:27:50Z"));
+
+  auto page = parse_list(fixture("aurora_list_response.json"), usd());
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 16U);
+  EXPECT_EQ(page->total, 16);
+  const Record& first = page->items.front();
+  EXPECT_EQ(first.id, "c7c37acc-7e3d-460a-a2cf-d2b91244f0bb");
+  EXPECT_EQ(first.total, Money(110, usd()));
+  EXPECT_EQ(first.last4, "4512");
+  EXPECT_EQ(first.status, "Captured");
+  EXPECT_FALSE(first.type_id);  // RAW's items show no typeId (the schema has one)
+  EXPECT_EQ(first.processor_id, "6396c8e4-838c-4aa8-b213-45ec8cd266e6");
+  EXPECT_EQ(parse_list(R"({"total":0})", usd()).error().code, Errc::malformed);
 
   auto settle = parse_settle_result(fixture("aurora_settle_response.json"));
   ASSERT_TRUE(settle);
   EXPECT_TRUE(settle->accepted);
-  auto calc = parse_calculate_result(fixture("aurora_calculate_response.json"), usd());
-  ASSERT_TRUE(calc);
-  EXPECT_EQ(calc->card.total, Money(0, usd()));
-  EXPECT_TRUE(calc->cash);
+  // ResponseCodeDto 1 Decline, 2 Error (IOS): not settled.
+  EXPECT_FALSE(parse_settle_result(R"({"code":1,"message":"m"})")->accepted);
+  EXPECT_FALSE(parse_settle_result(R"({"code":2,"message":"m"})")->accepted);
+  EXPECT_FALSE(parse_settle_result(R"({"code":7,"message":"m"})")->accepted);
 }
 
-TEST(AuroraMapping, ResponseCodeTable) {
-  const auto with_code = [](const std::string& code) {
-    return parse_transaction_result(R"({"transactionId":"t","processedAmount":5.25,"details":{"hostResponseCode":")" + code +
-                                        R"(","hostResponseMessage":"m","authCode":null}})",
-                                    usd());
+// Defect 4: the outcome came from hostResponseCode alone, so any approval code but 00/10/85
+// read as a decline while the card was charged. Now `status` decides, with details.code.
+TEST(AuroraMapping, OutcomeFromStatusAndDetailsCodeOneTable) {
+  const auto result = [](std::string_view status, std::string_view code, std::string_view host_code,
+                         host::Operation op = host::Operation::sale) {
+    std::string body = R"({"transactionId":"t","processedAmount":5.25)";
+    if (!status.empty()) body += R"(,"status":")" + std::string(status) + "\"";
+    body += R"(,"details":{"hostResponseCode":")" + std::string(host_code) + R"(","code":)" +
+            (code.empty() ? std::string("null") : "\"" + std::string(code) + "\"") + R"(,"authCode":null}})";
+    return parse_transaction_result(body, usd(), op);
   };
-  EXPECT_EQ(with_code("00")->outcome, Outcome::approved);
-  EXPECT_EQ(with_code("10")->outcome, Outcome::partially_approved);
-  EXPECT_EQ(with_code("10")->approved_amount, Money(525, usd()));
-  EXPECT_EQ(with_code("85")->outcome, Outcome::approved);
-  EXPECT_EQ(with_code("05")->outcome, Outcome::declined);
-  EXPECT_FALSE(with_code("05")->approved_amount);
-  EXPECT_EQ(with_code("51")->outcome, Outcome::declined);
-  EXPECT_EQ(with_code("XYZ")->outcome, Outcome::unknown);
+  EXPECT_EQ(result("Authorized", "Approve", "11")->outcome, Outcome::approved);  // an approval code of its own
+  EXPECT_EQ(result("Captured", "Approve", "00")->outcome, Outcome::approved);
+  EXPECT_EQ(result("Settled", "", "")->outcome, Outcome::approved);
+  EXPECT_EQ(result("Verified", "", "")->outcome, Outcome::approved);
+  EXPECT_EQ(result("PartiallyAuthorized", "Approve", "10")->outcome, Outcome::partially_approved);
+  EXPECT_EQ(result("PartiallyAuthorized", "Approve", "10")->approved_amount, Money(525, usd()));
+  EXPECT_EQ(result("Declined", "Decline", "00")->outcome, Outcome::declined);  // "00" decides nothing
+  EXPECT_FALSE(result("Declined", "Decline", "05")->approved_amount);
+  EXPECT_EQ(result("Failed", "Error", "")->outcome, Outcome::error);
+  EXPECT_EQ(result("Pending", "", "")->outcome, Outcome::unknown);
+  EXPECT_EQ(result("Pending", "Approve", "00")->outcome, Outcome::unknown);
+  EXPECT_EQ(result("", "Approve", "")->outcome, Outcome::approved);  // no status: details.code
+  EXPECT_EQ(result("", "Decline", "")->outcome, Outcome::declined);
+  EXPECT_EQ(result("Authorized", "Decline", "05")->outcome, Outcome::unknown);  // they disagree: recover
+  EXPECT_EQ(result("InProgress", "", "")->outcome, Outcome::unknown);
+  // A void answers with the transaction's status: Voided is the void done.
+  EXPECT_EQ(result("Voided", "Approve", "00", host::Operation::void_)->outcome, Outcome::approved);
+  EXPECT_EQ(result("Captured", "Decline", "", host::Operation::void_)->outcome, Outcome::declined);
+  EXPECT_EQ(result("Voided", "", "", host::Operation::sale)->outcome, Outcome::declined);
+  // By id only when the name is missing (IOS transactionStatus ids).
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","statusId":91})", usd(), host::Operation::sale)->outcome,
+            Outcome::declined);
 }
 
 TEST(AuroraMapping, MalformedAndMissingFieldsAreTypedErrors) {
-  EXPECT_EQ(parse_transaction_result("{not json", usd()).error().code, Errc::malformed);
-  EXPECT_EQ(parse_transaction_result("[]", usd()).error().code, Errc::malformed);
-  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t"})", usd()).error().code, Errc::malformed);
-  EXPECT_EQ(parse_transaction_result(R"({"details":{"hostResponseCode":"00"}})", usd()).error().code, Errc::malformed);
-  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","details":{"hostResponseCode":0}})", usd()).error().code,
+  const auto op = host::Operation::sale;
+  EXPECT_EQ(parse_transaction_result("{not json", usd(), op).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result("[]", usd(), op).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t"})", usd(), op)->outcome, Outcome::unknown);
+  EXPECT_EQ(parse_transaction_result(R"({"details":{"hostResponseCode":"00"}})", usd(), op).error().code, Errc::malformed);
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","details":{"hostResponseCode":0}})", usd(), op).error().code,
             Errc::malformed);
-  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","processedAmount":10.001,"details":{"hostResponseCode":"00"}})", usd())
+  EXPECT_EQ(parse_transaction_result(R"({"transactionId":"t","status":"Captured","processedAmount":10.001})", usd(), op)
                 .error()
                 .code,
             Errc::out_of_range);
   EXPECT_EQ(parse_settle_result(R"({"code":"0"})").error().code, Errc::malformed);
+}
+
+TEST(AuroraMapping, ErrorBodiesAndCorrelationIds) {
+  host::HostResult r;
+  r.response_code = "400";
+  read_error_body(R"({"details":"Amount is required","statusCode":400,"errorCode":"ValidationFailed","correlationId":"c-1"})", r);
+  EXPECT_EQ(r.response_message, "Amount is required (ValidationFailed)");
+  read_error_body(R"({"Details":"Transaction not found","StatusCode":404})", r);  // AND reads PascalCase
+  EXPECT_EQ(r.response_message, "Transaction not found");
+  read_error_body("<html>", r);
+  EXPECT_EQ(r.response_message, "HTTP 400");
+  http::Response response;
+  response.body = R"({"CorrelationId":"body-id"})";
+  EXPECT_EQ(correlation_id(response), "body-id");
+  response.set_header("x-correlation-id", "second");
+  EXPECT_EQ(correlation_id(response), "second");
+  response.set_header("x-arise-trace-correlationid", "first");
+  EXPECT_EQ(correlation_id(response), "first");
+}
+
+TEST(AuroraMapping, DatesOfTheDocuments) {
+  EXPECT_EQ(parse_utc_seconds("2025-01-09T13:27:49.6993001Z"), 1736429269);
+  EXPECT_EQ(parse_utc_seconds("2019-08-24T14:15:22Z"), 1566656122);
+  EXPECT_EQ(parse_utc_seconds("2019-08-24T16:15:22+02:00"), 1566656122);
+  EXPECT_EQ(parse_utc_seconds("2019-08-24T14:15:22"), 1566656122);
+  for (std::string_view bad : {"", "2019-08-24", "2019-13-24T14:15:22Z", "2019-02-30T14:15:22Z", "2019-08-24T14:15:22Zx"})
+    EXPECT_FALSE(parse_utc_seconds(bad)) << bad;
+}
+
+// Defect 6: the surcharge the receipt prints travels as the rate that yields it exactly
+// (IOS: surchargeRate, "the percent of transaction amount to be added"); never dropped.
+TEST(AuroraMapping, SurchargeTravelsAsItsExactRate) {
+  auto r = swipe_request();
+  r.amount = Money(1035, usd());
+  r.surcharge = Money(35, usd());
+  auto json = ordered(*authorization_body(r, AuthKind::sale, "p"));
+  EXPECT_EQ(json["amount"], 10.0);
+  EXPECT_EQ(json["surchargeRate"], 3.5);
+  EXPECT_NE(authorization_body(r, AuthKind::sale, "p")->find("\"surchargeRate\":3.5,"), std::string::npos);
+  const auto rate = [](std::int64_t base, std::int64_t surcharge) {
+    auto m = surcharge_rate(Money(base, usd()), Money(surcharge, usd()));
+    return m ? m->format() : "refused";
+  };
+  EXPECT_EQ(rate(1000, 40), "4");
+  EXPECT_EQ(rate(1999, 80), "4.0021");   // 1999 * 4.0021 % = 80.002: 80 however the host rounds
+  EXPECT_EQ(rate(333, 10), "3.0031");    // 333 * 3.0031 % = 10.0003: rounds to 10 half up, half even or down
+  EXPECT_EQ(rate(1000, 0), "0");
+  EXPECT_EQ(rate(1000, 2000), "refused");
+  r.surcharge = Money(1035, usd());  // the whole amount: no base left
+  EXPECT_EQ(authorization_body(r, AuthKind::sale, "p").error().code, Errc::invalid_argument);
+  r.surcharge = std::nullopt;
+  EXPECT_TRUE(ordered(*authorization_body(r, AuthKind::sale, "p"))["surchargeRate"].is_null());
+}
+
+TEST(AuroraMapping, CalculateAmountKeepsTheDebitCardBreakdown) {
+  auto doc = nlohmann::json::parse(fixture("aurora_calculate_response.json"));
+  doc["creditCard"]["baseAmount"] = 10;
+  doc["creditCard"]["surchargeAmount"] = 0.4;
+  doc["creditCard"]["totalAmount"] = 10.4;
+  doc["debitCard"]["baseAmount"] = 10;
+  doc["debitCard"]["totalAmount"] = 10;
+  auto calc = parse_calculate_result(doc.dump(), usd());
+  ASSERT_TRUE(calc) << calc.error().describe();
+  EXPECT_EQ(calc->credit.total, Money(1040, usd()));
+  EXPECT_EQ(calc->credit.surcharge, Money(40, usd()));
+  ASSERT_TRUE(calc->debit);
+  EXPECT_EQ(calc->debit->total, Money(1000, usd()));
+  ASSERT_TRUE(calc->cash);
+  doc["debitCard"]["totalAmount"] = "ten";
+  EXPECT_FALSE(parse_calculate_result(doc.dump(), usd()));
 }
 
 struct AuroraFixture : ::testing::Test {
@@ -332,7 +432,7 @@ TEST_F(AuroraFixture, NoTokenMeansNothingWasSent) {
   EXPECT_EQ(sale().error().code, Errc::malformed);
 }
 
-TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
+TEST_F(AuroraFixture, TimeoutIsUnknownAndLookupIsByHostReferenceOnly) {
   oauth.answer(200, kToken);
   api.fail(Errc::timeout);
   auto r = sale();
@@ -340,25 +440,13 @@ TEST_F(AuroraFixture, TimeoutIsUnknownAndRecoveryIsLookupThenVoid) {
   EXPECT_EQ(r->outcome, Outcome::unknown);
   api.answer(503, "");
   EXPECT_EQ(sale()->outcome, Outcome::unknown);
-  api.answer(400, R"({"title":"bad"})");
+  api.answer(400, R"({"details":"bad"})");
   EXPECT_EQ(sale()->outcome, Outcome::error);
 
-  // Recovery: lookup by referenceId, then void the host's transaction.
-  auto list = nlohmann::json::parse(fixture("aurora_list_response.json"));
-  list["items"][3]["referenceId"] = kReference;  // ours among strangers
-  api.answer(200, list.dump());
-  auto found = run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); });
-  ASSERT_TRUE(found);
-  EXPECT_EQ(api.requests.back().method, http::Method::get);
-  EXPECT_EQ(api.requests.back().target, std::string("/pay-api/v1/transactions?referenceId=") + kReference);
-  api.answer(200, fixture("aurora_void_response.json"));
-  auto voided = run<host::HostResult>([&](auto h) { adapter.void_({kReference, found->host_reference}, h); });
-  ASSERT_TRUE(voided);
-  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/void");
-  EXPECT_EQ(ordered(api.requests.back().body)["transactionId"], "78565281-0193-49d5-a5bc-c02e1a3bea2d");
-
-  api.answer(200, R"({"items":[],"total":0})");
-  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); }).error().code, Errc::not_found);
+  // The list has no referenceId filter (IOS L21705): nothing to ask, nothing sent.
+  const auto sent = api.requests.size();
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({kReference, ""}, h); }).error().code, Errc::unsupported);
+  EXPECT_EQ(api.requests.size(), sent);
   api.answer(200, fixture("aurora_transaction_detail.json"));
   EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.lookup({"", "abc"}, h); })->auth_code, "A0000");
   EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/abc");
@@ -380,7 +468,7 @@ TEST_F(AuroraFixture, OtherOperationsUseTheirPaths) {
   EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/calculate-amount?amount=19.99&currencyId=1&tipAmount=1.00");
   for (const auto& [path, call] : std::vector<std::pair<std::string, std::function<void(host::ResultHandler)>>>{
            {"/pay-api/v1/transactions/auth", [&](auto h) { adapter.authorize(swipe_request(), h); }},
-           {"/pay-api/v1/transactions/capture", [&](auto h) { adapter.capture({kReference, "t", std::nullopt}, h); }},
+           {"/pay-api/v1/transactions/capture", [&](auto h) { adapter.capture({kReference, "t", Money(5, usd())}, h); }},
            {"/pay-api/v1/transactions/return", [&](auto h) { adapter.refund({kReference, "t", Money(5, usd())}, h); }},
            {"/pay-api/v1/transactions/tip-adjustment", [&](auto h) { adapter.tip_adjust({kReference, "t", Money(5, usd())}, h); }},
        }) {
@@ -388,6 +476,92 @@ TEST_F(AuroraFixture, OtherOperationsUseTheirPaths) {
     EXPECT_TRUE(run<host::HostResult>(call)) << path;
     EXPECT_EQ(api.requests.back().target, path);
   }
+}
+
+// Defect 4: a capture without an amount sent `"amount": null`; amount is required (IOS
+// CaptureRequestDto). The original's capturable amount is read from its record first.
+TEST_F(AuroraFixture, CaptureAlwaysSendsAnAmount) {
+  oauth.answer(200, kToken);
+  api.answer(200, fixture("aurora_transaction_detail.json"));  // Capture availableAmount 97.85
+  api.answer(200, fixture("aurora_void_response.json"));
+  ASSERT_TRUE(run<host::HostResult>([&](auto h) { adapter.capture({kReference, "abc", std::nullopt}, h); }));
+  ASSERT_EQ(api.requests.size(), 2U);
+  EXPECT_EQ(api.requests[0].method, http::Method::get);
+  EXPECT_EQ(api.requests[0].target, "/pay-api/v1/transactions/abc");
+  EXPECT_EQ(api.requests[1].body, R"({"amount":97.85,"transactionId":"abc"})");
+  // The record could not be read: nothing was sent, and it says so.
+  api.fail(Errc::timeout);
+  auto r = run<host::HostResult>([&](auto h) { adapter.capture({kReference, "abc", std::nullopt}, h); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::timeout);
+  EXPECT_EQ(api.requests.size(), 3U);
+}
+
+// Defect 8: a 200 answer whose processedAmount does not parse was "nothing sent" (an error):
+// the host answered, so it may have charged the card: Outcome::unknown, recovered.
+TEST_F(AuroraFixture, AnUnreadableApprovalIsUnknownNeverAnError) {
+  oauth.answer(200, kToken);
+  for (std::string amount : {"12.345", "1e400", "\"10.00\"", "99999999999999999999", "true"}) {
+    auto body = fixture("aurora_sale_response.json");
+    body.replace(body.find("\"processedAmount\": 10"), 21, "\"processedAmount\": " + amount);
+    api.answer(200, body);
+    auto r = sale();
+    ASSERT_TRUE(r) << amount << ": " << r.error().describe();
+    EXPECT_EQ(r->outcome, Outcome::unknown) << amount;
+  }
+  api.answer(200, R"({"transactionId": "t", "status": "Captured", "details": [1]})");
+  EXPECT_EQ(sale()->outcome, Outcome::unknown);
+  api.answer(200, "{\"transactionId\": ");
+  EXPECT_EQ(sale()->outcome, Outcome::unknown);
+}
+
+// Defect 4: error bodies and correlation ids were dropped; the merchant and the host's
+// support need both.
+TEST_F(AuroraFixture, ErrorTextAndTraceIdReachTheResult) {
+  oauth.answer(200, kToken);
+  api.answer(400, R"({"Details":"The CardDataSource field is required.","StatusCode":400,"ErrorCode":"ValidationFailed","CorrelationId":"corr-9"})");
+  auto r = sale();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, Outcome::error);
+  EXPECT_EQ(r->response_code, "400");
+  EXPECT_EQ(r->response_message, "The CardDataSource field is required. (ValidationFailed)");
+  EXPECT_EQ(r->trace_id, "corr-9");
+  api.answer(200, fixture("aurora_sale_response.json"), {{"x-arise-trace-correlationid", "trace-1"}});
+  EXPECT_EQ(sale()->trace_id, "trace-1");
+  api.answer(500, R"({"details":"boom","correlationId":"corr-5"})");
+  r = sale();
+  EXPECT_EQ(r->outcome, Outcome::unknown);
+  EXPECT_EQ(r->trace_id, "corr-5");
+}
+
+// A void of a settled transaction must come back as Refusal::already_settled (the engine then
+// refunds): the host's record of it says Settled, or offers a Refund and no Void.
+TEST_F(AuroraFixture, AVoidRefusedBecauseSettledSaysSo) {
+  oauth.answer(200, kToken);
+  auto settled = nlohmann::json::parse(fixture("aurora_transaction_detail.json"));
+  settled["status"] = "Settled";
+  settled["statusId"] = 6;
+  settled["availableOperations"] = nlohmann::json::array({{{"typeId", 5}, {"type", "Refund"}, {"availableAmount", 100}}});
+  api.answer(400, R"({"details":"a settled transaction cannot be voided"})");
+  api.answer(200, settled.dump());
+  auto r = run<host::HostResult>([&](auto h) { adapter.void_({kReference, "abc"}, h); });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, Outcome::error);
+  EXPECT_EQ(r->refusal, host::Refusal::already_settled);
+  EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/abc");
+  // Refused for another reason: the record still offers a Void.
+  api.answer(400, R"({"details":"no"})");
+  api.answer(200, fixture("aurora_transaction_detail.json"));
+  r = run<host::HostResult>([&](auto h) { adapter.void_({kReference, "abc"}, h); });
+  EXPECT_EQ(r->refusal, host::Refusal::none);
+  // An approved void asks nothing more.
+  const auto before = api.requests.size();
+  auto voided = nlohmann::json::parse(fixture("aurora_void_response.json"));
+  voided["status"] = "Voided";
+  voided["details"]["code"] = "Approve";
+  api.answer(200, voided.dump());
+  EXPECT_EQ(run<host::HostResult>([&](auto h) { adapter.void_({kReference, "abc"}, h); })->outcome, Outcome::approved);
+  EXPECT_EQ(api.requests.size(), before + 1);
 }
 
 TEST_F(AuroraFixture, LogsNeverCarryCardDataOrSecrets) {
