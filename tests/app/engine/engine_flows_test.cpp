@@ -244,12 +244,26 @@ TEST_P(EngineFlows, ReceiptsCarryWhatTheSchemesAskAndNoFullPan) {
 
 TEST(EngineChipReceipts, PinVerifiedAndSignatureLines) {
   {
-    Rig rig;
+    // The simulator's option hands the issuer's ARPC to the terminal (a real Aurora answer has
+    // no field for it).
+    RigOptions with_issuer_data;
+    with_issuer_data.issuer_emv_data = true;
+    Rig rig(with_issuer_data);
     rig.counter.cards.push_back({CardStep::insert, "visa_online_pin", {}, {}, {}});
     const app::TxnReport r = rig.sale(1234);
     ASSERT_EQ(app::to_string(r.outcome), "approved") << r.reason;
     // TSI F800: issuer authentication performed (the simulated issuer's ARPC reached the card).
     for (const char* want : {"A0000000031010", "VISA CREDIT", "CHIP", "PIN VERIFIED", "TVR", "F800"}) {
+      EXPECT_NE(r.receipts[0].find(want), std::string::npos) << want << "\n" << r.receipts[0];
+    }
+  }
+  {
+    // As the real host answers: no issuer data; the card completes on the host's decision.
+    Rig rig;
+    rig.counter.cards.push_back({CardStep::insert, "visa_online_pin", {}, {}, {}});
+    const app::TxnReport r = rig.sale(1234);
+    ASSERT_EQ(app::to_string(r.outcome), "approved") << r.reason;
+    for (const char* want : {"CHIP", "PIN VERIFIED", "E800"}) {
       EXPECT_NE(r.receipts[0].find(want), std::string::npos) << want << "\n" << r.receipts[0];
     }
   }

@@ -259,6 +259,9 @@ struct RigOptions {
   std::chrono::milliseconds adapter_deadline = 300ms;
   std::function<void(app::EngineConfig&)> tweak;
   std::function<void(TweakedHost&)> host_tweak;
+  // The simulator's own option (net/hostsim/aurora_api.hpp): Aurora answers carry the chip
+  // issuer's response tags. The real host sends none: off unless a test looks at them.
+  bool issuer_emv_data = false;
 };
 
 class Rig {
@@ -266,13 +269,19 @@ class Rig {
   explicit Rig(RigOptions options = {})
       : options_(std::move(options)),
         issuer_(app::TestCardIssuer::builtin().value()),
-        sim_(hs::HostSimConfig{}, clock_, nullptr, &pin_verifier_, &issuer_),
+        sim_(sim_config(options_), clock_, nullptr, &pin_verifier_, &issuer_),
         dir_(fresh_dir("engine")) {
     connect();
     auto terminal = app::builtin_test_terminal(options_.floor_limit);
     EXPECT_TRUE(terminal);
     if (terminal) terminal_ = std::move(*terminal);
     open();
+  }
+
+  static hs::HostSimConfig sim_config(const RigOptions& options) {
+    hs::HostSimConfig config;
+    config.aurora.issuer_emv_data = options.issuer_emv_data;
+    return config;
   }
 
   void connect() {
@@ -367,11 +376,12 @@ class Rig {
   hs::LocalTransport& transport() { return *transport_; }
   net::host::HostAdapter& adapter() { return *adapter_; }
   // Aurora fetches its OAuth token on first use; scripted behaviours must meet the
-  // transaction, not the token request: a lookup that finds nothing fetches the token.
+  // transaction, not the token request: a lookup (by host id: Aurora cannot look up by our
+  // reference) that finds nothing fetches the token.
   void warm_up() {
     if (options_.host != HostKind::aurora) return;
     std::optional<Result<net::host::HostResult>> r;
-    adapter_->lookup({"00000000-0000-4000-8000-000000000000", {}}, [&](Result<net::host::HostResult> x) { r.emplace(std::move(x)); });
+    adapter_->lookup({{}, "00000000-0000-4000-8000-000000000000"}, [&](Result<net::host::HostResult> x) { r.emplace(std::move(x)); });
     io_->restart();
     const auto end = std::chrono::steady_clock::now() + 5s;
     while (!r && std::chrono::steady_clock::now() < end) io_->run_for(5ms);
@@ -411,9 +421,11 @@ class Rig {
     if (options_.tweak) options_.tweak(config);
     app::EngineEnvironment env;
     env.random = &random;
-    // FullStack counts its idempotency window by the host's clock: the engine journals its send
-    // times by the same one (Aurora keeps the system clock, as before).
-    if (options_.host == HostKind::fullstack) env.unix_now = [this] { return unix_now(); };
+    // The terminal's clock is the host's: a recovery that searches the host's records by the
+    // time of its attempts (Aurora) must see the two agree, as they do in the field.
+    env.unix_now = [this] {
+      return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    };
     env.journaled = [this](const app::JournalEntry& e) {
       if (journaled_) journaled_(e);
     };

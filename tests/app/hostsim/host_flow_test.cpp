@@ -44,7 +44,11 @@ Flow chip_sale(std::string_view card_name, std::string_view pin) {
   app::DukptPinVerifier pin_verifier;
   auto issuer = app::TestCardIssuer::builtin();
   EXPECT_TRUE(issuer);
-  hs::HostSimulator sim(hs::HostSimConfig{}, clock, nullptr, &pin_verifier, &*issuer);
+  // The real Aurora answer carries no issuer EMV data; the simulator's option adds it, which is
+  // what this loop exercises (the terminal completes without it too: the chip scenarios).
+  hs::HostSimConfig config;
+  config.aurora.issuer_emv_data = true;
+  hs::HostSimulator sim(config, clock, nullptr, &pin_verifier, &*issuer);
 
   const auto token_answer =
       sim.handle(request(net::http::Method::post, "/oauth2/token",
