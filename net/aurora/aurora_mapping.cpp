@@ -67,6 +67,28 @@ std::string last4_of(std::string_view pan) {
   return pan.size() >= 4 && digits(pan) ? std::string(pan.substr(pan.size() - 4)) : std::string();
 }
 
+// The value of `tag` (one or two bytes) in EMV data, through constructed templates, as hex.
+std::string tag_hex_in_tlv(ByteView tlv, std::uint32_t wanted, int depth = 0) {
+  auto elements = split_tlv(tlv);
+  if (!elements || depth > 4) return {};
+  for (const Bytes& e : *elements) {
+    std::size_t i = 1;
+    std::uint32_t tag = e[0];
+    if ((e[0] & 0x1F) == 0x1F)
+      while (i < e.size()) {
+        tag = (tag << 8) | e[i];
+        if ((e[i++] & 0x80) == 0) break;
+      }
+    std::size_t length = e[i++];
+    if (length & 0x80) i += length & 0x7F;
+    const ByteView value(e.data() + i, e.size() - i);
+    if (tag == wanted) return to_hex(value);
+    if ((e[0] & 0x20) != 0)
+      if (std::string inner = tag_hex_in_tlv(value, wanted, depth + 1); !inner.empty()) return inner;
+  }
+  return {};
+}
+
 // The PAN's last four in EMV data: tag 57 (track 2 equivalent: PAN 'D' ...) or 5A (PAN, BCD
 // padded with F), searched through constructed templates too.
 std::string last4_in_tlv(ByteView tlv, int depth = 0) {
@@ -123,6 +145,10 @@ Result<std::vector<Bytes>> split_tlv(ByteView tlv) {
     out.emplace_back(tlv.begin() + static_cast<std::ptrdiff_t>(start), tlv.begin() + static_cast<std::ptrdiff_t>(i));
   }
   return out;
+}
+
+std::string request_cryptogram(const host::AuthorizationRequest& request) {
+  return request.emv ? tag_hex_in_tlv(request.emv->tags, 0x9F26) : std::string();
 }
 
 std::string card_last4(const host::AuthorizationRequest& request) {

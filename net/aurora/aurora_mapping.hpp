@@ -36,6 +36,10 @@ std::string settle_body(std::string_view payment_processor_id);
 // number of decimals, so JsonWriter::decimal writes it exactly ("3.5", never a double).
 Result<Money> surcharge_rate(const Money& base, const Money& surcharge);
 
+// The application cryptogram (EMV tag 9F26) of a chip request, upper-case hex; "" when none.
+// Unique per chip transaction: the host's record of it (detail emvTags.ac) names it exactly.
+std::string request_cryptogram(const host::AuthorizationRequest& request);
+
 // The last four digits of the card in a request (keyed PAN, track 2, track 1, or EMV tag 57 /
 // 5A), "" when none can be read. Only for matching the host's masked customerPan: never logged.
 std::string card_last4(const host::AuthorizationRequest& request);
@@ -62,6 +66,7 @@ struct Record {
   std::optional<std::int64_t> date_unix;  // list `date`, detail `transactionDateTime`
   std::string processor_id;               // list paymentProcessorId
   std::optional<int> card_data_source;    // detail cardDataSourceId (IOS L4728)
+  std::string ac;                         // detail emvTags.ac: the chip's application cryptogram
   std::optional<Money> capturable;        // availableOperations typeId 3 availableAmount
   bool voidable = false;                  // availableOperations has typeId 4
   bool refundable = false;                // availableOperations has typeId 5

@@ -118,6 +118,7 @@ Record record_of(const Json& o, Currency currency, bool detail) {
   r.date_unix = parse_utc_seconds(text_of(member(o, detail ? std::string_view("transactionDateTime") : f::date)));
   r.processor_id = text_of(member(o, f::paymentProcessorId));
   r.card_data_source = int_of(member(o, "cardDataSourceId"));
+  if (const Json* emv = member(o, f::emvTags); emv != nullptr && emv->is_object()) r.ac = text_of(member(*emv, "ac"));
   if (const Json* ops = member(o, f::availableOperations); ops != nullptr && ops->is_array()) {
     for (const auto& op : *ops) {
       const auto type = int_of(member(op, f::typeId));

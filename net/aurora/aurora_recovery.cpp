@@ -66,6 +66,13 @@ bool Search::agrees(const Record& r, bool& proven) const {
     if (!amount_agrees) return false;
   }
   if (!r.last4.empty() && !criteria_.last4.empty() && r.last4 != criteria_.last4) return false;
+  // A chip transaction's cryptogram is its own: the record that shows ours is ours, one that
+  // shows another is another's, whatever else agrees.
+  if (!r.ac.empty() && !criteria_.cryptogram.empty()) {
+    if (r.ac != criteria_.cryptogram) return false;
+    proven = !r.id.empty();
+    return true;
+  }
   proven = amount_agrees && !r.last4.empty() && r.last4 == criteria_.last4 && !r.id.empty();
   return true;
 }
@@ -110,8 +117,12 @@ Search::Verdict Search::decide(const std::vector<Record>& details) const {
     if (reached(kPagingMargin)) return {host::Fate::not_at_host, {}, "every lookalike at the host is another transaction"};
     return {host::Fate::not_known_yet, {}, "no match near the attempts; the host's list was not read back a day"};
   }
-  // Adopted only at the attempts' own time: a lone lookalike hours away is as likely a
-  // stranger's (or the terminal's clock is off): the merchant decides, never a guess.
+  // The record that shows this request's own cryptogram is the request, whenever it was dated.
+  for (const auto& c : left)
+    if (!c.record.ac.empty() && c.record.ac == criteria_.cryptogram && c.proven)
+      return {host::Fate::done, c.record, "the host's record of this chip transaction (its cryptogram)"};
+  // Otherwise adopted only at the attempts' own time: a lone lookalike hours away is as likely
+  // a stranger's (or the terminal's clock is off): the merchant decides, never a guess.
   std::erase_if(left, [&](const Candidate& c) { return !in_window(c.record, kNarrowMargin); });
   if (left.size() == 1 && left.front().proven) return {host::Fate::done, left.front().record, "the host's one matching transaction"};
   if (left.size() == 1) {
@@ -249,6 +260,7 @@ void AuroraAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler han
         criteria.base = base_of(*query.request);
         criteria.last4 = card_last4(*query.request);
         criteria.card_data_source = api::table_lookup(api::kCardDataSource, query.request->entry_mode);
+        criteria.cryptogram = request_cryptogram(*query.request);
       } else {
         criteria.total = query.amount;
       }

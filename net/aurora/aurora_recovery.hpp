@@ -41,6 +41,7 @@ struct Criteria {
   std::optional<Money> base;        // the `amount` field sent (the base)
   std::string last4;                // the card's; "" when the request has none readable
   std::optional<int> card_data_source;  // the cardDataSource sent
+  std::string cryptogram;           // the chip's 9F26 sent; "" for a card read otherwise
   std::string processor_id;         // our paymentProcessorId
   std::int64_t first_sent_unix = 0;  // 0: unknown
   std::int64_t last_sent_unix = 0;

@@ -216,6 +216,8 @@ const Txn& AuroraApi::record_foreign(const ForeignPayment& p) {
   txn.create_method = p.create_method;
   Txn& recorded = ledger_.record(std::move(txn));
   recorded.auth_code = approval_code(recorded.id);
+  // A chip read has its own application cryptogram (sim: eight bytes from the id).
+  if (p.card_data_source >= 3 && p.card_data_source <= 5) recorded.emv_ac = to_hex(from_hex(recorded.id.substr(0, 8) + recorded.id.substr(9, 4) + recorded.id.substr(14, 4)).value_or(Bytes{}));
   if (p.at) recorded.created_at = format_rfc3339(*p.at);
   ledger_.persist(recorded);
   return recorded;

@@ -147,6 +147,12 @@ Txn new_payment(const PaymentIn& in, const Decision& d, TxnType type) {
   txn.reference = in.reference;  // kept, never shown: no response or filter carries it (IOS)
   txn.card_data_source = in.card_data_source;
   txn.emv_response_hex = to_hex(d.emv_response);
+  if (in.emv) {  // what the detail's emvTags shows (IOS L3631 EmvTagsIsvDto: ac, tvr, aid)
+    txn.emv_ac = emv_tag_hex(*in.emv, 0x9F26);
+    txn.emv_tvr = emv_tag_hex(*in.emv, 0x95);
+    txn.emv_aid = emv_tag_hex(*in.emv, 0x4F);
+    if (txn.emv_aid.empty()) txn.emv_aid = emv_tag_hex(*in.emv, 0x84);
+  }
   return txn;
 }
 

@@ -161,6 +161,12 @@ Json detail(const Txn& t) {
       {"responseCode", outcome_row(t.outcome).host_code},
       {"responseDescription", outcome_row(t.outcome).definition},
       {"availableOperations", available_operations(t)},
+      // IOS L4736 emvTags: EmvTagsIsvDto {ac, tvr, tsi, aid, applicationLabel, rawTags} (L3631):
+      // the chip data of the request as the host keeps it; null for a card read otherwise.
+      {"emvTags", t.emv_ac.empty() ? Json(nullptr)
+                                   : Json{{"ac", t.emv_ac}, {"tvr", optional_text(t.emv_tvr)}, {"tsi", nullptr},
+                                          {"aid", optional_text(t.emv_aid)}, {"applicationLabel", nullptr},
+                                          {"rawTags", Json::array()}}},
   };
 }
 

@@ -87,6 +87,11 @@ std::string bcd_digits(ByteView bytes) {
 
 }  // namespace
 
+std::string emv_tag_hex(ByteView tags, unsigned tag) {
+  const auto value = find_tag(tags, tag);
+  return value ? to_hex(*value) : std::string();
+}
+
 Result<CardData> parse_track1(std::string_view track) {
   if (!track.empty() && track.front() == '%') track.remove_prefix(1);
   if (const auto end = track.find('?'); end != std::string_view::npos) track = track.substr(0, end);

@@ -31,6 +31,9 @@ Result<CardData> keyed_card_mmyy(std::string_view pan, std::string_view mm_yy);
 // EMV tags (BER-TLV, top level or inside templates 70/77): 57, else 5A + 5F24; 5F34 as PSN.
 Result<CardData> card_from_emv_tags(ByteView tags);
 
+// The value of a primitive EMV tag (top level or inside templates), upper-case hex; "" if absent.
+std::string emv_tag_hex(ByteView tags, unsigned tag);
+
 // A card is valid through the last day of its expiry month (UTC).
 bool expired(const CardData& card, std::chrono::system_clock::time_point now);
 

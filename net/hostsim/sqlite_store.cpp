@@ -44,7 +44,8 @@ Json to_json(const Txn& t) {
               {"po_number", t.po_number}, {"processor_id", t.processor_id}, {"tip_in_amount", t.tip_in_amount},
               {"gateway_code", t.gateway_code},
               {"surcharge", t.surcharge}, {"discount", t.discount}, {"card_data_source", t.card_data_source},
-              {"created_by", t.created_by}, {"create_method", t.create_method}};
+              {"created_by", t.created_by}, {"create_method", t.create_method}, {"emv_ac", t.emv_ac},
+              {"emv_tvr", t.emv_tvr}, {"emv_aid", t.emv_aid}};
 }
 
 template <class E>
@@ -75,7 +76,8 @@ std::optional<Txn> txn_from(const Json& j, Api api) {
                             {"created_at", &t.created_at}, {"emv", &t.emv_response_hex},
                             {"idempotency_key", &t.idempotency_key}, {"po_number", &t.po_number},
                             {"processor_id", &t.processor_id},
-                            {"created_by", &t.created_by}})
+                            {"created_by", &t.created_by},
+                            {"emv_ac", &t.emv_ac}, {"emv_tvr", &t.emv_tvr}, {"emv_aid", &t.emv_aid}})
     *field = string_member(j, key, ok).value_or("");
   if (!ok || t.id.empty()) return std::nullopt;
   return t;

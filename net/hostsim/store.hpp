@@ -57,6 +57,10 @@ struct Txn {
   std::int64_t card_data_source = 0;
   std::string created_by;
   std::int64_t create_method = 0;
+  // Aurora: the chip data the detail's emvTags shows (application cryptogram 9F26, TVR 95, AID).
+  std::string emv_ac;
+  std::string emv_tvr;
+  std::string emv_aid;
 };
 
 struct Batch {

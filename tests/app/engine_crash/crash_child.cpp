@@ -4,7 +4,12 @@
 // random moment, then runs it again with --recover and compares the journal with the host.
 //
 //   engine_crash_child --state DIR --port N --ca FILE --host aurora|fullstack
-//                      [--processor ID] [--sales K] [--kill-at N] [--recover]
+//                      [--processor ID] [--sales K] [--first-cents C] [--kill-at N] [--recover]
+//
+// Each run is another terminal of the same merchant: --first-cents gives its sales amounts no
+// other run uses (C, C+1, ...). Identical sales on one card at two terminals within minutes
+// are the one case Aurora's host shows nothing to tell apart (its recovery holds them for the
+// merchant, tested in tests/net); this test is about power cuts.
 //
 // stdout: one line per journal write "W <n> <state>", then "DONE" (never card data).
 // Test cards and test keys only.
@@ -95,6 +100,7 @@ int main(int argc, char** argv) {
   }
   const bool aurora = opt["--host"] == "aurora";
   const int sales = opt.contains("--sales") ? std::atoi(opt["--sales"].c_str()) : 3;
+  const long first_cents = opt.contains("--first-cents") ? std::atol(opt["--first-cents"].c_str()) : 1000;
   const long kill_at = opt.contains("--kill-at") ? std::atol(opt["--kill-at"].c_str()) : -1;
   log::set_level(log::Level::error);
 
@@ -163,7 +169,7 @@ int main(int argc, char** argv) {
       return;
     }
     app::SaleRequest request;
-    request.amount = Money{1000 + (started % 50), usd()};  // never a simulator magic-cents amount
+    request.amount = Money{first_cents + (started % 50), usd()};  // never a simulator magic-cents amount
     ++started;
     engine.sale(request, [&](app::TxnReport r) {
       std::cout << "SALE " << app::to_string(r.outcome) << std::endl;

@@ -107,9 +107,12 @@ class EngineCrash : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  std::vector<std::string> child_args(const std::string& host, const fs::path& state) const {
+  // Every run is a new terminal: its sales get whole-dollar amounts no other run uses (cents
+  // .00-.02, never the simulator's magic .51-.58).
+  std::vector<std::string> child_args(const std::string& host, const fs::path& state) {
+    const long cents = 1000 + 100 * static_cast<long>(terminals_++ % 9000);
     return {TENDER_CRASH_CHILD, "--state", state.string(), "--port", port_, "--ca", (root_ / "hostsim" / "ca.pem").string(),
-            "--host", host, "--sales", "3"};
+            "--host", host, "--sales", "3", "--first-cents", std::to_string(cents)};
   }
 
   // After recovery: every row final; the host's charged sales are exactly the journal's
@@ -196,6 +199,7 @@ class EngineCrash : public ::testing::Test {
   }
 
   fs::path root_;
+  long terminals_ = 0;
   Process host_;
   std::string port_;
   std::map<std::string, int> charged_in_journals_;

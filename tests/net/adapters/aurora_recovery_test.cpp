@@ -201,6 +201,34 @@ TEST_F(AuroraRecovery, AStrangersTwinMakesItAmbiguous) {
   EXPECT_EQ(api.requests.size(), 1U);
 }
 
+// A chip sale's record shows its application cryptogram (detail emvTags.ac, IOS L3631): the
+// one that shows this request's 9F26 is this request; one that shows another never is.
+TEST_F(AuroraRecovery, AChipSaleIsKnownByItsCryptogram) {
+  auto q = sale_query();
+  q.request->entry_mode = host::EntryMode::chip;
+  q.request->card = {};
+  q.request->emv = host::EmvData{Bytes{0x5A, 0x08, 0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x9F, 0x26, 0x08, 1, 2, 3,
+                                       4, 5, 6, 7, 8},
+                                 std::nullopt, std::nullopt};
+  const auto chip_detail = [](const std::string& id, std::string_view ac) {
+    auto d = Json::parse(detail(id, "Captured", "12.34", "1111", "0", 4));
+    d["emvTags"] = Json{{"ac", ac}, {"tvr", "0000000000"}, {"aid", "A0000000031010"}};
+    return d.dump();
+  };
+  // A stranger's identical chip sale, and ours, at the same minute: ours by its cryptogram.
+  api.answer(200, page({item("stranger", kT0 + 1, "12.34", "1111"), item("ours", kT0 + 2, "12.34", "1111")}));
+  api.answer(200, chip_detail("stranger", "A1B2C3D4E5F60718"));
+  api.answer(200, chip_detail("ours", "0102030405060708"));
+  auto r = recover(q);
+  EXPECT_EQ(r.fate, Fate::done) << r.why;
+  EXPECT_EQ(r.result.host_reference, "ours");
+  // Ours never arrived; the stranger's alone, same amount, card and minute: never adopted.
+  api.answer(200, page({item("stranger", kT0 + 1, "12.34", "1111")}));
+  api.answer(200, chip_detail("stranger", "A1B2C3D4E5F60718"));
+  EXPECT_EQ(recover(q).fate, Fate::not_at_host);
+  EXPECT_EQ(request_cryptogram(*q.request), "0102030405060708");
+}
+
 TEST_F(AuroraRecovery, SeveralMatchesAreNarrowedToTheAttemptsTime) {
   api.answer(200, page({item("ours", kT0 + 3, "12.34", "1111"), item("this-morning", kT0 - 5 * kHour, "12.34", "1111")}));
   api.answer(200, detail("ours", "Captured", "12.34", "1111"));

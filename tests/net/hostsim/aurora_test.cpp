@@ -303,6 +303,8 @@ TEST_F(AuroraTest, ChipIssuerTagsOnlyAsTheSimulatorsOption) {
   Json r = body_of(post("/pay-api/v1/transactions/sale", body));
   EXPECT_EQ(r["status"], "Captured");
   EXPECT_FALSE(r.contains("emvTags"));
+  // The detail keeps the request's chip data (IOS EmvTagsIsvDto): its cryptogram among them.
+  EXPECT_EQ(by_id(r["transactionId"])["emvTags"]["ac"], "1122334455667788");
   EXPECT_EQ(chip.last_psn, (Bytes{0x01}));
   EXPECT_TRUE(chip.last_approve);
   chip.cryptogram_ok = false;

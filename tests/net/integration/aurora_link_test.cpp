@@ -47,6 +47,30 @@ TEST_F(HostLink, AuroraALoneLookalikeIsIndistinguishable) {
   EXPECT_EQ(found.result.host_reference, id);
 }
 
+// A chip sale carries its own cryptogram, which the host's record shows: a stranger's identical
+// chip sale, alone at the host, is never taken for the terminal's.
+TEST_F(HostLink, AuroraAChipLookalikeIsNeverAdopted) {
+  auto chip = keyed(3, 1056);  // HTTP 500: nothing recorded
+  chip.entry_mode = host::EntryMode::chip;
+  chip.card = {};
+  chip.emv = host::EmvData{Bytes{0x5A, 0x08, 0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x5F, 0x24, 0x03, 0x28, 0x12,
+                                 0x31, 0x9F, 0x26, 0x08, 1, 2, 3, 4, 5, 6, 7, 8},
+                           std::nullopt, std::nullopt};
+  ASSERT_EQ(sale(*aurora_, chip)->outcome, Outcome::unknown);
+  auto twin = stranger(1056);
+  twin.card_data_source = 4;  // read by chip too, with its own cryptogram
+  sim_->aurora().record_foreign(twin);
+  EXPECT_EQ(recover(*aurora_, query_for(chip)).fate, host::Fate::not_at_host);
+  // Its own, beside the stranger's: found by its cryptogram.
+  chip.reference_id = uuid(4);
+  chip.amount = Money(1077, usd());
+  sim_->script_next(*hostsim::parse_behaviour("close+twin"), 1);
+  ASSERT_EQ(sale(*aurora_, chip)->outcome, Outcome::unknown);
+  const auto found = recover(*aurora_, query_for(chip));
+  ASSERT_EQ(found.fate, host::Fate::done) << found.why;
+  EXPECT_EQ(found.result.approved_amount, Money(1077, usd()));
+}
+
 TEST_F(HostLink, AuroraRecoveryFindsItsOwnAmongStrangers) {
   for (auto [cents, last4] : std::vector<std::pair<std::int64_t, std::string>>{{2300, "4242"}, {2301, "1111"}, {999, "1111"}})
     sim_->aurora().record_foreign(stranger(cents, last4));
