@@ -102,6 +102,14 @@ Result<void> Context::set_transaction_data() {
   return ok();
 }
 
+Result<void> Context::set_amount(const Money& amount) {
+  if (amount.currency() != config.currency) return make_error(Errc::invalid_argument, "amount is not in the terminal's currency");
+  if (amount.minor_units() < 0) return make_error(Errc::invalid_argument, "negative amount");
+  txn.amount = amount;
+  terminal.set(0x9F02, encode_n(static_cast<std::uint64_t>(amount.minor_units()), 6));
+  return ok();
+}
+
 void Context::set_application_data(const AidConfig& aid_config) {
   aid = &aid_config;
   terminal.set(0x9F06, aid_config.aid);

@@ -89,6 +89,16 @@ class KernelUi {
   virtual Result<std::size_t> choose_application(std::span<const Candidate> candidates) = 0;
   // Book 1 12.4: confirmation of a single application whose priority says it needs one.
   virtual Result<bool> confirm_application(const Candidate& candidate) = 0;
+  // Amount, Authorised (9F02) for the application the card and the cardholder settled on: a
+  // price may depend on it (a surcharge applies to a credit application, never to a debit
+  // one). Called after final selection and before GET PROCESSING OPTIONS, whose PDOL may carry
+  // the amount (Book 3 10.1; nothing before GPO uses it), once for every application tried;
+  // `requested` is the amount given to start(). The default keeps it. Errc::cancelled ends the
+  // session as cancelled (the cardholder refused the total); another error terminates it.
+  virtual Result<Money> amount_for(const Candidate& selected, const Money& requested) {
+    (void)selected;
+    return requested;
+  }
   virtual void message(std::string_view text) { (void)text; }
 };
 
@@ -149,6 +159,9 @@ struct Context {
   // 9F39, 9F53. Errc::invalid_argument when an amount is negative or not in the
   // terminal's currency.
   Result<void> set_transaction_data();
+  // Amount, Authorised changed after selection (KernelUi::amount_for): txn.amount and 9F02.
+  // Errc::invalid_argument like set_transaction_data.
+  Result<void> set_amount(const Money& amount);
   // After final selection: 9F06, 9F09, 9F1B from the matched AID entry.
   void set_application_data(const AidConfig& aid_config);
 };

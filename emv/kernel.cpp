@@ -78,6 +78,7 @@ Result<KernelResult> Kernel::start(const TransactionInput& input) {
   selected_ = Candidate{};
   ctx_ = std::make_unique<Context>(config_, input);
   if (auto r = ctx_->set_transaction_data(); !r) return r.error();
+  requested_amount_ = input.amount;
   std::array<Byte, 4> unpredictable_number{};
   random_.fill(unpredictable_number);
   ctx_->terminal.set(0x9F37, unpredictable_number);
@@ -137,6 +138,14 @@ std::optional<KernelResult> Kernel::select_and_initiate() {
     ctx.icc.clear();
     selected_ = selection.candidate;
     store_selected_application(ctx, selection);
+    // The amount for this application, before GPO can carry it (PDOL) and before anything
+    // else uses it (CVM conditions, floor limit, GENERATE AC).
+    auto amount = ui_.amount_for(selection.candidate, requested_amount_);
+    if (!amount) {
+      cancelled_ = amount.error().code == Errc::cancelled;
+      return finish(Outcome::terminated, "amount: " + amount.error().message);
+    }
+    if (auto r = ctx.set_amount(*amount); !r) return finish(Outcome::terminated, "amount: " + r.error().message);
     auto initiated = initiate_application_processing(ctx, ttl_);
     if (!initiated) return finish(Outcome::terminated, initiated.error().message);
     if (*initiated == InitiateOutcome::ok) return std::nullopt;

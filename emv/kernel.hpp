@@ -1,5 +1,6 @@
 // The EMV contact kernel: EMV 4.4 Book 3 section 10's steps in order, over one card
-// session. start() runs from power-on and application selection to the first GENERATE
+// session. start() runs from power-on and application selection (after which the UI settles
+// the amount for the selected application, KernelUi::amount_for) to the first GENERATE
 // AC; when the card asks to go online (ARQC) the app sends Kernel::online_tags to the
 // host and calls complete() with the answer, which runs issuer authentication, scripts
 // and the second GENERATE AC.
@@ -119,6 +120,7 @@ class Kernel {
   Ttl ttl_;
   std::unique_ptr<Context> ctx_;
   Candidate selected_;
+  Money requested_amount_{0, usd()};  // start()'s amount: what amount_for() starts from per application
   CvmOutcome cvm_;
   std::optional<CardDecision> decision_;
   bool awaiting_completion_ = false;

@@ -222,6 +222,68 @@ TEST_F(KernelTest, ConditionsOfUseOnTheOnlyApplicationTerminates) {
   EXPECT_EQ(start().outcome, Outcome::terminated);
 }
 
+// The amount the UI settles after final selection (a surcharge on a credit application) is
+// the one the card sees: in the PDOL data of GET PROCESSING OPTIONS, in CDOL1, and in the
+// host's tags (9F02).
+TEST_F(KernelTest, AmountForTheSelectedApplicationReachesGpoAndTheArqc) {
+  ui.amount = [](const Candidate&, const Money& requested) -> Result<Money> {
+    return Money{requested.minor_units() + 35, requested.currency()};
+  };
+  const KernelResult r = start(kt::purchase(1000));
+  ASSERT_EQ(r.outcome, Outcome::online_request) << r.termination_reason;
+  EXPECT_EQ(ui.amount_asked, (std::vector<std::string>{"VISA CREDIT"}));
+  auto nodes = decode(r.online_tags);
+  ASSERT_TRUE(nodes && find(*nodes, 0x9F02));
+  EXPECT_EQ(to_hex(find(*nodes, 0x9F02)->value), "000000001035");
+  // PDOL 9F02 06 5F2A 02 9F37 04: the amount leads the '83' data of GPO.
+  ASSERT_EQ(card.count(hex("80A8")), 1u);
+  for (const Bytes& c : card.log) {
+    if (c.size() > 7 && c[0] == 0x80 && c[1] == 0xA8) {
+      EXPECT_EQ(to_hex(ByteView{c}.subspan(7, 6)), "000000001035");
+    }
+  }
+  ASSERT_NE(kernel().context(), nullptr);
+  EXPECT_EQ(kernel().context()->txn.amount, Money(1035, usd()));
+}
+
+TEST_F(KernelTest, AmountRefusedByTheCardholderEndsAsCancelled) {
+  ui.amount = [](const Candidate&, const Money&) -> Result<Money> { return make_error(Errc::cancelled, "CANCEL"); };
+  const KernelResult r = start();
+  EXPECT_EQ(r.outcome, Outcome::terminated);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(card.count(hex("80A8")), 0u);  // nothing after selection reached the card
+}
+
+TEST_F(KernelTest, AmountInAnotherCurrencyTerminates) {
+  ui.amount = [](const Candidate&, const Money&) -> Result<Money> { return Money{1000, *currency_by_alpha("EUR")}; };
+  const KernelResult r = start();
+  EXPECT_EQ(r.outcome, Outcome::terminated);
+  EXPECT_FALSE(r.cancelled);
+}
+
+// An application that refuses GPO sends the kernel back to selection: the next application
+// gets its own amount, asked from the original (a debit application is not surcharged).
+TEST_F(KernelTest, AmountIsAskedAgainForTheNextApplication) {
+  kt::CardProfile debit;
+  debit.aid = hex("A0000000980840");
+  debit.label = "US DEBIT";
+  debit.priority = 0x02;
+  card.fci[debit.aid] = kt::build_fci(debit);
+  config.aids.push_back(config.aids.front());
+  config.aids.back().aid = debit.aid;
+  card.on(hex("80A8"), hex("6985"), 1);
+  std::vector<Money> requested;
+  ui.amount = [&](const Candidate& c, const Money& asked) -> Result<Money> {
+    requested.push_back(asked);
+    return c.label == "US DEBIT" ? asked : Money{asked.minor_units() + 35, asked.currency()};
+  };
+  const KernelResult r = start(kt::purchase(1000));
+  EXPECT_EQ(ui.amount_asked, (std::vector<std::string>{"VISA CREDIT", "US DEBIT"}));
+  EXPECT_EQ(requested, (std::vector<Money>{Money(1000, usd()), Money(1000, usd())}));
+  EXPECT_EQ(kernel().context()->txn.amount, Money(1000, usd()));
+  EXPECT_NE(r.outcome, Outcome::terminated) << r.termination_reason;
+}
+
 TEST_F(KernelTest, MissingMandatoryDataTerminates) {
   kt::load(card, profile);
   auto nodes = decode(card.records[{1, 1}]);

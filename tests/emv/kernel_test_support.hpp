@@ -179,7 +179,15 @@ class FakeUi final : public KernelUi {
     return choice;
   }
   Result<bool> confirm_application(const Candidate&) override { return confirm; }
+  Result<Money> amount_for(const Candidate& selected, const Money& requested) override {
+    amount_asked.push_back(selected.label);
+    return amount ? amount(selected, requested) : Result<Money>{requested};
+  }
   void message(std::string_view text) override { messages.emplace_back(text); }
+
+  // The amount for the selected application (unset: the requested one), and who was asked.
+  std::function<Result<Money>(const Candidate&, const Money&)> amount;
+  std::vector<std::string> amount_asked;
 
   Result<std::size_t> choice = make_error(Errc::unsupported, "terminal chooses");
   Result<bool> confirm = true;
