@@ -214,7 +214,7 @@ void Engine::Impl::on_calculating() {
     return;
   }
   const auto current = begin_step(config.host_timeout, [this] { raise(Event::host_error); });
-  host::CalculateAmountRequest request{t.sale.amount, t.sale.tip, {}, {}};
+  host::CalculateAmountRequest request{t.sale.amount, t.sale.tip, {}, {}, {}};
   host.calculate_amount(std::move(request),
                         step_handler<Result<host::CalculateAmountResult>>(
                             current, [this](Result<host::CalculateAmountResult> r) {

@@ -91,7 +91,16 @@ struct TipAdjustRequest { std::string reference_id; std::string host_reference; 
 // Aurora settles a payment processor, FullStack a gateway terminal: `batch_owner` is that id
 // (empty: the adapter's configured default).
 struct SettleRequest { std::string batch_owner; };
-struct CalculateAmountRequest { Money base_amount{0, usd()}; std::optional<Money> tip; std::string bin; std::string state; };
+// The host's price of a sale (surcharge, dual pricing). Asked before the card with no `bin`
+// (every card type's price at once), and again once a swiped or keyed card is read, with its
+// BIN, from a host whose price depends on the card (CalculateAmountResult::pricing).
+struct CalculateAmountRequest {
+  Money base_amount{0, usd()};
+  std::optional<Money> tip;
+  std::string bin;      // the card's first 6 digits once read (FullStack cc_bin / bin); never more
+  std::string state;    // the merchant's state, "TX" (surcharge law is per state; FullStack `state`)
+  std::string country;  // the merchant's country, ISO 3166-1 alpha-2 "US" (FullStack `country`)
+};
 // Lookup by our reference_id, or by the host's id when we have it.
 struct LookupRequest { std::string reference_id; std::string host_reference; };
 
@@ -128,9 +137,23 @@ struct AmountBreakdown {
   Money tip{0, usd()};
   Money total{0, usd()};
 };
+// What a host's card price rests on (issue 10, item 6: the surcharge is decided once the card
+// is known, and never applies to a debit or prepaid card).
+enum class CardPricing {
+  // Prices per card type (Aurora's creditCard / debitCard breakdowns): the terminal picks
+  // the one its evidence of the card supports, and surcharges nothing it cannot show is credit.
+  by_type,
+  // The host prices the card from its BIN (FullStack: cc_bin is required when surcharge is
+  // allowed): ask again with the BIN once the card is read; that answer's `card` is the price
+  // of that very card, whatever its type (the host knows a debit BIN).
+  by_bin,
+};
+
 struct CalculateAmountResult {
-  AmountBreakdown card;                // what a card pays (surcharge / card price)
-  std::optional<AmountBreakdown> cash;  // dual pricing / cash discount, when the host gives it
+  AmountBreakdown card;                  // a credit card's price (surcharge included), or the BIN's (by_bin)
+  std::optional<AmountBreakdown> debit;  // a debit card's price, when the host gives one (Aurora debitCard)
+  std::optional<AmountBreakdown> cash;   // dual pricing / cash discount, when the host gives it
+  CardPricing pricing = CardPricing::by_type;
 };
 
 // ---- Recovery (ARCHITECTURE.md, HostAdapter): what became of a request whose answer was lost.
