@@ -23,7 +23,7 @@ namespace tender::app {
 // The screens the engine asks for (ui/ renders them as data).
 enum class Screen {
   idle,
-  confirm_amount,     // the amount with surcharge: ENTER continues, CANCEL stops
+  confirm_amount,     // the total with its surcharge, once the card is read: ENTER continues, CANCEL stops
   present_card,       // insert, swipe or key in
   insert_card,        // a chip card was swiped: insert it instead
   swipe_card,         // this host takes no chip data: swipe the card
@@ -84,6 +84,16 @@ class Counter {
   virtual Result<bool> confirm_application(const std::string& name) {
     (void)name;
     return true;
+  }
+  // The total with a surcharge (args: amount = total, other = surcharge; the confirm_amount
+  // screen), asked while a chip card is in the middle of its session: the kernel needs the
+  // amount before GET PROCESSING OPTIONS. Blocking, like confirm_application, and bounded by
+  // the counter. true for ENTER; false or Errc::cancelled for CANCEL; Errc::timeout for no
+  // answer. Errc::unsupported (the default): this counter cannot ask here, and the engine
+  // then charges no surcharge (never one the cardholder was not shown).
+  virtual Result<bool> confirm_total(const ScreenArgs& args) {
+    (void)args;
+    return make_error(Errc::unsupported, "no confirmation while the chip runs on this counter");
   }
   // Prints ESC/POS bytes; a printer error is reported, never fails the transaction.
   virtual Result<void> print(ByteView escpos, std::string_view text) = 0;

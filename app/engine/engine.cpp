@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/post.hpp>
 #include <ctime>
+#include <functional>
 
 #include "app/engine/engine_impl.hpp"
 #include "app/engine/payload.hpp"
@@ -46,7 +47,8 @@ emv::TransactionInput system_kernel_input(const Money& amount) {
 // The kernel's questions to the cardholder, put to the counter.
 class CounterKernelUi final : public emv::KernelUi {
  public:
-  explicit CounterKernelUi(Counter& counter) : counter_(counter) {}
+  CounterKernelUi(Counter& counter, std::function<Result<Money>(const emv::Candidate&)> amount)
+      : counter_(counter), amount_(std::move(amount)) {}
   Result<std::size_t> choose_application(std::span<const emv::Candidate> candidates) override {
     std::vector<std::string> names;
     for (const auto& c : candidates) names.push_back(c.display_name());
@@ -55,9 +57,15 @@ class CounterKernelUi final : public emv::KernelUi {
   Result<bool> confirm_application(const emv::Candidate& candidate) override {
     return counter_.confirm_application(candidate.display_name());
   }
+  // The surcharge for the selected application (engine_pricing.cpp).
+  Result<Money> amount_for(const emv::Candidate& selected, const Money& requested) override {
+    (void)requested;  // the engine prices from its own base, the same amount
+    return amount_(selected);
+  }
 
  private:
   Counter& counter_;
+  std::function<Result<Money>(const emv::Candidate&)> amount_;
 };
 
 }  // namespace
@@ -158,11 +166,12 @@ void Engine::Impl::raise(Event event) {
 
 void Engine::Impl::enter() {
   using Action = void (Impl::*)();
-  static constexpr std::array<std::pair<State, Action>, 15> kActions{{
+  static constexpr std::array<std::pair<State, Action>, 16> kActions{{
       {State::idle, nullptr},
       {State::calculating, &Impl::on_calculating},
-      {State::confirming_amount, &Impl::on_confirming_amount},
       {State::awaiting_card, &Impl::on_awaiting_card},
+      {State::pricing_card, &Impl::on_pricing_card},
+      {State::confirming_amount, &Impl::on_confirming_amount},
       {State::reading_chip, &Impl::on_reading_chip},
       {State::awaiting_fallback, &Impl::on_awaiting_card},
       {State::entering_pin, &Impl::on_entering_pin},
@@ -207,46 +216,6 @@ void Engine::Impl::begin(Txn t) {
   raise(x.follow_on ? Event::start_followon : Event::start);
 }
 
-void Engine::Impl::on_calculating() {
-  Txn& t = *txn;
-  if (!config.surcharge || t.sale.kind != TxnKind::sale) {
-    raise(Event::surcharge_off);
-    return;
-  }
-  const auto current = begin_step(config.host_timeout, [this] { raise(Event::host_error); });
-  host::CalculateAmountRequest request{t.sale.amount, t.sale.tip, {}, {}, {}};
-  host.calculate_amount(std::move(request),
-                        step_handler<Result<host::CalculateAmountResult>>(
-                            current, [this](Result<host::CalculateAmountResult> r) {
-                              if (!r) {
-                                log::warn(kComponent, "surcharge calculation failed: ", r.error().describe());
-                                raise(Event::host_error);
-                                return;
-                              }
-                              Txn& x = *txn;
-                              if (r->card.surcharge.minor_units() > 0) x.entry.surcharge = r->card.surcharge;
-                              x.entry.amount = r->card.total;
-                              raise(Event::calculated);
-                            }));
-}
-
-void Engine::Impl::on_confirming_amount() {
-  Txn& t = *txn;
-  const auto current = begin_step(config.prompt_timeout, [this] {
-    counter.cancel_prompt();
-    conclude(TxnOutcome::cancelled, TxnState::cancelled, "no answer at the amount prompt", Event::timed_out);
-  });
-  counter.async_confirm(Screen::confirm_amount, ScreenArgs{t.entry.amount, t.entry.surcharge, {}},
-                        step_handler<Result<bool>>(current, [this](Result<bool> r) {
-                          if (r && *r) {
-                            raise(Event::confirmed);
-                            return;
-                          }
-                          conclude(TxnOutcome::cancelled, TxnState::cancelled, "cancelled at the amount prompt",
-                                   Event::cancelled);
-                        }));
-}
-
 void Engine::Impl::on_awaiting_card() {
   Txn& t = *txn;
   const bool fallback = t.state == State::awaiting_fallback;
@@ -282,6 +251,7 @@ void Engine::Impl::on_card_event(Result<CardEvent> event) {
     t.entry.masked_pan = reading.masked_pan;
     t.entry.card_label = reading.label;
     t.pan = std::move(reading.pan);
+    t.bin = std::move(reading.bin);
     t.entry.entry_mode = stored(t.request.entry_mode);
   };
   const auto bad = [&](const Error& error) {
@@ -355,7 +325,8 @@ void Engine::Impl::on_reading_chip() {
   Txn& t = *txn;
   static SystemRandom system_random;
   emv::RandomSource& random = env.random != nullptr ? *env.random : system_random;
-  t.kernel_ui = std::make_unique<CounterKernelUi>(counter);
+  t.kernel_ui = std::make_unique<CounterKernelUi>(
+      counter, [this](const emv::Candidate& selected) { return chip_amount(selected); });
   t.kernel = std::make_unique<emv::Kernel>(counter.chip_reader(), counter.pin_pad(), terminal, *t.kernel_ui, random);
   emv::TransactionInput input = env.kernel_input(t.entry.amount);
   input.amount = t.entry.amount;
@@ -427,7 +398,8 @@ void Engine::Impl::on_reading_chip() {
       return;
     case emv::Outcome::terminated:
       if (chip.cancelled) {
-        conclude(TxnOutcome::cancelled, TxnState::cancelled, "cancelled at the card", Event::cancelled);
+        conclude(TxnOutcome::cancelled, TxnState::cancelled,
+                 t.amount_refused.empty() ? "cancelled at the card" : t.amount_refused, Event::cancelled);
         return;
       }
       conclude(TxnOutcome::declined, TxnState::declined, "chip: " + chip.termination_reason, Event::kernel_failed);

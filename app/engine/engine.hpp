@@ -37,7 +37,12 @@ struct EngineConfig {
   MerchantInfo merchant;
   std::string terminal_id = "TENDER01";
   Currency currency = usd();
-  bool surcharge = false;                     // show the host's calculated amount before the card
+  // Surcharge (issue 10 item 6): the host's price for a credit card, decided once the card is
+  // read and confirmed by the cardholder; never on a debit, prepaid or unknown card.
+  bool surcharge = false;
+  // Where the merchant is (surcharge law is per state): sent with the host's price requests.
+  std::string surcharge_state;                // "TX"; empty: not sent
+  std::string surcharge_country = "US";       // ISO 3166-1 alpha-2
   PartialPolicy partial = PartialPolicy::ask;
   // Store and forward: a swiped (or keyed) sale up to this amount may be approved offline
   // when the host is unreachable; chip cards decide themselves under the kernel's floor limit.

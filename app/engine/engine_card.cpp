@@ -43,6 +43,10 @@ std::string brand_of(std::string_view pan) {
   return "CARD";
 }
 
+// The Bank Identification Number the host's BIN price needs: the first 6 digits, the most
+// of a PAN that may leave the card's own types (ARCHITECTURE.md: first 6 / last 4).
+std::string bin_of(std::string_view pan) { return pan.size() >= 13 ? std::string(pan.substr(0, 6)) : std::string{}; }
+
 std::string format_time(std::int64_t unix_seconds) {
   const std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
@@ -122,6 +126,7 @@ Result<SwipeReading> read_swipe(const CardEvent& event, bool pin_pad_available) 
   r.masked_pan = main.pan.masked();
   r.label = brand_of(main.pan.reveal());
   r.pan = SecretString{main.pan.reveal()};
+  r.bin = bin_of(main.pan.reveal());
   r.pin_needed = main.service_code.pin_required() || (pin_pad_available && main.service_code.prompt_if_pin_pad());
   return out;
 }
@@ -142,6 +147,7 @@ Result<CardReading> read_keyed(const CardEvent& event) {
   r.request.card.cvc = event.cvc;
   r.masked_pan = pan->masked();
   r.label = brand_of(pan->reveal());
+  r.bin = bin_of(pan->reveal());
   return r;
 }
 

@@ -22,6 +22,7 @@ struct CardReading {
   std::string label;
   bool pin_needed = false;
   SecretString pan;  // for the PIN block (ISO 9564 formats 0 and 4 bind the PIN to it)
+  std::string bin;   // the PAN's first 6 digits (swiped / keyed): the host's BIN price
 };
 
 // Swipe: tracks to the request; Errc::malformed / out_of_range for an unreadable card.
@@ -59,6 +60,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     JournalEntry entry;
     TxnReport report;
     host::AuthorizationRequest request;      // what goes to the host for a card transaction
+    std::optional<host::CalculateAmountResult> prices;  // the host's prices of this sale, before the card
+    std::string bin;                         // the swiped or keyed card's BIN (first 6 digits)
+    std::string amount_refused;              // why the cardholder ended it at the chip's amount prompt
     std::unique_ptr<emv::KernelUi> kernel_ui;  // before the kernel, which holds a reference
     std::unique_ptr<emv::Kernel> kernel;
     std::optional<emv::KernelResult> chip;
@@ -79,8 +83,20 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 
   // State entry actions (one per State, looked up in a table).
   void enter();
+  // --- the surcharge (engine_pricing.cpp) ---
   void on_calculating();
+  void on_pricing_card();
   void on_confirming_amount();
+  // The price of a swiped or keyed card from `prices`; raises calculated or surcharge_off.
+  void price_card(const host::CalculateAmountResult& prices, bool for_this_card);
+  // KernelUi::amount_for: the chip application's total, confirmed at the counter when it
+  // carries a surcharge; Errc::cancelled when the cardholder refuses it.
+  Result<Money> chip_amount(const emv::Candidate& selected);
+  // The sale amount with its tip, before any surcharge.
+  [[nodiscard]] Money base_total() const;
+  [[nodiscard]] bool surcharge_possible() const;
+  [[nodiscard]] host::CalculateAmountRequest calculate_request(std::string bin) const;
+
   void on_awaiting_card();
   void on_reading_chip();
   void on_entering_pin();

@@ -14,20 +14,21 @@ using E = Event;
 constexpr std::array kTransitions{
     Transition{S::idle, E::start, S::calculating},
     Transition{S::idle, E::start_followon, S::authorizing},
+    // Issue 10 item 6: the surcharge depends on the card, so nothing is shown or charged
+    // before it is read. Before the card the host's prices are only fetched (the chip's
+    // kernel needs them without waiting for a host, KernelUi::amount_for).
     Transition{S::calculating, E::surcharge_off, S::awaiting_card},
-    Transition{S::calculating, E::calculated, S::confirming_amount},
+    Transition{S::calculating, E::calculated, S::awaiting_card},
     // The calculate endpoint failed: the sale goes on at the base price, as a terminal
     // with surcharge off would (the surcharge is the merchant's option, not the card's).
     Transition{S::calculating, E::host_error, S::awaiting_card},
-    Transition{S::confirming_amount, E::confirmed, S::awaiting_card},
-    Transition{S::confirming_amount, E::cancelled, S::finishing},
-    Transition{S::confirming_amount, E::timed_out, S::finishing},
 
     Transition{S::awaiting_card, E::chip_inserted, S::reading_chip},
-    Transition{S::awaiting_card, E::swiped, S::authorizing},
+    Transition{S::awaiting_card, E::swiped, S::pricing_card},
+    // A PIN on a stripe is a debit card (Aurora routes it as debit): never surcharged.
     Transition{S::awaiting_card, E::pin_needed, S::entering_pin},
     Transition{S::awaiting_card, E::swiped_chip_card, S::awaiting_card},  // "insert card", wait again
-    Transition{S::awaiting_card, E::keyed, S::authorizing},
+    Transition{S::awaiting_card, E::keyed, S::pricing_card},
     Transition{S::awaiting_card, E::bad_card, S::awaiting_card},
     Transition{S::awaiting_card, E::card_refused, S::finishing},
     Transition{S::awaiting_card, E::cancelled, S::finishing},
@@ -40,12 +41,20 @@ constexpr std::array kTransitions{
     Transition{S::reading_chip, E::kernel_failed, S::finishing},
     Transition{S::reading_chip, E::cancelled, S::finishing},
 
-    Transition{S::awaiting_fallback, E::swiped, S::authorizing},
+    Transition{S::awaiting_fallback, E::swiped, S::pricing_card},
     Transition{S::awaiting_fallback, E::pin_needed, S::entering_pin},
     Transition{S::awaiting_fallback, E::bad_card, S::awaiting_fallback},
     Transition{S::awaiting_fallback, E::card_refused, S::finishing},
     Transition{S::awaiting_fallback, E::cancelled, S::finishing},
     Transition{S::awaiting_fallback, E::timed_out, S::finishing},
+
+    Transition{S::pricing_card, E::surcharge_off, S::authorizing},
+    Transition{S::pricing_card, E::calculated, S::confirming_amount},
+    // The host could not price the card's BIN: the base price, as above.
+    Transition{S::pricing_card, E::host_error, S::authorizing},
+    Transition{S::confirming_amount, E::confirmed, S::authorizing},
+    Transition{S::confirming_amount, E::cancelled, S::finishing},
+    Transition{S::confirming_amount, E::timed_out, S::finishing},
 
     Transition{S::entering_pin, E::pin_entered, S::authorizing},
     Transition{S::entering_pin, E::cancelled, S::finishing},
@@ -91,8 +100,9 @@ constexpr std::array kTransitions{
 constexpr std::array kStateNames{
     std::pair{S::idle, "idle"},
     std::pair{S::calculating, "calculating"},
-    std::pair{S::confirming_amount, "confirming_amount"},
     std::pair{S::awaiting_card, "awaiting_card"},
+    std::pair{S::pricing_card, "pricing_card"},
+    std::pair{S::confirming_amount, "confirming_amount"},
     std::pair{S::reading_chip, "reading_chip"},
     std::pair{S::awaiting_fallback, "awaiting_fallback"},
     std::pair{S::entering_pin, "entering_pin"},

@@ -11,9 +11,10 @@ namespace tender::app {
 
 enum class State {
   idle,
-  calculating,        // surcharge / dual pricing: the host's calculate endpoint
-  confirming_amount,  // the cardholder sees the total with surcharge
+  calculating,        // surcharge: the host's prices for the sale, per card type, before the card
   awaiting_card,      // present card: insert, swipe, key in
+  pricing_card,       // a swiped or keyed card is read: its surcharge (the host's BIN price, or none)
+  confirming_amount,  // the cardholder sees the total with the surcharge (chip: inside the kernel)
   reading_chip,       // the EMV kernel from power-on to the first GENERATE AC
   awaiting_fallback,  // the chip failed: swipe the same card
   entering_pin,       // online PIN for a swiped card whose service code asks for one
@@ -30,8 +31,8 @@ enum class State {
 enum class Event {
   start,                // a card transaction begins
   start_followon,       // capture / void / refund by reference / tip adjust: straight to the host
-  surcharge_off,
-  calculated,
+  surcharge_off,        // no surcharge: off, not a sale, or none for this card
+  calculated,           // the host's prices are in (before the card); a surcharge applies (after it)
   confirmed,
   cancelled,            // the cardholder pressed CANCEL (or declined the amount)
   timed_out,            // a prompt's deadline passed

@@ -40,6 +40,9 @@ struct CardStep {
   std::string track2;  // swipe_raw
   std::string pan;     // key
   std::string expiry;  // key, YYMM
+  // insert: the built-in profile changed first (a label, say); keys and PAN stay, so the
+  // simulated issuer still knows the card.
+  std::function<void(icc::sim::CardProfile&)> edit{};
 };
 // What happens at a PIN prompt: digits, bypass (""), cancel, or timeout.
 struct PinStep {
@@ -85,7 +88,7 @@ class ScriptedCounter final : public app::Counter {
     app::CardEvent event;
     switch (step.kind) {
       case CardStep::insert: {
-        auto card = icc::sim::make_builtin_card(step.card);
+        auto card = make_card(step);
         if (!card) {
           ADD_FAILURE() << "no built-in card " << step.card;
           return;
@@ -117,8 +120,9 @@ class ScriptedCounter final : public app::Counter {
     handler(std::move(event));
   }
 
-  void async_confirm(app::Screen screen, const app::ScreenArgs&, std::function<void(Result<bool>)> handler) override {
+  void async_confirm(app::Screen screen, const app::ScreenArgs& args, std::function<void(Result<bool>)> handler) override {
     screens.push_back(screen);
+    if (screen == app::Screen::confirm_amount) totals.push_back(args);
     if (confirms.empty()) {
       handler(true);
       return;
@@ -132,6 +136,19 @@ class ScriptedCounter final : public app::Counter {
     }
     handler(c == Confirm::yes);
   }
+
+  // The chip's surcharge confirmation (blocking): answered from the same yes/no script.
+  Result<bool> confirm_total(const app::ScreenArgs& args) override {
+    screens.push_back(app::Screen::confirm_amount);
+    totals.push_back(args);
+    if (confirms.empty()) return true;
+    const Confirm c = confirms.front();
+    confirms.pop_front();
+    if (c == Confirm::silent) return make_error(Errc::timeout, "no answer");
+    if (c == Confirm::cancel) return make_error(Errc::cancelled, "CANCEL");
+    return c == Confirm::yes;
+  }
+  std::vector<app::ScreenArgs> totals;  // every confirm_amount screen (the swipe's or the chip's)
 
   void cancel_prompt() override { ++cancelled_prompts; }
   icc::CardReader& chip_reader() override { return reader_; }
@@ -147,6 +164,16 @@ class ScriptedCounter final : public app::Counter {
   }
 
  private:
+  static Result<icc::sim::VirtualCard> make_card(const CardStep& step) {
+    if (!step.edit) return icc::sim::make_builtin_card(step.card);
+    auto profile = icc::sim::builtin_profile(step.card);
+    if (!profile) return std::move(profile).error();
+    step.edit(*profile);
+    auto pki = icc::sim::builtin_pki();
+    if (!pki) return std::move(pki).error();
+    return icc::sim::VirtualCard::create(*profile, **pki);
+  }
+
   std::unique_ptr<pinpad::SoftPed> make_ped() {
     // The PED's PIN source reads this counter's PIN script; no step left means "1234".
     pinpad::PinSource source = [this](std::string_view) -> Result<std::optional<SecretString>> {
@@ -202,8 +229,24 @@ class TweakedHost final : public net::host::HostAdapter {
   std::map<int, Rewrite> sale_rewrites;  // by call number, from 0
   std::function<void(net::host::RecoveryResult&)> recover_rewrite;  // every recovery's answer
 
-  void authorize(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.authorize(std::move(r), std::move(h)); }
+  // The seam's surcharge side: every price request, and the answer a test gives in the
+  // adapter's place (how Aurora prices by card type and FullStack by BIN).
+  std::function<Result<net::host::CalculateAmountResult>(const net::host::CalculateAmountRequest&)> prices;
+  std::vector<net::host::CalculateAmountRequest> calculations;
+  std::vector<net::host::AuthorizationRequest> sent;  // every sale and authorization, as the engine asked
+  // The adapter gets the total as a plain amount, without the surcharge field. Stands in for
+  // the Aurora adapter's fix (issue 10 item 6): today it subtracts the surcharge from the
+  // amount and sends no surchargeRate, so Aurora would charge the base price.
+  bool surcharge_in_amount = false;
+
+  void authorize(net::host::AuthorizationRequest r, net::host::ResultHandler h) override {
+    sent.push_back(r);
+    if (surcharge_in_amount) r.surcharge.reset();
+    inner_.authorize(std::move(r), std::move(h));
+  }
   void sale(net::host::AuthorizationRequest r, net::host::ResultHandler h) override {
+    sent.push_back(r);
+    if (surcharge_in_amount) r.surcharge.reset();
     const int n = sales_++;
     auto it = sale_rewrites.find(n);
     if (it == sale_rewrites.end()) {
@@ -232,6 +275,11 @@ class TweakedHost final : public net::host::HostAdapter {
   void tip_adjust(net::host::TipAdjustRequest r, net::host::ResultHandler h) override { inner_.tip_adjust(std::move(r), std::move(h)); }
   void settle(net::host::SettleRequest r, net::host::Handler<net::host::SettleResult> h) override { inner_.settle(std::move(r), std::move(h)); }
   void calculate_amount(net::host::CalculateAmountRequest r, net::host::Handler<net::host::CalculateAmountResult> h) override {
+    calculations.push_back(r);
+    if (prices) {
+      h(prices(r));
+      return;
+    }
     inner_.calculate_amount(std::move(r), std::move(h));
   }
   void lookup(net::host::LookupRequest r, net::host::ResultHandler h) override { inner_.lookup(std::move(r), std::move(h)); }
@@ -375,6 +423,7 @@ class Rig {
   void lose_answers(int count) { transport_->lose_answers(count); }
   hs::LocalTransport& transport() { return *transport_; }
   net::host::HostAdapter& adapter() { return *adapter_; }
+  TweakedHost& tweaked() { return *tweaked_; }
   // Aurora fetches its OAuth token on first use; scripted behaviours must meet the
   // transaction, not the token request: a lookup (by host id: Aurora cannot look up by our
   // reference) that finds nothing fetches the token.

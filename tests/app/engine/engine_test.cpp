@@ -8,8 +8,10 @@
 // its default on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <cstdio>
 #include <set>
 
+#include "emv/tlv.hpp"
 #include "tests/app/engine/engine_rig.hpp"
 
 namespace tender::test {
@@ -53,6 +55,8 @@ struct Case {
   std::optional<app::TxnKind> follow_on;
   std::optional<std::int64_t> follow_amount;
   bool settle_first = false;  // refunds need a settled sale at both hosts
+  // More checks on the finished transaction (what reached the seam, what was printed).
+  std::function<void(const app::TxnReport&, Rig&)> check;
 };
 
 CardStep insert(std::string card) { return {CardStep::insert, std::move(card), {}, {}, {}}; }
@@ -64,10 +68,81 @@ PinStep pin(std::string digits) { return {PinStep::digits, std::move(digits)}; }
 PinStep pin_cancel() { return {PinStep::cancel, {}}; }
 PinStep pin_timeout() { return {PinStep::timeout, {}}; }
 
-auto surcharge_on = [](app::EngineConfig& c) { c.surcharge = true; };
+auto surcharge_on = [](app::EngineConfig& c) {
+  c.surcharge = true;
+  c.surcharge_state = "TX";
+};
 auto partial_accept = [](app::EngineConfig& c) { c.partial = app::PartialPolicy::accept; };
 auto partial_reverse = [](app::EngineConfig& c) { c.partial = app::PartialPolicy::reverse; };
 auto short_guard = [](app::EngineConfig& c) { c.host_timeout = std::chrono::milliseconds{100}; };
+
+// --- surcharge (issue 10 item 6): the host's prices at the seam, as the adapters give them ---
+namespace host = net::host;
+const std::string kSwipeDebit = "4000056655665556=30121010000000000000";  // BIN 400005: a debit BIN for the host
+constexpr std::int64_t kSurcharge = 37;                                   // 3 % of 12.34
+
+host::AmountBreakdown breakdown(const host::CalculateAmountRequest& r, std::int64_t surcharge) {
+  const std::int64_t tip = r.tip ? r.tip->minor_units() : 0;
+  const Currency c = r.base_amount.currency();
+  return {r.base_amount, Money{surcharge, c}, Money{tip, c}, Money{r.base_amount.minor_units() + tip + surcharge, c}};
+}
+// Aurora: one answer per card type (creditCard 3 %, debitCard none).
+Result<host::CalculateAmountResult> by_type(const host::CalculateAmountRequest& r) {
+  host::CalculateAmountResult p;
+  p.card = breakdown(r, r.base_amount.minor_units() * 3 / 100);
+  p.debit = breakdown(r, 0);
+  return p;
+}
+// FullStack: the gateway prices the BIN it is given (a debit BIN is never surcharged);
+// without one, a credit card's estimate.
+Result<host::CalculateAmountResult> by_bin(const host::CalculateAmountRequest& r) {
+  host::CalculateAmountResult p;
+  p.pricing = host::CardPricing::by_bin;
+  p.card = breakdown(r, r.bin == "400005" ? 0 : r.base_amount.minor_units() * 3 / 100);
+  return p;
+}
+auto type_prices = [](TweakedHost& h) { h.prices = by_type; };
+// Aurora's adapter still drops the surcharge from its request: see TweakedHost.
+auto type_prices_in_amount = [](TweakedHost& h) {
+  h.prices = by_type;
+  h.surcharge_in_amount = true;
+};
+auto bin_prices = [](TweakedHost& h) { h.prices = by_bin; };
+
+// The request carries what the receipt prints: the total, and the surcharge (or none).
+void expect_charged(const app::TxnReport& r, Rig& rig, std::int64_t total, std::int64_t surcharge) {
+  ASSERT_EQ(rig.tweaked().sent.size(), 1u);
+  const host::AuthorizationRequest& sent = rig.tweaked().sent.front();
+  EXPECT_EQ(sent.amount, Money(total, usd()));
+  EXPECT_EQ(sent.surcharge.value_or(Money{0, usd()}), Money(surcharge, usd()));
+  EXPECT_EQ(r.entry.amount, Money(total, usd()));
+  EXPECT_EQ(r.entry.surcharge.value_or(Money{0, usd()}), Money(surcharge, usd()));
+  ASSERT_FALSE(r.receipts.empty());
+  const std::string& receipt = r.receipts.front();
+  EXPECT_NE(receipt.find(Money(total, usd()).format()), std::string::npos) << receipt;
+  EXPECT_EQ(receipt.find("SURCHARGE") != std::string::npos, surcharge > 0) << receipt;
+  if (surcharge > 0) {
+    EXPECT_NE(receipt.find(Money(surcharge, usd()).format()), std::string::npos) << receipt;
+  }
+}
+// Chip: the ARQC's Amount, Authorised is the total too.
+void expect_arqc_amount(Rig& rig, std::int64_t total) {
+  ASSERT_FALSE(rig.tweaked().sent.empty());
+  const auto& emv = rig.tweaked().sent.front().emv;
+  ASSERT_TRUE(emv);
+  auto nodes = emv::decode(emv->tags);
+  ASSERT_TRUE(nodes);
+  const emv::TlvNode* amount = emv::find(*nodes, 0x9F02);
+  ASSERT_NE(amount, nullptr);
+  char digits[13];
+  std::snprintf(digits, sizeof digits, "%012lld", static_cast<long long>(total));
+  EXPECT_EQ(to_hex(amount->value), digits);
+}
+CardStep insert_labelled(std::string card, std::string label) {
+  CardStep step = insert(std::move(card));
+  step.edit = [label](icc::sim::CardProfile& p) { p.applications.front().label = label; };
+  return step;
+}
 
 std::vector<Case> cases() {
   std::vector<Case> v;
@@ -145,16 +220,77 @@ std::vector<Case> cases() {
        .state = TxnState::cancelled, .must_take = {{State::awaiting_card, Event::cancelled}}});
   add({.name = "timeout_at_card_prompt", .cards = {silent()}, .outcome = TxnOutcome::cancelled,
        .state = TxnState::cancelled, .must_take = {{State::awaiting_card, Event::timed_out}}});
-  add({.name = "surcharge_confirmed", .cards = {swipe(kSwipe)}, .confirms = {Confirm::yes}, .tweak = surcharge_on,
-       .must_take = {{State::calculating, Event::calculated}, {State::confirming_amount, Event::confirmed}}});
-  add({.name = "surcharge_refused", .confirms = {Confirm::no}, .tweak = surcharge_on, .outcome = TxnOutcome::cancelled,
-       .state = TxnState::cancelled, .must_take = {{State::confirming_amount, Event::cancelled}}});
-  add({.name = "surcharge_no_answer", .confirms = {Confirm::silent}, .tweak = surcharge_on,
-       .outcome = TxnOutcome::cancelled, .state = TxnState::cancelled,
-       .must_take = {{State::confirming_amount, Event::timed_out}}});
+  // --- surcharge: decided once the card is read, never on debit, confirmed, charged as printed ---
+  // The adapters as they are, against the simulators (no surcharge configured): nothing to
+  // confirm, the sale goes at its price.
+  add({.name = "surcharge_none_from_the_host", .cards = {swipe(kSwipe)}, .tweak = surcharge_on,
+       .must_take = {{State::calculating, Event::calculated}, {State::pricing_card, Event::surcharge_off}},
+       .check = [](const app::TxnReport& r, Rig& rig) { expect_charged(r, rig, 1234, 0); }});
   add({.name = "surcharge_host_unreachable_goes_on_at_base_price", .cards = {swipe(kSwipe)}, .unreachable = true,
        .tweak = surcharge_on, .outcome = TxnOutcome::approved_offline, .state = TxnState::offline_approved,
-       .queued = 1, .must_take = {{State::calculating, Event::host_error}}});
+       .queued = 1, .must_take = {{State::calculating, Event::host_error}, {State::pricing_card, Event::host_error}}});
+  // FullStack prices the BIN: asked again once the card is read, with the merchant's state.
+  add({.name = "surcharge_swipe_credit", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .confirms = {Confirm::yes},
+       .tweak = surcharge_on,
+       .must_take = {{State::pricing_card, Event::calculated}, {State::confirming_amount, Event::confirmed}},
+       .host_tweak = bin_prices, .check = [](const app::TxnReport& r, Rig& rig) {
+         expect_charged(r, rig, 1234 + kSurcharge, kSurcharge);
+         const auto& asked = rig.tweaked().calculations;
+         ASSERT_EQ(asked.size(), 2u);
+         EXPECT_TRUE(asked[0].bin.empty());  // before the card: no card, no surcharge shown
+         EXPECT_EQ(asked[1].bin, "411111");
+         EXPECT_EQ(asked[1].state, "TX");
+         EXPECT_EQ(asked[1].country, "US");
+         ASSERT_EQ(rig.counter.totals.size(), 1u);
+         EXPECT_EQ(rig.counter.totals[0].amount, Money(1234 + kSurcharge, usd()));
+         EXPECT_EQ(rig.counter.totals[0].other, Money(kSurcharge, usd()));
+       }});
+  add({.name = "surcharge_swipe_debit_bin_not_surcharged", .hosts = kFullStack, .cards = {swipe(kSwipeDebit)},
+       .tweak = surcharge_on, .must_take = {{State::pricing_card, Event::surcharge_off}}, .host_tweak = bin_prices,
+       .check = [](const app::TxnReport& r, Rig& rig) {
+         expect_charged(r, rig, 1234, 0);
+         EXPECT_TRUE(rig.counter.totals.empty());  // nothing to confirm
+       }});
+  add({.name = "surcharge_keyed_credit", .hosts = kFullStack, .cards = {key("4111111111111111", "3012")},
+       .tweak = surcharge_on, .must_take = {{State::awaiting_card, Event::keyed}, {State::pricing_card, Event::calculated}},
+       .host_tweak = bin_prices,
+       .check = [](const app::TxnReport& r, Rig& rig) { expect_charged(r, rig, 1234 + kSurcharge, kSurcharge); }});
+  // Aurora prices by card type, and a stripe does not say its type: not surcharged.
+  add({.name = "surcharge_swipe_of_unknown_type_not_surcharged", .hosts = kAurora, .cards = {swipe(kSwipe)},
+       .tweak = surcharge_on, .must_take = {{State::pricing_card, Event::surcharge_off}}, .host_tweak = type_prices,
+       .check = [](const app::TxnReport& r, Rig& rig) { expect_charged(r, rig, 1234, 0); }});
+  add({.name = "surcharge_refused_at_confirmation", .hosts = kFullStack, .cards = {swipe(kSwipe)},
+       .confirms = {Confirm::no}, .tweak = surcharge_on, .outcome = TxnOutcome::cancelled, .state = TxnState::cancelled,
+       .must_take = {{State::confirming_amount, Event::cancelled}}, .host_tweak = bin_prices,
+       .check = [](const app::TxnReport&, Rig& rig) { EXPECT_TRUE(rig.tweaked().sent.empty()); }});
+  add({.name = "surcharge_no_answer", .hosts = kFullStack, .cards = {swipe(kSwipe)}, .confirms = {Confirm::silent},
+       .tweak = surcharge_on, .outcome = TxnOutcome::cancelled, .state = TxnState::cancelled,
+       .must_take = {{State::confirming_amount, Event::timed_out}}, .host_tweak = bin_prices,
+       .check = [](const app::TxnReport&, Rig& rig) { EXPECT_TRUE(rig.tweaked().sent.empty()); }});
+  // Chip: the kernel asks for the amount after selection; "VISA CREDIT" is surcharged, the
+  // cardholder confirms, and the ARQC carries the total.
+  add({.name = "surcharge_chip_credit", .hosts = kAurora, .cards = {insert("visa_online_pin")}, .pins = {pin("1234")},
+       .confirms = {Confirm::yes}, .tweak = surcharge_on, .host_tweak = type_prices_in_amount,
+       .check = [](const app::TxnReport& r, Rig& rig) {
+         expect_charged(r, rig, 1234 + kSurcharge, kSurcharge);
+         expect_arqc_amount(rig, 1234 + kSurcharge);
+         ASSERT_EQ(rig.counter.totals.size(), 1u);
+         EXPECT_EQ(rig.counter.totals[0].amount, Money(1234 + kSurcharge, usd()));
+       }});
+  add({.name = "surcharge_chip_debit_not_surcharged", .hosts = kAurora,
+       .cards = {insert_labelled("visa_online_pin", "VISA DEBIT")}, .pins = {pin("1234")}, .tweak = surcharge_on,
+       .host_tweak = type_prices_in_amount, .check = [](const app::TxnReport& r, Rig& rig) {
+         expect_charged(r, rig, 1234, 0);
+         expect_arqc_amount(rig, 1234);
+         EXPECT_TRUE(rig.counter.totals.empty());
+       }});
+  add({.name = "surcharge_chip_refused", .hosts = kAurora, .cards = {insert("visa_online_pin")},
+       .confirms = {Confirm::cancel}, .tweak = surcharge_on, .outcome = TxnOutcome::cancelled,
+       .state = TxnState::cancelled, .must_take = {{State::reading_chip, Event::cancelled}},
+       .host_tweak = type_prices_in_amount, .check = [](const app::TxnReport& r, Rig& rig) {
+         EXPECT_TRUE(rig.tweaked().sent.empty());
+         EXPECT_EQ(r.reason, "cancelled at the amount prompt");
+       }});
   // --- partial approval ---
   add({.name = "partial_accepted_at_counter", .cards = {swipe(kSwipe)}, .confirms = {Confirm::yes},
        .behaviours = {{B::partial, 1}}, .partial = 500, .outcome = TxnOutcome::partially_approved,
@@ -345,6 +481,7 @@ app::TxnReport run_case(const Param& p) {
     report = rig.follow_on(*p.c.follow_on, {}, p.c.follow_amount);
     report.path.insert(report.path.begin(), sale_path.begin(), sale_path.end());
   }
+  if (p.c.check) p.c.check(report, rig);
   EXPECT_EQ(rig.queued(), p.c.queued);
   auto row = rig.journal->find(report.entry.reference_id);
   EXPECT_TRUE(row && *row);
