@@ -190,6 +190,20 @@ Result<bool> EmuCounter::confirm_application(const std::string& name) {
   return true;
 }
 
+Result<bool> EmuCounter::confirm_total(const ScreenArgs& args) {
+  show(Screen::confirm_amount, args);
+  if (total_confirmation) return total_confirmation(args);
+  if (!inputs_.empty() && inputs_.front().kind == Input::Kind::key) {
+    const std::string key = inputs_.front().text;
+    if (key == "ENTER" || key == "CANCEL") {
+      inputs_.pop_front();
+      return key == "ENTER";
+    }
+  }
+  // The cardholder has not answered (the scenario gave no key): the counter's timeout.
+  return make_error(Errc::timeout, "no answer at the amount prompt");
+}
+
 void EmuCounter::show(Screen screen, const ScreenArgs& args) {
   last_screen = screen;
   last_args = args;

@@ -38,6 +38,9 @@ class EmuCounter final : public Counter {
   std::function<Result<std::optional<SecretString>>()> pin_entry;
   // Interactive application choice (blocks on the keypad); when unset, from the queue.
   std::function<Result<std::size_t>(const std::vector<std::string>&)> application_choice;
+  // Interactive confirmation of a chip card's surcharge (blocks on the keypad); when unset,
+  // from the queue.
+  std::function<Result<bool>(const ScreenArgs&)> total_confirmation;
 
   void push(Input input);
   // Answers the pending prompt from the queue when the head fits it; true if it did.
@@ -67,6 +70,8 @@ class EmuCounter final : public Counter {
   // queued means no choice (the terminal picks, Book 1 12.4).
   Result<std::size_t> choose_application(const std::vector<std::string>& names) override;
   Result<bool> confirm_application(const std::string& name) override;
+  // A queued ENTER confirms, CANCEL refuses; anything else (or nothing) is no answer.
+  Result<bool> confirm_total(const ScreenArgs& args) override;
 
  private:
   Result<std::optional<SecretString>> next_pin();

@@ -37,6 +37,7 @@ class Interactive {
     };
     counter_.pin_entry = [this] { return enter_pin(); };
     counter_.application_choice = [this](const std::vector<std::string>& names) { return choose(names); };
+    counter_.total_confirmation = [this](const ScreenArgs&) { return confirm_total(); };
   }
 
   int run() {
@@ -201,6 +202,20 @@ class Interactive {
   // Book 1 12.4 at the counter: the keypad picks from the card's applications.
   Result<std::size_t> choose(const std::vector<std::string>& names) {
     return ui::choose_item(display_, display_, names, 30s);
+  }
+
+  // A chip card's surcharge (the confirm_amount screen is up): ENTER or CANCEL, 30 seconds.
+  Result<bool> confirm_total() {
+    const auto last = std::chrono::steady_clock::now();
+    while (true) {
+      const auto key = display_.read_key(100ms);
+      if (!key) {
+        if (std::chrono::steady_clock::now() - last > 30s) return make_error(Errc::timeout, "no answer at the amount prompt");
+        continue;
+      }
+      if (*key == ui::Key::enter) return true;
+      if (*key == ui::Key::cancel) return false;
+    }
   }
 
   // The PED: digits shown as asterisks, ENTER submits (none: bypass), CANCEL cancels, and

@@ -212,6 +212,24 @@ Result<std::size_t> DeviceCounter::choose_application(const std::vector<std::str
   return ui::choose_item(display_, keypad_, names, options_.pin_timeout, options_.stop_requested);
 }
 
+// Blocks the io_context like choose_application: the kernel waits in the middle of its
+// session for the amount.
+Result<bool> DeviceCounter::confirm_total(const ScreenArgs& args) {
+  show(Screen::confirm_amount, args);
+  auto last_key = Clock::now();
+  for (;;) {
+    if (options_.stop_requested && options_.stop_requested()) return make_error(Errc::cancelled, "the terminal is stopping");
+    const auto key = keypad_.read_key(std::chrono::milliseconds{100});
+    if (!key) {
+      if (Clock::now() - last_key >= options_.pin_timeout) return make_error(Errc::timeout, "no answer at the amount prompt");
+      continue;
+    }
+    last_key = Clock::now();
+    if (*key == ui::Key::enter) return true;
+    if (*key == ui::Key::cancel) return false;
+  }
+}
+
 // The PED's keypad: it blocks the io_context, as a PED's own entry would hold the
 // terminal; the timeout and the stop check bound it.
 Result<std::optional<SecretString>> DeviceCounter::read_pin(std::string_view prompt) {

@@ -76,6 +76,9 @@ class DeviceCounter final : public Counter {
   Result<void> print(ByteView escpos, std::string_view text) override;
   // EMV Book 1 12.4 on the keypad (ui::choose_item), bounded like PIN entry.
   Result<std::size_t> choose_application(const std::vector<std::string>& names) override;
+  // A chip card's surcharge on the confirm_amount screen, ENTER or CANCEL on the keypad,
+  // bounded like PIN entry.
+  Result<bool> confirm_total(const ScreenArgs& args) override;
 
  private:
   using Clock = std::chrono::steady_clock;

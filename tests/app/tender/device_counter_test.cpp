@@ -251,6 +251,30 @@ TEST(DeviceCounter, ConfirmReadsEnterAndCancel) {
   EXPECT_EQ(no->error().code, Errc::cancelled);
 }
 
+// The chip's surcharge: asked in the middle of the card session, so it blocks on the keypad
+// (other keys are ignored) and ends with ENTER, CANCEL or the PIN entry's timeout.
+TEST(DeviceCounter, ChipTotalIsConfirmedOnTheKeypad) {
+  Rig rig(false);
+  ScreenArgs args;
+  args.amount = Money{1037, usd()};
+  args.other = Money{37, usd()};
+  rig.keypad.keys = {ui::Key::digit1, ui::Key::enter};
+  auto yes = rig.counter->confirm_total(args);
+  ASSERT_TRUE(yes);
+  EXPECT_TRUE(*yes);
+  EXPECT_EQ(rig.display.screens.back().id, ui::ScreenId::confirm_amount);
+  EXPECT_EQ(rig.display.screens.back().other, "USD 0.37");
+
+  rig.keypad.keys = {ui::Key::cancel};
+  auto no = rig.counter->confirm_total(args);
+  ASSERT_TRUE(no);
+  EXPECT_FALSE(*no);
+
+  auto silent = rig.counter->confirm_total(args);  // no key within pin_timeout
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().code, Errc::timeout);
+}
+
 TEST(DeviceCounter, ReleasedCardMustLeaveBeforeItCountsAgain) {
   Rig rig(false);
   rig.insert("visa_online_pin");
