@@ -263,13 +263,24 @@ Result<HostSettings> host(Object& root, Currency currency, const std::filesystem
 
 Result<void> engine_block(const Object& root, TerminalSettings& s) {
   if (root.find("engine") == nullptr) return ok();  // every engine field has a default
-  auto o = root.object("engine", {"surcharge", "partial", "offline_swipe_limit", "offline_queue_cap",
-                                  "prompt_timeout_ms", "host_timeout_ms", "receipt_width"});
+  auto o = root.object("engine", {"surcharge", "surcharge_state", "surcharge_country", "partial", "offline_swipe_limit",
+                                  "offline_queue_cap", "prompt_timeout_ms", "host_timeout_ms", "receipt_width"});
   if (!o) return std::move(o).error();
   EngineConfig& e = s.engine;
   auto surcharge = o->boolean_or("surcharge", e.surcharge);
   if (!surcharge) return std::move(surcharge).error();
   e.surcharge = *surcharge;
+  // Where the merchant is, for the host's surcharge price: two capital letters each
+  // (a US state or other ISO 3166-2 subdivision code; an ISO 3166-1 alpha-2 country).
+  for (const auto& [key, target] : {std::pair{"surcharge_state", &e.surcharge_state},
+                                    std::pair{"surcharge_country", &e.surcharge_country}}) {
+    if (o->find(key) == nullptr) continue;
+    auto code = o->text(key);
+    if (!code) return std::move(code).error();
+    const bool letters = code->size() == 2 && std::all_of(code->begin(), code->end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!letters) return field_error(Errc::malformed, o->path(key), "must be two capital letters");
+    *target = std::move(*code);
+  }
   if (o->find("partial") != nullptr) {
     auto partial = o->text("partial");
     if (!partial) return std::move(partial).error();

@@ -31,7 +31,7 @@ Json valid_aurora() {
              "server_name": "localhost", "timeout_ms": 20000,
              "aurora": {"client_id": "tender-test", "client_secret": "tender-test-secret",
                         "payment_processor_id": "proc-1"}},
-    "engine": {"surcharge": true, "partial": "reverse", "offline_swipe_limit": "50.00", "offline_queue_cap": 25,
+    "engine": {"surcharge": true, "surcharge_state": "TX", "partial": "reverse", "offline_swipe_limit": "50.00", "offline_queue_cap": 25,
                "prompt_timeout_ms": 45000, "host_timeout_ms": 25000, "receipt_width": 42}
   })");
 }
@@ -71,6 +71,8 @@ TEST(Config, FullAuroraFile) {
   EXPECT_EQ(s.engine.merchant.terminal_id, "TENDER01");
   EXPECT_EQ(s.engine.currency, usd());
   EXPECT_TRUE(s.engine.surcharge);
+  EXPECT_EQ(s.engine.surcharge_state, "TX");
+  EXPECT_EQ(s.engine.surcharge_country, "US");  // the default
   EXPECT_EQ(s.engine.partial, PartialPolicy::reverse);
   EXPECT_EQ(s.engine.offline_swipe_limit, 5000);
   EXPECT_EQ(s.engine.prompt_timeout, 45000ms);
@@ -183,6 +185,10 @@ TEST(Config, WrongTypes) {
                "host.timeout_ms");
   expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["surcharge"] = "yes"; }), Errc::malformed,
                "engine.surcharge");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["surcharge_state"] = "Texas"; }), Errc::malformed,
+               "engine.surcharge_state");
+  expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["surcharge_country"] = "us"; }), Errc::malformed,
+               "engine.surcharge_country");
   expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["offline_swipe_limit"] = 50; }), Errc::malformed,
                "engine.offline_swipe_limit");
   expect_error(with(valid_aurora(), [](Json& j) { j["host"]["aurora"]["client_secret"] = 1234; }), Errc::malformed,
