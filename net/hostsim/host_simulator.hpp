@@ -52,6 +52,10 @@ class HostSimulator {
   }
   // The Aurora side, for tests that need what no request can make (a stranger's transaction).
   AuroraApi& aurora() { return *aurora_; }
+  // The books of one API, read only: a test compares them with a terminal's journal.
+  [[nodiscard]] const Ledger& ledger(Api api) const {
+    return api == Api::aurora ? aurora_->ledger() : fullstack_->ledger();
+  }
 
  private:
   ServerAction dispatch(const http::Request& request);
