@@ -1,0 +1,316 @@
+// The money-safety invariants (issue 10): after a run has drained, the host simulator's
+// ledger against the terminal's journal. Written to the contract (ARCHITECTURE.md,
+// HostAdapter recovery), not to what any adapter does today:
+//  - a sale or pre-authorization the journal calls approved (completed / forwarded) is at
+//    the host exactly once, for what was approved, net of the voids, captures, tips and
+//    refunds the journal reports done;
+//  - one it calls not approved (declined, failed, cancelled, reversed, forward declined)
+//    holds and charges nothing at the host;
+//  - whatever the host holds or charges for this terminal is known to the journal (no
+//    orphan: a replay after the idempotency window, a reversal that missed its sale);
+//  - captures and refunds happen at most once, for the amount asked, and only when the
+//    journal says they did;
+//  - nothing another terminal did is touched (voided, captured, refunded, tipped) or adopted
+//    (no journal row carries its id);
+//  - the queue drained; an item held for the merchant is allowed only where another
+//    terminal's lookalike (same card, same amount) made the recovery ambiguous.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/journal/journal.hpp"
+#include "net/hostsim/store.hpp"
+
+namespace tender::test::model {
+
+namespace hs = net::hostsim;
+
+struct Violation {
+  std::string kind;    // a short class name, for the summary
+  std::string detail;  // what and where (row labels, amounts; never card data)
+};
+
+struct Lookalike {
+  std::int64_t cents = 0;
+  std::string first6;
+  std::string last4;
+};
+
+struct Evidence {
+  std::vector<app::JournalEntry> rows;  // every journal row
+  std::vector<app::QueueItem> queue;     // what is still queued after the drain
+  std::vector<hs::Txn> ledger;           // every transaction at the host (this API)
+  std::map<std::string, hs::Txn> foreign;  // another terminal's transactions, as they were made
+  std::vector<Lookalike> lookalikes;     // another terminal's payments
+};
+
+inline std::string money(std::int64_t cents) {
+  const char* sign = cents < 0 ? "-" : "";
+  if (cents < 0) cents = -cents;
+  std::string frac = std::to_string(cents % 100);
+  if (frac.size() < 2) frac = "0" + frac;
+  return sign + std::to_string(cents / 100) + "." + frac;
+}
+
+// How a journal row is named in traces: its journal id (never its card).
+inline std::string row_label(const app::JournalEntry& e) { return "J" + std::to_string(e.id); }
+
+inline bool held(const app::QueueItem& q) { return q.last_error.rfind("held: ", 0) == 0; }
+
+inline bool approved_state(app::TxnState s) {
+  return s == app::TxnState::completed || s == app::TxnState::forwarded;
+}
+
+// What the host holds (an open authorization) and what it charges (captured, settled net of refunds).
+inline std::int64_t host_hold(const hs::Txn& t) {
+  return t.status == hs::TxnStatus::authorized ? t.authorized : 0;
+}
+inline std::int64_t host_charge(const hs::Txn& t) {
+  switch (t.status) {
+    case hs::TxnStatus::captured: return t.captured + t.tip;
+    case hs::TxnStatus::settled:
+    case hs::TxnStatus::refunded: return t.settled - t.refunded;
+    default: return 0;
+  }
+}
+inline std::string_view status_name(hs::TxnStatus s) {
+  static constexpr std::string_view kNames[] = {"authorized", "captured", "settled", "voided", "declined", "refunded"};
+  return kNames[static_cast<std::size_t>(s)];
+}
+inline std::string describe(const hs::Txn& t) {
+  std::string d = std::string(t.type == hs::TxnType::authorization ? "auth" : t.type == hs::TxnType::refund ? "refund" : "sale");
+  d += " " + money(t.requested) + " " + std::string(status_name(t.status));
+  if (t.authorized != t.requested) d += " approved " + money(t.authorized);
+  if (t.captured) d += " captured " + money(t.captured);
+  if (t.tip) d += " tip " + money(t.tip);
+  if (t.refunded) d += " refunded " + money(t.refunded);
+  return d;
+}
+
+// `allowed_holds`, when given, counts the queue items held for the merchant that a lookalike allows.
+inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_holds = nullptr) {
+  using app::TxnKind;
+  using app::TxnState;
+  std::vector<Violation> out;
+  const auto add = [&](std::string kind, std::string detail) { out.push_back({std::move(kind), std::move(detail)}); };
+
+  std::map<std::string, const hs::Txn*> by_id;
+  for (const auto& t : ev.ledger) by_id[t.id] = &t;
+  std::map<std::string, const app::JournalEntry*> by_ref;
+  for (const auto& r : ev.rows) by_ref[r.reference_id] = &r;
+  const auto is_foreign = [&](const std::string& id) { return ev.foreign.count(id) > 0; };
+  const auto card_of = [](const app::JournalEntry& r) {
+    return std::pair<std::string, std::string>{r.masked_pan.substr(0, 6),
+                                               r.masked_pan.size() >= 4 ? r.masked_pan.substr(r.masked_pan.size() - 4) : ""};
+  };
+  const auto state_name = [](const app::JournalEntry& r) { return std::string(app::to_string(r.state)); };
+
+  // ---- the queue ----
+  std::set<std::string> held_allowed;  // reference ids the merchant holds, legitimately
+  for (const auto& q : ev.queue) {
+    auto it = by_ref.find(q.reference_id);
+    const std::string what = it == by_ref.end() ? q.reference_id
+                                                : row_label(*it->second) + " " + std::string(app::to_string(it->second->kind));
+    if (!held(q)) {
+      add("not_drained", std::string(app::to_string(q.kind)) + " of " + what + " still queued after the drain (" +
+                             std::to_string(q.attempts) + " attempts; last: " + q.last_error + ")");
+      continue;
+    }
+    bool lookalike = false;
+    if (it != by_ref.end()) {
+      const auto& r = *it->second;
+      std::vector<std::int64_t> amounts{r.amount.minor_units()};
+      if (auto o = by_ref.find(r.original_reference); o != by_ref.end())
+        amounts.push_back(o->second->approved_amount.value_or(o->second->amount).minor_units());
+      const auto [f6, l4] = card_of(r);
+      for (const auto& l : ev.lookalikes)
+        if (l.first6 == f6 && l.last4 == l4 && std::find(amounts.begin(), amounts.end(), l.cents) != amounts.end())
+          lookalike = true;
+    }
+    if (lookalike) {
+      held_allowed.insert(q.reference_id);
+    } else {
+      add("held_without_lookalike", std::string(app::to_string(q.kind)) + " of " + what +
+                                        " held for the merchant with no lookalike at the host (" + q.last_error + ")");
+    }
+  }
+  if (allowed_holds != nullptr) *allowed_holds = held_allowed.size();
+  for (const auto& r : ev.rows) {
+    if (app::is_final(r.state) || held_allowed.count(r.reference_id)) continue;
+    const bool queued = std::any_of(ev.queue.begin(), ev.queue.end(),
+                                    [&](const app::QueueItem& q) { return q.reference_id == r.reference_id; });
+    if (!queued) add("not_drained", row_label(r) + " " + std::string(app::to_string(r.kind)) + " left " + state_name(r) + ", not queued");
+  }
+
+  // ---- adoption: no journal row names another terminal's transaction ----
+  for (const auto& r : ev.rows) {
+    if (!r.host_reference.empty() && is_foreign(r.host_reference))
+      add("foreign_adopted", row_label(r) + " " + std::string(app::to_string(r.kind)) + " (" + state_name(r) +
+                                 ") carries another terminal's transaction (" + describe(ev.foreign.at(r.host_reference)) + ")");
+  }
+
+  // ---- another terminal's transactions are untouched ----
+  for (const auto& [id, before] : ev.foreign) {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;
+    const hs::Txn& now = *it->second;
+    std::string what;
+    if (now.status == hs::TxnStatus::voided && before.status != hs::TxnStatus::voided) what = "voided";
+    else if (before.status == hs::TxnStatus::authorized && now.status != hs::TxnStatus::authorized) what = "captured";
+    else if (now.captured != before.captured) what = "capture changed";
+    else if (now.tip != before.tip) what = "tip adjusted";
+    else if (now.refunded != before.refunded) what = "refunded";
+    if (!what.empty()) add("foreign_touched", "another terminal's " + describe(before) + " was " + what + ": now " + describe(now));
+  }
+
+  // ---- our payments, row by row ----
+  std::set<std::string> referenced;  // host ids the journal knows
+  for (const auto& r : ev.rows)
+    if (!r.host_reference.empty()) referenced.insert(r.host_reference);
+  const auto follow_ons = [&](const app::JournalEntry& p, TxnKind kind, bool completed_only) {
+    std::vector<const app::JournalEntry*> v;
+    for (const auto& r : ev.rows)
+      if (r.kind == kind && r.original_reference == p.reference_id && (!completed_only || r.state == TxnState::completed))
+        v.push_back(&r);
+    std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    return v;
+  };
+  const auto states_of = [&](const std::vector<const app::JournalEntry*>& v) {
+    std::string s;
+    for (auto* r : v) s += (s.empty() ? "" : ", ") + row_label(*r) + " " + state_name(*r);
+    return s.empty() ? std::string("none") : s;
+  };
+
+  for (const auto& p : ev.rows) {
+    if (p.kind != TxnKind::sale && p.kind != TxnKind::preauth) continue;
+    if (held_allowed.count(p.reference_id)) continue;
+    const std::string name = row_label(p) + " " + std::string(app::to_string(p.kind)) + " " + money(p.amount.minor_units());
+    const hs::Txn* t = nullptr;
+    if (!p.host_reference.empty()) {
+      auto it = by_id.find(p.host_reference);
+      if (it != by_id.end()) t = it->second;
+    }
+    if (t != nullptr && is_foreign(t->id)) continue;  // reported as adopted above
+    const auto voids = follow_ons(p, TxnKind::void_, true);
+    const auto all_voids = follow_ons(p, TxnKind::void_, false);
+    if (!approved_state(p.state)) {
+      if (!app::is_final(p.state)) continue;  // reported as not drained
+      if (t != nullptr && (host_hold(*t) != 0 || host_charge(*t) != 0))
+        add("declined_but_charged", name + " ends " + state_name(p) + " (" + p.reason + ") but the host has " + describe(*t));
+      continue;
+    }
+    if (t == nullptr) {
+      add("approved_not_at_host", name + " ends " + state_name(p) + " but the host has no transaction " +
+                                      (p.host_reference.empty() ? std::string("(no host id in the journal)") : p.host_reference));
+      continue;
+    }
+    // What the journal says the host should show.
+    std::int64_t hold = 0, charge = 0;
+    std::string expect;
+    const auto caps = follow_ons(p, TxnKind::capture, true);
+    const auto all_caps = follow_ons(p, TxnKind::capture, false);
+    const auto refunds = follow_ons(p, TxnKind::refund, true);
+    const auto tips = follow_ons(p, TxnKind::tip_adjust, true);
+    const std::int64_t base = p.approved_amount.value_or(p.amount).minor_units();
+    if (!voids.empty()) {
+      expect = "voided (" + row_label(*voids.front()) + ")";
+    } else {
+      std::int64_t refunded = 0;
+      for (auto* r : refunds) refunded += r->amount.minor_units();
+      const std::int64_t tip = tips.empty() ? 0 : tips.back()->tip.value_or(Money{0, usd()}).minor_units();
+      if (p.kind == TxnKind::preauth && caps.empty()) {
+        hold = base;
+        expect = "an open authorization of " + money(base);
+      } else {
+        const std::int64_t captured = p.kind == TxnKind::preauth ? caps.front()->amount.minor_units() : base;
+        charge = captured + tip - refunded;
+        expect = "a charge of " + money(charge);
+        if (tip) expect += " (tip " + money(tip) + ")";
+        if (refunded) expect += " (refunded " + money(refunded) + ")";
+      }
+    }
+    if (host_hold(*t) == hold && host_charge(*t) == charge) continue;
+    std::string kind = "charge_mismatch";
+    if (!voids.empty()) kind = "void_reported_not_done";
+    else if (host_hold(*t) == 0 && host_charge(*t) == 0) kind = "approved_not_charged";
+    else if (p.kind == TxnKind::preauth && caps.empty() && t->captured != 0) kind = "capture_unreported";
+    else if (p.kind == TxnKind::preauth && !caps.empty() && t->captured != caps.front()->amount.minor_units()) kind = "capture_mismatch";
+    add(kind, name + " ends " + state_name(p) + ": the journal says the host holds " + expect + "; the host has " + describe(*t) +
+                  " [voids: " + states_of(all_voids) + "; captures: " + states_of(all_caps) + "; refunds: " +
+                  states_of(follow_ons(p, TxnKind::refund, false)) + "; tip adjusts: " +
+                  states_of(follow_ons(p, TxnKind::tip_adjust, false)) + "]");
+  }
+
+  // ---- refunds: each at the host is one the journal reports done, for its amount ----
+  std::set<std::string> reversal_refund_used;  // a reversal of a settled sale refunds it once
+  std::map<std::string, const app::JournalEntry*> payment_by_host;
+  for (const auto& r : ev.rows)
+    if ((r.kind == TxnKind::sale || r.kind == TxnKind::preauth) && !r.host_reference.empty()) payment_by_host[r.host_reference] = &r;
+  for (const auto& t : ev.ledger) {
+    if (t.type != hs::TxnType::refund || is_foreign(t.parent_id)) continue;
+    const app::JournalEntry* row = nullptr;
+    for (const auto& r : ev.rows)
+      if (r.kind == TxnKind::refund && r.host_reference == t.id) row = &r;
+    auto parent = payment_by_host.find(t.parent_id);
+    const std::string of = parent == payment_by_host.end() ? "a transaction the journal does not know"
+                                                          : row_label(*parent->second) + " " + money(parent->second->amount.minor_units());
+    if (row != nullptr) {
+      if (row->state != TxnState::completed)
+        add("refund_unreported", "a refund of " + money(t.authorized) + " of " + of + " is at the host; its journal row " +
+                                     row_label(*row) + " ends " + state_name(*row));
+      else if (t.authorized != row->amount.minor_units())
+        add("refund_mismatch", row_label(*row) + " refunded " + money(row->amount.minor_units()) + ", the host refunded " + money(t.authorized));
+      continue;
+    }
+    if (parent != payment_by_host.end() && parent->second->state == TxnState::reversed &&
+        !reversal_refund_used.count(t.parent_id) &&
+        t.authorized == parent->second->approved_amount.value_or(parent->second->amount).minor_units()) {
+      reversal_refund_used.insert(t.parent_id);  // the reversal of a sale that had settled
+      continue;
+    }
+    std::string rows_of;
+    if (parent != payment_by_host.end()) rows_of = states_of(follow_ons(*parent->second, TxnKind::refund, false));
+    add("refund_unreported", "a refund of " + money(t.authorized) + " of " + of +
+                                 " is at the host and no journal row reports it done [refund rows: " + (rows_of.empty() ? "none" : rows_of) + "]");
+  }
+  for (const auto& r : ev.rows) {
+    if (r.kind != TxnKind::refund || r.state != TxnState::completed) continue;
+    auto it = by_id.find(r.host_reference);
+    if (it == by_id.end() || it->second->type != hs::TxnType::refund)
+      add("refund_not_at_host", row_label(r) + " refund " + money(r.amount.minor_units()) + " ends completed; the host has no such refund");
+  }
+
+  // ---- orphans: what the host holds or charges for us that no journal row knows ----
+  std::vector<const app::JournalEntry*> excuses;  // held rows may each explain one
+  for (const auto& r : ev.rows)
+    if (held_allowed.count(r.reference_id)) excuses.push_back(&r);
+  for (const auto& t : ev.ledger) {
+    if (t.type == hs::TxnType::refund || is_foreign(t.id) || referenced.count(t.id)) continue;
+    if (host_hold(t) == 0 && host_charge(t) == 0) continue;
+    auto ex = std::find_if(excuses.begin(), excuses.end(), [&](const app::JournalEntry* r) {
+      const auto [f6, l4] = card_of(*r);
+      return f6 == t.first6 && l4 == t.last4 && r->amount.minor_units() == t.requested;
+    });
+    if (ex != excuses.end()) {
+      excuses.erase(ex);
+      continue;
+    }
+    std::string same;
+    for (const auto& r : ev.rows) {
+      const auto [f6, l4] = card_of(r);
+      if ((r.kind == TxnKind::sale || r.kind == TxnKind::preauth) && f6 == t.first6 && l4 == t.last4 &&
+          r.amount.minor_units() == t.requested)
+        same += (same.empty() ? "" : ", ") + row_label(r) + " " + state_name(r) + (r.host_reference.empty() ? " (no host id)" : "");
+    }
+    add("orphan_charge", "the host has " + describe(t) + " for this terminal that no journal row knows" +
+                             (same.empty() ? std::string(" [no row of that card and amount]")
+                                           : " [a second charge? rows of that card and amount: " + same + "]"));
+  }
+  return out;
+}
+
+}  // namespace tender::test::model
