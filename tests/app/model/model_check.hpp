@@ -273,9 +273,18 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
       continue;
     }
     std::string rows_of;
-    if (parent != payment_by_host.end()) rows_of = states_of(follow_ons(*parent->second, TxnKind::refund, false));
-    add("refund_unreported", "a refund of " + money(t.authorized) + " of " + of +
-                                 " is at the host and no journal row reports it done [refund rows: " + (rows_of.empty() ? "none" : rows_of) + "]");
+    bool twice = false;  // the journal reports one refund of this amount done: this is a second one
+    if (parent != payment_by_host.end()) {
+      const auto refund_rows = follow_ons(*parent->second, TxnKind::refund, false);
+      rows_of = states_of(refund_rows);
+      for (auto* r : refund_rows)
+        if (r->state == TxnState::completed && r->amount.minor_units() == t.authorized) twice = true;
+    }
+    if (twice)
+      add("refund_twice", "a second refund of " + money(t.authorized) + " of " + of + " is at the host [refund rows: " + rows_of + "]");
+    else
+      add("refund_unreported", "a refund of " + money(t.authorized) + " of " + of +
+                                   " is at the host and no journal row reports it done [refund rows: " + (rows_of.empty() ? "none" : rows_of) + "]");
   }
   for (const auto& r : ev.rows) {
     if (r.kind != TxnKind::refund || r.state != TxnState::completed) continue;
@@ -299,6 +308,10 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
       excuses.erase(ex);
       continue;
     }
+    // Aurora keeps our referenceId on the transaction: name the row it was sent for.
+    std::string sent_for;
+    for (const auto& r : ev.rows)
+      if (!t.reference.empty() && t.reference == r.reference_id) sent_for = "sent for " + row_label(r) + " " + state_name(r) + "; ";
     std::string same;
     for (const auto& r : ev.rows) {
       const auto [f6, l4] = card_of(r);
@@ -306,9 +319,9 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
           r.amount.minor_units() == t.requested)
         same += (same.empty() ? "" : ", ") + row_label(r) + " " + state_name(r) + (r.host_reference.empty() ? " (no host id)" : "");
     }
-    add("orphan_charge", "the host has " + describe(t) + " for this terminal that no journal row knows" +
-                             (same.empty() ? std::string(" [no row of that card and amount]")
-                                           : " [a second charge? rows of that card and amount: " + same + "]"));
+    add("orphan_charge", "the host has " + describe(t) + " for this terminal that no journal row knows [" + sent_for +
+                             (same.empty() ? std::string("no row of that card and amount]")
+                                           : "a second charge? rows of that card and amount: " + same + "]"));
   }
   return out;
 }
