@@ -12,8 +12,9 @@
 //    journal says they did;
 //  - nothing another terminal did is touched (voided, captured, refunded, tipped) or adopted
 //    (no journal row carries its id);
-//  - the queue drained; an item held for the merchant is allowed only where another
-//    terminal's lookalike (same card, same amount) made the recovery ambiguous.
+//  - the queue drained; an item held for the merchant is allowed only where the adapter's
+//    recovery called it ambiguous and another terminal's lookalike (same card, same amount)
+//    is there to make it so.
 #pragma once
 
 #include <algorithm>
@@ -46,6 +47,7 @@ struct Evidence {
   std::vector<hs::Txn> ledger;           // every transaction at the host (this API)
   std::map<std::string, hs::Txn> foreign;  // another terminal's transactions, as they were made
   std::vector<Lookalike> lookalikes;     // another terminal's payments
+  std::set<std::string> ambiguous;       // reference ids whose recovery the adapter called ambiguous
 };
 
 inline std::string money(std::int64_t cents) {
@@ -121,7 +123,7 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
       continue;
     }
     bool lookalike = false;
-    if (it != by_ref.end()) {
+    if (it != by_ref.end() && ev.ambiguous.count(q.reference_id)) {
       const auto& r = *it->second;
       std::vector<std::int64_t> amounts{r.amount.minor_units()};
       if (auto o = by_ref.find(r.original_reference); o != by_ref.end())
@@ -134,8 +136,11 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
     if (lookalike) {
       held_allowed.insert(q.reference_id);
     } else {
-      add("held_without_lookalike", std::string(app::to_string(q.kind)) + " of " + what +
-                                        " held for the merchant with no lookalike at the host (" + q.last_error + ")");
+      const bool called_ambiguous = ev.ambiguous.count(q.reference_id) > 0;
+      add("held_unjustified", std::string(app::to_string(q.kind)) + " of " + what + " held for the merchant " +
+                                        (called_ambiguous ? "as ambiguous with no lookalike at the host"
+                                                          : "without its recovery calling it ambiguous") +
+                                        " (" + q.last_error + ")");
     }
   }
   if (allowed_holds != nullptr) *allowed_holds = held_allowed.size();

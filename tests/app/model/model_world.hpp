@@ -15,6 +15,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -121,6 +122,37 @@ struct Shared {
   emv::TerminalConfig terminal;
 };
 
+// The adapter as the engine sees it, with a witness: which requests its recovery called
+// ambiguous (the only reason the model accepts an item held for the merchant).
+class WatchedHost final : public net::host::HostAdapter {
+ public:
+  WatchedHost(net::host::HostAdapter& inner, std::set<std::string>& ambiguous) : inner_(inner), ambiguous_(ambiguous) {}
+  void authorize(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.authorize(std::move(r), std::move(h)); }
+  void sale(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.sale(std::move(r), std::move(h)); }
+  void verify(net::host::AuthorizationRequest r, net::host::ResultHandler h) override { inner_.verify(std::move(r), std::move(h)); }
+  void capture(net::host::CaptureRequest r, net::host::ResultHandler h) override { inner_.capture(std::move(r), std::move(h)); }
+  void void_(net::host::VoidRequest r, net::host::ResultHandler h) override { inner_.void_(std::move(r), std::move(h)); }
+  void refund(net::host::RefundRequest r, net::host::ResultHandler h) override { inner_.refund(std::move(r), std::move(h)); }
+  void tip_adjust(net::host::TipAdjustRequest r, net::host::ResultHandler h) override { inner_.tip_adjust(std::move(r), std::move(h)); }
+  void settle(net::host::SettleRequest r, net::host::Handler<net::host::SettleResult> h) override { inner_.settle(std::move(r), std::move(h)); }
+  void calculate_amount(net::host::CalculateAmountRequest r, net::host::Handler<net::host::CalculateAmountResult> h) override {
+    inner_.calculate_amount(std::move(r), std::move(h));
+  }
+  void lookup(net::host::LookupRequest r, net::host::ResultHandler h) override { inner_.lookup(std::move(r), std::move(h)); }
+  void recover(net::host::RecoveryQuery q, net::host::RecoveryHandler h) override {
+    std::string reference = q.reference_id;
+    inner_.recover(std::move(q), [this, reference, h = std::move(h)](net::host::RecoveryResult r) {
+      if (r.fate == net::host::Fate::ambiguous) ambiguous_.insert(reference);
+      h(std::move(r));
+    });
+  }
+  [[nodiscard]] net::host::Capabilities capabilities() const override { return inner_.capabilities(); }
+
+ private:
+  net::host::HostAdapter& inner_;
+  std::set<std::string>& ambiguous_;
+};
+
 class World {
  public:
   static constexpr auto kAdapterDeadline = std::chrono::milliseconds{25};
@@ -153,6 +185,8 @@ class World {
   hs::HostSimulator& sim() { return sim_; }
   hs::LocalTransport& transport() { return *transport_; }
   hs::ManualClock& clock() { return clock_; }
+  // Reference ids whose recovery the adapter called ambiguous, over the whole run.
+  const std::set<std::string>& ambiguous() const { return ambiguous_; }
   const app::EngineConfig& config() const { return config_; }
 
   // Both clocks move together: the terminal's wall clock and the host's.
@@ -196,6 +230,7 @@ class World {
   // A power cut (or a clean restart): engine, pending work, connection and journal go; the host stays.
   void restart() {
     engine.reset();
+    watched_.reset();
     adapter_.reset();
     transport_.reset();
     journal.reset();
@@ -364,6 +399,7 @@ class World {
       fc.deadline = kAdapterDeadline;
       adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(transport, fc);
     }
+    watched_ = std::make_unique<WatchedHost>(*adapter_, ambiguous_);
   }
 
   void open() {
@@ -402,7 +438,7 @@ class World {
     };
     env.random = &random_;
     env.journaled = [this](const app::JournalEntry& e) { on_journaled(e); };
-    engine = std::make_unique<app::Engine>(*io_, config_, shared_.terminal, *adapter_, *journal, counter, env);
+    engine = std::make_unique<app::Engine>(*io_, config_, shared_.terminal, *watched_, *journal, counter, env);
   }
 
   void on_journaled(const app::JournalEntry& e) {
@@ -425,6 +461,8 @@ class World {
   std::unique_ptr<boost::asio::io_context> io_ = std::make_unique<boost::asio::io_context>();
   std::unique_ptr<hs::LocalTransport> transport_;
   std::unique_ptr<net::host::HostAdapter> adapter_;
+  std::set<std::string> ambiguous_;
+  std::unique_ptr<WatchedHost> watched_;
   app::CountingRandom random_;
   app::EngineConfig config_;
   bool down_ = false;

@@ -597,6 +597,7 @@ class Runner {
       ev.ledger.push_back(*t);
     ev.foreign = foreign_;
     ev.lookalikes = lookalikes_;
+    ev.ambiguous = world_.ambiguous();
     if (env_int("TENDER_MODEL_DUMP", 0) != 0) {  // the journal and the ledger as they ended
       for (const auto& r : ev.rows)
         note("journal " + row_label(r) + " " + std::string(app::to_string(r.kind)) + " " + money(r.amount.minor_units()) + " " +
@@ -643,6 +644,7 @@ struct Param {
   int shard;
   int shards;
 };
+void PrintTo(const Param& p, std::ostream* os) { *os << name(p.host) << " " << p.shard + 1 << "/" << p.shards; }
 
 class MoneyModel : public ::testing::TestWithParam<Param> {};
 
@@ -714,7 +716,7 @@ TEST_P(MoneyModel, SeededRunsKeepTheMoneyInvariants) {
                 ::testing::internal::GetArgvs().front().c_str(), p.host == HostKind::aurora ? "Aurora" : "FullStack");
   }
   std::fflush(stdout);
-  EXPECT_EQ(failing, 0u) << summary.str();
+  EXPECT_EQ(failing, 0u) << "failing seeds: see the summary above";
 }
 
 constexpr int kShards = 4;
