@@ -337,6 +337,7 @@ class Runner {
     auto found = world_.sim().ledger(world_.api()).select([&](const hs::Txn& t) { return t.id == id; });
     if (found.empty()) return;
     foreign_[id] = *found.front();
+    if (found.front()->status == hs::TxnStatus::declined) return;  // nothing there to mistake for ours
     const auto [f6, l4] = bin_and_last4(card);
     lookalikes_.push_back({cents, f6, l4});
   }
