@@ -321,9 +321,8 @@ void AuroraAdapter::calculate_amount(host::CalculateAmountRequest request,
       handler(std::move(amounts).error());
       return;
     }
-    // The seam carries the credit card's and the cash breakdowns; debitCard is parsed too
-    // (CalculatedAmounts::debit) for when the seam can say which card pays.
-    handler(host::CalculateAmountResult{amounts->credit, amounts->cash});
+    // By card type: the credit card's price, the debit card's (debitCard) and the cash price.
+    handler(host::CalculateAmountResult{amounts->credit, amounts->debit, amounts->cash, host::CardPricing::by_type});
   });
 }
 

@@ -194,7 +194,7 @@ void FullStackAdapter::settle(host::SettleRequest request, host::Handler<host::S
 void FullStackAdapter::calculate_amount(host::CalculateAmountRequest request,
                                         host::Handler<host::CalculateAmountResult> handler) {
   const bool full = !config_.processor_id.empty();
-  auto body = full ? calculate_amounts_body(request, config_.processor_id, config_.country) : fees_body(request);
+  auto body = full ? calculate_amounts_body(request, config_.processor_id) : fees_body(request);
   if (!body) {
     handler(std::move(body).error());
     return;

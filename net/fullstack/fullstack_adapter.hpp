@@ -30,8 +30,6 @@ struct FullStackConfig {
   std::string processor_id;
   Currency currency = usd();
   std::chrono::milliseconds deadline{30000};
-  // The merchant's country for a surcharge calculation with a BIN (calculate/amounts L745).
-  std::string country = "US";
   // Wall-clock seconds for the idempotency window (recover()); empty: the system clock.
   std::function<std::int64_t()> unix_now{};
 };

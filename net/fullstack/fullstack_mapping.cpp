@@ -204,8 +204,7 @@ Result<std::string> fees_body(const host::CalculateAmountRequest& request) {
   return w.take();
 }
 
-Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& request, std::string_view processor_id,
-                                           std::string_view country) {
+Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& request, std::string_view processor_id) {
   if (processor_id.empty()) return make_error(Errc::invalid_argument, "calculate/amounts needs a processor_id");
   JsonWriter w;
   w.begin_object().string(f::processor_id, processor_id);
@@ -220,7 +219,8 @@ Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& r
   // cc_bin, country and state are required "if surcharge allowed" (L744-L746): with a BIN the
   // host computes the card's surcharge itself, so all three go together.
   if (!request.bin.empty()) {
-    w.string(f::cc_bin, request.bin).string(f::country, country);
+    if (request.country.empty()) return make_error(Errc::invalid_argument, "a surcharge by BIN needs the merchant's country");
+    w.string(f::cc_bin, request.bin).string(f::country, request.country);
     if (!request.state.empty()) w.string(f::state, request.state);
   }
   w.end_object();

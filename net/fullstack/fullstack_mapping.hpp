@@ -86,8 +86,7 @@ std::string transaction_search_body(const TransactionSearch& search);
 std::string batch_search_body(const BatchSearch& search);
 Result<std::string> fees_body(const host::CalculateAmountRequest& request);
 // POST /api/calculate/amounts (L562-L785); `country` goes with a BIN ("if surcharge allowed").
-Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& request, std::string_view processor_id,
-                                           std::string_view country = "US");
+Result<std::string> calculate_amounts_body(const host::CalculateAmountRequest& request, std::string_view processor_id);
 
 // The envelope {status, msg, data}; a transaction in data (object, or array of one as GET
 // returns it, L836) gives the HostResult.

@@ -28,7 +28,7 @@ const std::array<AmountRow, 8> kAmountBehaviours = {{
     {58, {Behaviour::delay, 0, 2000ms}},
 }};
 
-constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNames = {{
+constexpr std::array<std::pair<std::string_view, Behaviour>, 12> kNames = {{
     {"approve", Behaviour::approve},
     {"decline", Behaviour::decline},
     {"partial", Behaviour::partial},

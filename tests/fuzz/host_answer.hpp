@@ -151,7 +151,7 @@ inline void run_operation(net::host::HostAdapter& adapter, Operation operation, 
       });
       break;
     case Operation::calculate_amount:
-      adapter.calculate_amount({amount, Money(100, amount.currency()), "541333", "CA"},
+      adapter.calculate_amount({amount, Money(100, amount.currency()), "541333", "CA", "US"},
                                [&](Result<CalculateAmountResult> r) {
                                  ++calls;
                                  if (!r) return note_error(r.error());

@@ -277,7 +277,7 @@ TEST_F(FullStackFixture, FollowOnsTerminalsSettleAndFees) {
   EXPECT_TRUE(settled->accepted);
   EXPECT_EQ(transport.requests.back().target, "/api/terminal/1ucio551tlv85l7moe5s/settle");
   transport.answer(200, fixture("fullstack_fees_response.json"));
-  auto fees = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), std::nullopt, "517246700", "IL"}, h); });
+  auto fees = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), std::nullopt, "517246700", "IL", "US"}, h); });
   ASSERT_TRUE(fees);
   EXPECT_EQ(transport.requests.back().target, "/api/lookup/fees");
   EXPECT_EQ(parse(transport.requests.back().body),
@@ -338,18 +338,18 @@ TEST(FullStackMapping, CalculateAmountsExample) {
   EXPECT_EQ(result->card.total, Money(1530, usd()));
   EXPECT_EQ(result->card.surcharge, Money(350, usd()));
   EXPECT_EQ(result->card.tip, Money(0, usd()));
-  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "", ""}, "<processor id>");
+  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "", "", ""}, "<processor id>");
   ASSERT_TRUE(body);
   // The request of L672-L679, field for field.
   EXPECT_EQ(parse(*body), parse(R"({"processor_id":"<processor id>","amount":1000,"subtotal":1000,"currency":"USD","payment_method":"card","transaction_type":"sale"})"));
-  EXPECT_EQ(calculate_amounts_body({Money(1000, usd()), std::nullopt, "", ""}, "").error().code, Errc::invalid_argument);
+  EXPECT_EQ(calculate_amounts_body({Money(1000, usd()), std::nullopt, "", "", ""}, "").error().code, Errc::invalid_argument);
 }
 
 TEST(FullStackAdapterConfig, ProcessorSelectsCalculateAmounts) {
   FakeTransport transport;
   FullStackAdapter adapter{transport, FullStackConfig{SecretString("api_k"), "t1", "proc-9", usd(), std::chrono::milliseconds(1000)}};
   transport.answer(200, fixture("fullstack_calculate_amounts_response.json"));
-  auto result = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), Money(100, usd()), "", ""}, h); });
+  auto result = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1000, usd()), Money(100, usd()), "", "", ""}, h); });
   ASSERT_TRUE(result);
   EXPECT_EQ(result->card.total, Money(1530, usd()));
   EXPECT_EQ(transport.requests.back().target, "/api/calculate/amounts");
@@ -427,13 +427,13 @@ TEST(FullStackMapping, SurchargeOnlyInsideTheAmount) {
 }
 
 TEST(FullStackMapping, CalculateAmountsWithABinAsksForTheCardsSurcharge) {
-  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "411111", "TX"}, "proc-9", "US");
+  auto body = calculate_amounts_body({Money(1000, usd()), std::nullopt, "411111", "TX", "US"}, "proc-9");
   ASSERT_TRUE(body);
   const auto json = parse(*body);
   EXPECT_EQ(json["cc_bin"], "411111");
   EXPECT_EQ(json["country"], "US");
   EXPECT_EQ(json["state"], "TX");
-  const auto without = parse(*calculate_amounts_body({Money(1000, usd()), std::nullopt, "", "TX"}, "proc-9", "US"));
+  const auto without = parse(*calculate_amounts_body({Money(1000, usd()), std::nullopt, "", "TX", "US"}, "proc-9"));
   EXPECT_FALSE(without.contains("cc_bin"));
   EXPECT_FALSE(without.contains("country"));
   // The breakdown adds up: what the total holds beside surcharge and tip is the base.

@@ -21,7 +21,7 @@ TEST(HostileAnswers, FullStackFeesWhoseSumOverflowsAreOutOfRange) {
   transport.answer(200, R"({"status":"success","msg":"success","data":{"service_fee":9223372036854775807,
                              "requested_amount":1350,"surcharge":350}})");
   auto fees = run<host::CalculateAmountResult>(
-      [&](auto h) { adapter.calculate_amount({Money(1000, usd()), std::nullopt, "517246700", "IL"}, h); });
+      [&](auto h) { adapter.calculate_amount({Money(1000, usd()), std::nullopt, "517246", "IL", "US"}, h); });
   ASSERT_FALSE(fees);
   EXPECT_EQ(fees.error().code, Errc::out_of_range) << fees.error().describe();
 }

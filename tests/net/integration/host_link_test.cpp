@@ -109,7 +109,7 @@ TEST_P(EachHost, LookupByHostReference) {
 
 TEST_P(EachHost, CalculateAmount) {
   auto c = wait<host::CalculateAmountResult>([&](host::Handler<host::CalculateAmountResult> h) {
-    a().calculate_amount({Money(1000, usd()), Money(100, usd()), "411111", "TX"}, std::move(h));
+    a().calculate_amount({Money(1000, usd()), Money(100, usd()), "411111", "TX", "US"}, std::move(h));
   });
   ASSERT_OK(c);
   EXPECT_EQ(c->card.base, Money(1000, usd()));
@@ -423,7 +423,7 @@ TEST_F(HostLink, FullStackCalculateAmountWithSurcharge) {
   config.fullstack.surcharge_rate = 3500;  // 3.5 %
   sim_ = std::make_unique<hostsim::HostSimulator>(config, clock_);
   auto c = wait<host::CalculateAmountResult>([&](host::Handler<host::CalculateAmountResult> h) {
-    fullstack_->calculate_amount({Money(1000, usd()), std::nullopt, "411111", "TX"}, std::move(h));
+    fullstack_->calculate_amount({Money(1000, usd()), std::nullopt, "411111", "TX", "US"}, std::move(h));
   });
   ASSERT_OK(c);
   EXPECT_EQ(c->card.surcharge, Money(35, usd()));
@@ -438,7 +438,7 @@ TEST_F(HostLink, FullStackCalculateAmountsWithProcessor) {
   fc.deadline = kDeadline;
   fullstack::FullStackAdapter with_processor(*api_, fc);
   auto c = wait<host::CalculateAmountResult>([&](host::Handler<host::CalculateAmountResult> h) {
-    with_processor.calculate_amount({Money(1000, usd()), Money(200, usd()), "411111", "TX"}, std::move(h));
+    with_processor.calculate_amount({Money(1000, usd()), Money(200, usd()), "411111", "TX", "US"}, std::move(h));
   });
   ASSERT_OK(c);
   EXPECT_EQ(c->card.base, Money(1000, usd()));
@@ -448,7 +448,7 @@ TEST_F(HostLink, FullStackCalculateAmountsWithProcessor) {
 
 TEST_F(HostLink, AuroraCalculateAmountAddsTheTip) {
   auto c = wait<host::CalculateAmountResult>([&](host::Handler<host::CalculateAmountResult> h) {
-    aurora_->calculate_amount({Money(1000, usd()), Money(150, usd()), "411111", "TX"}, std::move(h));
+    aurora_->calculate_amount({Money(1000, usd()), Money(150, usd()), "411111", "TX", "US"}, std::move(h));
   });
   ASSERT_OK(c);
   EXPECT_EQ(c->card.base, Money(1000, usd()));
