@@ -242,11 +242,10 @@ Result<std::string> authorization_body(const host::AuthorizationRequest& request
     w.null(f::tipAmount);
   }
   w.null(f::tipRate).integer(f::currencyId, *currency).null(f::percentageOffRate);
-  if (rate) {
-    w.decimal(f::surchargeRate, *rate);
-  } else {
-    w.null(f::surchargeRate);
-  }
+  // Always a number: a missing rate is the merchant's default surcharge on calculate-amount
+  // (IOS swiftdoc "leave empty to use the default"), and the host may read a sale the same
+  // way. The terminal charges exactly what its receipt prints, so "none" is an explicit 0.
+  w.decimal(f::surchargeRate, rate.value_or(Money(0, base.currency())));
   w.null(f::useCardPrice).null(f::billingAddress).null(f::shippingAddress).null(f::contactInfo);
   if (keyed) {
     const auto yymm = request.card.expiry_yymm.reveal();

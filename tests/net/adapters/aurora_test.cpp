@@ -327,7 +327,8 @@ TEST(AuroraMapping, SurchargeTravelsAsItsExactRate) {
   r.surcharge = Money(1035, usd());  // the whole amount: no base left
   EXPECT_EQ(authorization_body(r, AuthKind::sale, "p").error().code, Errc::invalid_argument);
   r.surcharge = std::nullopt;
-  EXPECT_TRUE(ordered(*authorization_body(r, AuthKind::sale, "p"))["surchargeRate"].is_null());
+  // No surcharge is an explicit 0, never null (the merchant's default surcharge).
+  EXPECT_EQ(ordered(*authorization_body(r, AuthKind::sale, "p"))["surchargeRate"], 0);
 }
 
 TEST(AuroraMapping, CalculateAmountKeepsTheDebitCardBreakdown) {
@@ -463,7 +464,7 @@ TEST_F(AuroraFixture, OtherOperationsUseTheirPaths) {
   EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/settle");
   EXPECT_EQ(api.requests.back().body, R"({"paymentProcessorId":"proc-1"})");
   api.answer(200, fixture("aurora_calculate_response.json"));
-  auto calc = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1999, usd()), Money(100, usd()), "", ""}, h); });
+  auto calc = run<host::CalculateAmountResult>([&](auto h) { adapter.calculate_amount({Money(1999, usd()), Money(100, usd()), "", "", ""}, h); });
   ASSERT_TRUE(calc);
   EXPECT_EQ(api.requests.back().target, "/pay-api/v1/transactions/calculate-amount?amount=19.99&currencyId=1&tipAmount=1.00");
   for (const auto& [path, call] : std::vector<std::pair<std::string, std::function<void(host::ResultHandler)>>>{
