@@ -329,23 +329,12 @@ class ScenarioRun {
         }
         if (auto r = host_->set_reachable(true); !r) fail(step.index, kind, r.error().message);
         if (step.text == "reachable") return true;
-        // "behaviour*N": the next N requests get it.
-        const auto star = step.text.rfind('*');
-        int count = 1;
-        if (star != std::string::npos) {
-          const std::string n = step.text.substr(star + 1);
-          if (n.empty() || n.size() > 3 || !std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isdigit(c); })) {
-            fail(step.index, kind, "behaviour*N needs a count of 1..999");
-            return false;
-          }
-          count = std::stoi(n);
-        }
-        auto script = net::hostsim::parse_behaviour(step.text.substr(0, star));
-        if (!script || count < 1) {
-          fail(step.index, kind, script ? "behaviour*N needs a count of 1..999" : script.error().message);
+        auto script = net::hostsim::parse_behaviour(step.text);  // the parser checked it
+        if (!script) {
+          fail(step.index, kind, script.error().message);
           return false;
         }
-        host_->script(*script, count);
+        host_->script(*script, static_cast<int>(step.number));
         return true;
       }
       case StepKind::advance_clock:

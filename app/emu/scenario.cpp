@@ -166,6 +166,18 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
       }
       if (!value.is_string() || value.get<std::string>().empty()) return bad(index, name + " takes a non-empty string");
       step.text = value.get<std::string>();
+      if (spec->kind == StepKind::host_behaviour) {
+        // "behaviour*N": the next N requests get it (number; 1 without a star).
+        step.number = 1;
+        if (const auto star = step.text.rfind('*'); star != std::string::npos) {
+          const std::string n = step.text.substr(star + 1);
+          if (n.empty() || n.size() > 3 || !all_digits(n) || std::stoi(n) < 1) {
+            return bad(index, "host_behaviour: behaviour*N takes a count of 1 to 999");
+          }
+          step.number = std::stoi(n);
+          step.text.resize(star);
+        }
+      }
       if (auto checked = check_text(*spec, index, step.text); !checked) return std::move(checked).error();
       break;
     case Shape::boolean:

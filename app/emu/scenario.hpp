@@ -43,7 +43,7 @@ struct Step {
   std::string method;                 // expect_host_request: the method; empty: any
   nlohmann::json json = nlohmann::json::object();  // expect_host_request: the body subset; {}: any
   std::optional<std::int64_t> count;  // expect_host_request: exactly this many match; none: at least one
-  std::int64_t number = 0;            // expect_queue; advance_clock (seconds)
+  std::int64_t number = 0;            // expect_queue; advance_clock (seconds); host_behaviour's *N
 };
 
 // The scenario's "config" block: overrides of the emulator's terminal configuration.
