@@ -44,9 +44,9 @@ host::RecoveryQuery recovery_query(const Journal& journal, const JournalEntry& e
     for (const JournalEntry& row : *rows) {
       if (row.reference_id == entry.reference_id) continue;
       if (!row.host_reference.empty()) q.known_host_references.push_back(row.host_reference);
-      if (original && row.kind == TxnKind::refund && row.original_reference == original->reference_id &&
-          row.state == TxnState::completed) {
-        refunded += row.approved_amount.value_or(row.amount).minor_units();
+      if (original && row.kind == TxnKind::refund && row.original_reference == original->reference_id) {
+        if (row.state == TxnState::completed) refunded += row.approved_amount.value_or(row.amount).minor_units();
+        if (row.state == TxnState::in_doubt && entry.kind == TxnKind::refund) q.other_refunds_in_doubt.push_back(row.amount);
       }
     }
     if (original && entry.kind == TxnKind::refund) q.refunded_before = Money{refunded, entry.amount.currency()};

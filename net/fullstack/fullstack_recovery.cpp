@@ -65,6 +65,27 @@ RecoveryResult from_record(host::HostResult result, const std::string& status) {
   return fate(Fate::done, "found by the search for its order_id", std::move(result));
 }
 
+enum class RefundReading { done, not_done, unclear };
+
+// Which reading of the growth of the original's refunded total fits: this refund (`mine`) plus
+// some of the others in doubt, or some of the others alone. Unclear when both or neither fit,
+// or when there are too many others to try.
+RefundReading refund_reading(std::int64_t growth, std::int64_t mine, const std::vector<Money>& others) {
+  constexpr std::size_t kMaxOthers = 12;
+  if (others.size() > kMaxOthers) return RefundReading::unclear;
+  bool with_mine = false;
+  bool without_mine = false;
+  for (std::uint32_t subset = 0; subset < (1u << others.size()); ++subset) {
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < others.size(); ++i)
+      if (subset & (1u << i)) sum += others[i].minor_units();
+    with_mine = with_mine || sum + mine == growth;
+    without_mine = without_mine || sum == growth;
+  }
+  if (with_mine == without_mine) return RefundReading::unclear;
+  return with_mine ? RefundReading::done : RefundReading::not_done;
+}
+
 }  // namespace
 
 void FullStackAdapter::recover(host::RecoveryQuery query, host::RecoveryHandler handler) {
@@ -244,23 +265,30 @@ void FullStackAdapter::recover_follow_on(host::RecoveryQuery query, host::Recove
         }
         return;
       case host::Operation::refund: {
-        // amount_refunded against what this terminal had refunded of it before: unchanged is
-        // not at the host, before + this refund is done, anything else someone else did too.
+        // amount_refunded against what this terminal had refunded of it before: grown by this
+        // refund is done, unchanged is not at the host. Other refunds of it still in doubt may
+        // explain part of the growth: decided only when exactly one reading fits.
         if (!r.amount_refunded || !query.amount) {
           handler(fate(Fate::ambiguous, "the original shows no refunded amount to compare"));
           return;
         }
-        const std::int64_t before = query.refunded_before ? query.refunded_before->minor_units() : 0;
         if (!query.refunded_before && *r.amount_refunded != 0) {
           handler(fate(Fate::ambiguous, "the terminal does not know what was refunded before"));
-        } else if (*r.amount_refunded == before) {
-          handler(fate(Fate::not_at_host, "the original's refunded amount is unchanged: the refund did not happen"));
-        } else if (*r.amount_refunded == before + query.amount->minor_units()) {
+          return;
+        }
+        const std::int64_t before = query.refunded_before ? query.refunded_before->minor_units() : 0;
+        const auto reading = refund_reading(*r.amount_refunded - before, query.amount->minor_units(), query.other_refunds_in_doubt);
+        if (reading == RefundReading::not_done) {
+          handler(fate(Fate::not_at_host, "the original's refunded amount does not hold this refund: it did not happen"));
+        } else if (reading == RefundReading::done) {
+          // The refund is its own transaction at the host, and the original's record does not
+          // name it: its id stays unknown rather than the original's.
+          done.host_reference.clear();
           done.outcome = Outcome::approved;
           done.approved_amount = *query.amount;
           handler(fate(Fate::done, "the original's refunded amount grew by this refund", std::move(done)));
         } else {
-          handler(fate(Fate::ambiguous, "the original's refunded amount does not match this refund"));
+          handler(fate(Fate::ambiguous, "the original's refunded amount does not tell whether this refund happened"));
         }
         return;
       }

@@ -179,6 +179,9 @@ struct RecoveryQuery {
   std::optional<Money> amount;  // capture / refund amount, or the tip of a tip adjust
   std::optional<Money> original_amount;  // what the original was approved for
   std::optional<Money> refunded_before;  // refund: what the terminal had refunded of it before
+  // refund: the other refunds of the same original whose answers were lost too (in doubt):
+  // a host's refunded total may hold any of them.
+  std::vector<Money> other_refunds_in_doubt;
   // Host transaction ids the terminal already holds for other transactions: a candidate
   // that is one of them is not this request.
   std::vector<std::string> known_host_references;

@@ -283,6 +283,29 @@ TEST_F(Recovery, ARefundIsReadFromTheRefundedAmount) {
   EXPECT_EQ(refunds, 0);
 }
 
+// Two refunds of one sale, both answers lost: the original's refunded total holds none, one or
+// both; each is decided only when one reading fits. A refund found done keeps no host id (the
+// original's record does not name the refund's own transaction), never the original's.
+TEST_F(Recovery, RefundsInDoubtTogetherAreToldApartByTheirAmounts) {
+  auto with_other = [](std::int64_t mine, std::int64_t other) {
+    auto q = follow_on(host::Operation::refund, mine, 0);
+    q.other_refunds_in_doubt = {Money(other, usd())};
+    return q;
+  };
+  transport.answer(200, original("settled", 2200, 1300));  // 500 + 800: both happened
+  auto r = recover(with_other(500, 800));
+  EXPECT_EQ(r.fate, Fate::done);
+  EXPECT_TRUE(r.result.host_reference.empty());
+  transport.answer(200, original("settled", 2200, 800));  // only the other one
+  EXPECT_EQ(recover(with_other(500, 800)).fate, Fate::not_at_host);
+  transport.answer(200, original("settled", 2200, 500));  // only this one
+  EXPECT_EQ(recover(with_other(500, 800)).fate, Fate::done);
+  transport.answer(200, original("settled", 2200, 500));  // same amounts: which one?
+  EXPECT_EQ(recover(with_other(500, 500)).fate, Fate::ambiguous);
+  transport.answer(200, original("settled", 2200, 0));
+  EXPECT_EQ(recover(with_other(500, 500)).fate, Fate::not_at_host);
+}
+
 TEST_F(Recovery, ATipAdjustNeverLeftTheTerminal) {
   EXPECT_EQ(recover(follow_on(host::Operation::tip_adjust, 200)).fate, Fate::not_at_host);
   EXPECT_TRUE(transport.requests.empty());
