@@ -56,11 +56,19 @@ bool Search::agrees(const Record& r, bool& proven) const {
   // approval the host says is partial. A record showing only its base is compared with ours.
   bool amount_agrees = false;
   if (r.total) {
-    const bool partial = r.outcome == host::Outcome::partially_approved && criteria_.total &&
-                         r.total->currency() == criteria_.total->currency() &&
-                         r.total->minor_units() < criteria_.total->minor_units();
+    // Only a payment can be approved for part of it (a refund is for what it asks), and only
+    // a record from the time of our attempts is considered.
+    const bool payment = criteria_.type_id != api::type_id::refund;
+    const bool charged = r.outcome != host::Outcome::declined && r.outcome != host::Outcome::error;  // unknown: the list may not say
+    const bool lower = payment && charged && criteria_.total && r.total->currency() == criteria_.total->currency() &&
+                       r.total->minor_units() > 0 && r.total->minor_units() < criteria_.total->minor_units() &&
+                       in_window(r, kNarrowMargin);
+    const bool partial = lower && r.outcome == host::Outcome::partially_approved;
     amount_agrees = r.total == criteria_.total || partial;
-    if (!amount_agrees) return false;
+    // Less than we asked, shown as a plain approval: once captured or settled a partial
+    // approval's record no longer says it was one. It may be ours: never "not at the host",
+    // never adopted on its amount (only its cryptogram could prove it).
+    if (!amount_agrees && !lower) return false;
   } else if (r.base) {
     amount_agrees = r.base == criteria_.base;
     if (!amount_agrees) return false;

@@ -72,7 +72,7 @@ TEST_F(HostLink, AuroraAChipLookalikeIsNeverAdopted) {
 }
 
 TEST_F(HostLink, AuroraRecoveryFindsItsOwnAmongStrangers) {
-  for (auto [cents, last4] : std::vector<std::pair<std::int64_t, std::string>>{{2300, "4242"}, {2301, "1111"}, {999, "1111"}})
+  for (auto [cents, last4] : std::vector<std::pair<std::int64_t, std::string>>{{2300, "4242"}, {2301, "1111"}, {2999, "1111"}})
     sim_->aurora().record_foreign(stranger(cents, last4));
   auto earlier = sale(*aurora_, keyed(3, 2300));  // this terminal's own earlier sale: known
   ASSERT_OK(earlier);
@@ -84,6 +84,11 @@ TEST_F(HostLink, AuroraRecoveryFindsItsOwnAmongStrangers) {
   EXPECT_EQ(found.result.approved_amount, Money(2300, usd()));
   // Without knowing its own earlier sale, the terminal sees two candidates: held.
   EXPECT_EQ(recover(*aurora_, query_for(keyed(4, 2300))).fate, host::Fate::ambiguous);
+  // A sale of the same card for less, at the same moment, may be this one partially approved
+  // (a captured or settled record no longer says so): held, never "not at the host".
+  sim_->aurora().record_foreign(stranger(4000, "1111"));
+  auto lone = query_for(keyed(6, 6000), host::Operation::sale, {earlier->host_reference, found.result.host_reference});
+  EXPECT_EQ(recover(*aurora_, lone).fate, host::Fate::ambiguous);
 }
 
 TEST_F(HostLink, AuroraRecoveryOfASaleThatNeverArrivedIsNotAtHost) {
