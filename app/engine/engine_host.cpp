@@ -121,11 +121,13 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
   const host::HostResult& a = *answer;
   t.entry.response_code = a.response_code;
   t.entry.response_message = a.response_message;
+  // Whatever the outcome: a declined transaction is one of ours at the host too, and a later
+  // recovery must not take it for another request of the same card and amount.
+  if (!a.host_reference.empty()) t.entry.host_reference = a.host_reference;
   switch (a.outcome) {
     case host::Outcome::approved:
     case host::Outcome::partially_approved: {
       t.entry.auth_code = a.auth_code;
-      t.entry.host_reference = a.host_reference;
       // Only money that moves is checked: a verification approves nothing, and a follow-on's
       // amount is the host's record of the original.
       const bool moves_money = !t.follow_on && t.sale.kind != TxnKind::verify;

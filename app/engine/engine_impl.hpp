@@ -139,6 +139,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
   void void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                  std::function<void(Result<void>)> next);
+  void confirm_void(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
+                    std::function<void(Result<void>)> next);
   void refund_settled(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                       std::function<void(Result<void>)> next);
   void undecided(std::int64_t seq, std::string_view what, const host::RecoveryResult& r,
@@ -163,6 +165,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   std::optional<Txn> txn;
   bool queue_busy = false;
   std::vector<std::int64_t> attempted;  // queue items tried in this flush
+  std::vector<std::int64_t> reasked;    // held-as-ambiguous items asked once more at its end
 };
 
 template <class T>

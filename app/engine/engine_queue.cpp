@@ -16,7 +16,11 @@ constexpr std::string_view kComponent = "engine";
 // A queue item whose last_error starts so waits for the merchant: flushes skip it.
 constexpr std::string_view kHeld = "held: ";
 
+// Held because the host's recovery could not tell (not because the host refused): asking
+// again is a read, and what the rest of a flush resolved may settle it.
+constexpr std::string_view kHeldAmbiguous = "held: ambiguous: ";
 bool held(const QueueItem& item) { return item.last_error.rfind(kHeld, 0) == 0; }
+bool held_ambiguous(const QueueItem& item) { return item.last_error.rfind(kHeldAmbiguous, 0) == 0; }
 
 bool approved(const host::HostResult& r) {
   return r.outcome == host::Outcome::approved || r.outcome == host::Outcome::partially_approved;
@@ -65,6 +69,12 @@ void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std
                      return;
                    }
                    const bool unanswered = !r || r->outcome == host::Outcome::unknown;
+                   if (!unanswered) {
+                     // Refused: perhaps because an earlier void (its answer lost to a power cut)
+                     // already did it. The original's record says; asked once.
+                     confirm_void(std::move(entry), std::move(host_reference), seq, std::move(next));
+                     return;
+                   }
                    const std::string why = r ? "void refused: " + r->response_code + " " + r->response_message
                                              : "void: " + r.error().message;
                    const std::string recorded = unanswered ? why : std::string(kHeld) + why;
@@ -77,6 +87,50 @@ void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std
                    // merchant's attention.
                    next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
                  }));
+}
+
+// A void the host refused: its recovery reads the original's record. Voided already: the
+// reversal is done. Settled: refunded instead. Anything else: held for the merchant.
+void Engine::Impl::confirm_void(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
+                                std::function<void(Result<void>)> next) {
+  host::RecoveryQuery q;
+  q.operation = host::Operation::void_;
+  q.reference_id = derived_reference(entry.reference_id, "void");
+  q.first_sent_unix = q.last_sent_unix = now();
+  q.original_host_reference = host_reference;
+  q.original_amount = entry.approved_amount.value_or(entry.amount);
+  q.amount = q.original_amount;
+  auto done = std::make_shared<std::function<void(host::RecoveryResult)>>(
+      [this, entry, host_reference, seq, next](host::RecoveryResult r) mutable {
+        if (r.fate == host::Fate::done && approved(r.result)) {
+          entry.state = TxnState::reversed;
+          entry.reason += entry.reason.empty() ? "" : "; ";
+          entry.reason += "the host's record shows it voided";
+          auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
+          next(w ? Result<void>{} : Result<void>{w.error()});
+          return;
+        }
+        if (r.fate == host::Fate::done && r.result.refusal == host::Refusal::already_settled) {
+          refund_settled(std::move(entry), std::move(host_reference), seq, std::move(next));
+          return;
+        }
+        const bool unanswered = r.fate == host::Fate::not_known_yet;
+        const std::string why = "void refused; the original's record: " + r.why;
+        const std::string recorded = unanswered ? why : std::string(kHeld) + why;
+        if (seq) {
+          (void)journal.record_attempt(*seq, recorded);
+        } else if (auto item = journal.enqueue(entry.reference_id, QueueKind::reversal); item) {
+          (void)journal.record_attempt(*item, recorded);
+        }
+        next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
+      });
+  const auto current = begin_step(config.host_timeout, [done] {
+    (*done)(host::RecoveryResult{host::Fate::not_known_yet, {}, "no answer before the deadline"});
+  });
+  host.recover(std::move(q), step_handler<host::RecoveryResult>(current, [done](host::RecoveryResult r) {
+                 (void)host::sanitize(r.result);
+                 (*done)(std::move(r));
+               }));
 }
 
 void Engine::Impl::refund_settled(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
@@ -142,7 +196,7 @@ void Engine::Impl::undecided(std::int64_t seq, std::string_view what, const host
                              const std::function<void(Result<void>)>& next) {
   const bool hold = r.fate == host::Fate::ambiguous;
   const std::string why = std::string(what) + ": " + r.why;
-  (void)journal.record_attempt(seq, hold ? std::string(kHeld) + why : why);
+  (void)journal.record_attempt(seq, hold ? std::string(kHeldAmbiguous) + why : why);
   next(make_error(hold ? Errc::invalid_argument : Errc::timeout, why));
 }
 
@@ -223,8 +277,8 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
   auto decided = [this, seq, next](JournalEntry row, host::HostResult r) mutable {
     row.response_code = r.response_code;
     row.response_message = r.response_message;
+    if (!r.host_reference.empty()) row.host_reference = r.host_reference;  // declined ones too
     if (approved(r)) {
-      row.host_reference = r.host_reference;
       if (!r.auth_code.empty()) row.auth_code = r.auth_code;
       if (host::check_approved_amount(row.amount, r.approved_amount) == host::ApprovalCheck::host_error) {
         row.reason = "the host approved the forwarded sale for an amount it was not asked for: voided";
@@ -247,24 +301,10 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
     next(w ? Result<void>{} : Result<void>{w.error()});
   };
   auto req = std::make_shared<host::AuthorizationRequest>(std::move(*request));
-  // An earlier attempt may have reached the host: its recovery says so before anything is sent.
-  recover_row(entry, [this, entry, seq, next, req, decided](host::RecoveryResult found) mutable {
-    if (found.fate == host::Fate::done && (found.result.outcome == host::Outcome::error ||
-                                           found.result.outcome == host::Outcome::unknown)) {
-      found.fate = host::Fate::not_known_yet;
-      if (found.why.empty()) found.why = "the host's record of it is not final";
-    }
-    if (found.fate == host::Fate::done) {
-      decided(entry, std::move(found.result));
-      return;
-    }
-    if (found.fate != host::Fate::not_at_host) {
-      undecided(seq, "forward", found, next);
-      return;
-    }
-    // Not at the host: send it now, journaling when it left first.
-    entry.sent_unix = now();
-    if (auto w = journal.update(entry); !w) {
+  // Sends it now, journaling when it left first.
+  auto send_now = [this, seq, next, req, decided](JournalEntry row) mutable {
+    row.sent_unix = now();
+    if (auto w = journal.update(row); !w) {
       next(make_error(Errc::io_error, "journal unavailable"));
       return;
     }
@@ -273,7 +313,7 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
       next(make_error(Errc::timeout, "forward: no answer before the deadline"));
     });
     host.sale(std::move(*req), step_handler<Result<host::HostResult>>(
-                                   current, [this, entry, seq, next, decided](Result<host::HostResult> r) mutable {
+                                   current, [this, row, seq, next, decided](Result<host::HostResult> r) mutable {
                                      if (r) (void)host::sanitize(*r);
                                      if (!r || r->outcome == host::Outcome::unknown) {
                                        const std::string why = r ? "forward: host did not answer" : "forward: " + r.error().message;
@@ -287,8 +327,31 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
                                        next(make_error(Errc::invalid_argument, why));
                                        return;
                                      }
-                                     decided(entry, std::move(*r));
+                                     decided(row, std::move(*r));
                                    }));
+  };
+  // Never sent (the journal writes sent_unix before any send): nothing to look for at the host.
+  // Asking would only meet other sales of the same card and amount and hold this one for nothing.
+  if (entry.sent_unix == 0) {
+    send_now(entry);
+    return;
+  }
+  // An earlier attempt may have reached the host: its recovery says so before anything is sent.
+  recover_row(entry, [this, entry, seq, next, decided, send_now](host::RecoveryResult found) mutable {
+    if (found.fate == host::Fate::done && (found.result.outcome == host::Outcome::error ||
+                                           found.result.outcome == host::Outcome::unknown)) {
+      found.fate = host::Fate::not_known_yet;
+      if (found.why.empty()) found.why = "the host's record of it is not final";
+    }
+    if (found.fate == host::Fate::done) {
+      decided(entry, std::move(found.result));
+      return;
+    }
+    if (found.fate != host::Fate::not_at_host) {
+      undecided(seq, "forward", found, next);
+      return;
+    }
+    send_now(entry);
   });
 }
 
@@ -305,13 +368,22 @@ void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<Queue
     boost::asio::post(io, [done = std::move(done), report] { done(*report); });
   };
   if (!items) return finish("journal unavailable: " + items.error().message);
-  // Skip items already refused in this flush (they wait for the merchant), keep the order.
+  // Each item once per flush, in order; held ones wait for the merchant. Last, those held only
+  // because recovery could not tell are asked once more: the rows resolved meanwhile (the
+  // terminal's own lookalikes, now named) may let it tell.
   const QueueItem* item = nullptr;
+  const auto untried = [&](const QueueItem& q) { return std::find(attempted.begin(), attempted.end(), q.seq) == attempted.end(); };
   for (const auto& candidate : *items) {
-    if (held(candidate)) continue;  // waits for the merchant
-    if (std::find(attempted.begin(), attempted.end(), candidate.seq) == attempted.end()) {
+    if (!held(candidate) && untried(candidate)) {
       item = &candidate;
       break;
+    }
+  }
+  for (const auto& candidate : *items) {
+    if (item != nullptr) break;
+    if (held_ambiguous(candidate) && std::find(reasked.begin(), reasked.end(), candidate.seq) == reasked.end()) {
+      reasked.push_back(candidate.seq);
+      item = &candidate;
     }
   }
   if (item == nullptr) return finish({});
@@ -362,6 +434,7 @@ void Engine::flush_queue(Handler<QueueReport> done) {
   impl.restore_unfinished(restored);
   impl.queue_busy = true;
   impl.attempted.clear();
+  impl.reasked.clear();
   impl.flush_next(std::make_shared<QueueReport>(), std::move(done));
 }
 

@@ -185,8 +185,11 @@ constexpr const char* kSchema =
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, reference_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
     "PRAGMA user_version = 2;";
+// A version 1 row does not say whether it was ever sent: every one counts as sent when it was
+// created, so a forward asks the host's recovery before sending it (sent_unix 0 = never sent).
 constexpr const char* kMigrateFrom1 =
     "ALTER TABLE journal ADD COLUMN sent_unix INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE journal SET sent_unix = created_unix;"
     "PRAGMA user_version = 2;";
 
 // Parameter ?1..?29 of the row writers and column 1..29 of the readers (0 is id), in this

@@ -603,6 +603,29 @@ TEST_F(JournalTest, GarbageFileIsMalformed) {
   EXPECT_EQ(s.error().code, Errc::malformed) << s.error().describe();
 }
 
+// A version 1 journal never recorded whether a row was sent: after the upgrade every row counts
+// as sent when it was created, so a forward asks the host before it sends (sent_unix 0 would
+// mean "never sent" and skip that question).
+TEST_F(JournalTest, VersionOneRowsCountAsSentWhenCreated) {
+  {
+    Journal j = open_journal(key_);
+    JournalEntry e = sample("11111111-1111-4111-8111-111111111111", TxnState::offline_approved);
+    e.created_unix = 1700000000;
+    ASSERT_TRUE(j.insert(e));
+  }
+  {
+    RawDb raw(file_);
+    ASSERT_EQ(raw.exec("ALTER TABLE journal DROP COLUMN sent_unix; PRAGMA user_version = 1"), SQLITE_OK);
+  }
+  Journal j = open_journal(key_);
+  auto row = j.find("11111111-1111-4111-8111-111111111111");
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((*row)->sent_unix, 1700000000);
+  JournalEntry fresh = sample("22222222-2222-4222-8222-222222222222");
+  ASSERT_TRUE(j.insert(fresh));
+  EXPECT_EQ((*j.find("22222222-2222-4222-8222-222222222222"))->sent_unix, 0);
+}
+
 TEST_F(JournalTest, NewerSchemaVersionIsUnsupported) {
   { Journal j = open_journal(key_); }
   {
