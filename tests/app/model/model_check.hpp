@@ -132,6 +132,29 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
       for (const auto& l : ev.lookalikes)
         if (l.first6 == f6 && l.last4 == l4 && std::find(amounts.begin(), amounts.end(), l.cents) != amounts.end())
           lookalike = true;
+      // The terminal's own transactions the journal cannot name are lookalikes too: two of the
+      // same card and amount (two lost answers), or one for less than asked (a partial approval
+      // whose record, once captured, no longer says so) cannot be told from a stranger's.
+      if (r.kind == TxnKind::sale || r.kind == TxnKind::preauth) {
+        std::size_t same = 0, lower = 0;
+        for (const auto& t : ev.ledger) {
+          if (t.type == hs::TxnType::refund || t.first6 != f6 || t.last4 != l4) continue;
+          bool named = false;
+          for (const auto& other : ev.rows) named = named || (other.host_reference == t.id && other.reference_id != r.reference_id);
+          if (named) continue;
+          if (t.authorized == r.amount.minor_units()) ++same;
+          else if (t.authorized > 0 && t.authorized < r.amount.minor_units()) ++lower;
+        }
+        if (same >= 2 || lower >= 1) lookalike = true;
+      }
+      // A refund whose answer was lost beside another refund of the same sale still in doubt:
+      // the sale's refunded total may not tell which of them happened.
+      if (r.kind == TxnKind::refund) {
+        for (const auto& other : ev.rows)
+          if (other.kind == TxnKind::refund && other.reference_id != r.reference_id &&
+              other.original_reference == r.original_reference && other.state == TxnState::in_doubt)
+            lookalike = true;
+      }
     }
     if (lookalike) {
       held_allowed.insert(q.reference_id);
@@ -193,6 +216,11 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
   for (const auto& p : ev.rows) {
     if (p.kind != TxnKind::sale && p.kind != TxnKind::preauth) continue;
     if (held_allowed.count(p.reference_id)) continue;
+    // A follow-on of it held for the merchant (legitimately) leaves its books to the merchant.
+    if (std::any_of(ev.rows.begin(), ev.rows.end(), [&](const app::JournalEntry& f) {
+          return f.original_reference == p.reference_id && held_allowed.count(f.reference_id) > 0;
+        }))
+      continue;
     const std::string name = row_label(p) + " " + std::string(app::to_string(p.kind)) + " " + money(p.amount.minor_units());
     const hs::Txn* t = nullptr;
     if (!p.host_reference.empty()) {
@@ -252,6 +280,7 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
 
   // ---- refunds: each at the host is one the journal reports done, for its amount ----
   std::set<std::string> reversal_refund_used;  // a reversal of a settled sale refunds it once
+  std::set<std::string> unnamed_refund_used;   // refund rows without a host id, each matched once
   std::map<std::string, const app::JournalEntry*> payment_by_host;
   for (const auto& r : ev.rows)
     if ((r.kind == TxnKind::sale || r.kind == TxnKind::preauth) && !r.host_reference.empty()) payment_by_host[r.host_reference] = &r;
@@ -261,10 +290,22 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
     for (const auto& r : ev.rows)
       if (r.kind == TxnKind::refund && r.host_reference == t.id) row = &r;
     auto parent = payment_by_host.find(t.parent_id);
+    // A refund found done by a recovery that cannot name its transaction (FullStack reads the
+    // sale's refunded total) has no host id: it stands for one refund of its sale and amount.
+    if (row == nullptr && parent != payment_by_host.end()) {
+      for (const auto& r : ev.rows)
+        if (r.kind == TxnKind::refund && r.host_reference.empty() && r.state == TxnState::completed &&
+            r.original_reference == parent->second->reference_id && r.amount.minor_units() == t.authorized &&
+            !unnamed_refund_used.count(r.reference_id)) {
+          unnamed_refund_used.insert(r.reference_id);
+          row = &r;
+          break;
+        }
+    }
     const std::string of = parent == payment_by_host.end() ? "a transaction the journal does not know"
                                                           : row_label(*parent->second) + " " + money(parent->second->amount.minor_units());
     if (row != nullptr) {
-      if (row->state != TxnState::completed)
+      if (row->state != TxnState::completed && !held_allowed.count(row->reference_id))
         add("refund_unreported", "a refund of " + money(t.authorized) + " of " + of + " is at the host; its journal row " +
                                      row_label(*row) + " ends " + state_name(*row));
       else if (t.authorized != row->amount.minor_units())
@@ -284,6 +325,10 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
       rows_of = states_of(refund_rows);
       for (auto* r : refund_rows)
         if (r->state == TxnState::completed && r->amount.minor_units() == t.authorized) twice = true;
+      const bool excused = std::any_of(refund_rows.begin(), refund_rows.end(), [&](const app::JournalEntry* r) {
+        return held_allowed.count(r->reference_id) > 0 && r->amount.minor_units() == t.authorized;
+      });
+      if (excused && !twice) continue;  // the merchant holds the row this refund answers
     }
     if (twice)
       add("refund_twice", "a second refund of " + money(t.authorized) + " of " + of + " is at the host [refund rows: " + rows_of + "]");
@@ -293,6 +338,7 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
   }
   for (const auto& r : ev.rows) {
     if (r.kind != TxnKind::refund || r.state != TxnState::completed) continue;
+    if (r.host_reference.empty() && unnamed_refund_used.count(r.reference_id)) continue;
     auto it = by_id.find(r.host_reference);
     if (it == by_id.end() || it->second->type != hs::TxnType::refund)
       add("refund_not_at_host", row_label(r) + " refund " + money(r.amount.minor_units()) + " ends completed; the host has no such refund");
