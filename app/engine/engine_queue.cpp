@@ -212,6 +212,9 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
     if (r.fate == host::Fate::done && approved(r.result)) {
       entry.host_reference = r.result.host_reference;
       entry.auth_code = r.result.auth_code;
+      // What the host charged (less than asked if partially approved): what a refund of a sale
+      // that settled meanwhile gives back.
+      if (r.result.approved_amount) entry.approved_amount = r.result.approved_amount;
       if (entry.host_reference.empty()) {
         undecided(seq, "reversal", {host::Fate::ambiguous, {}, "the host's record has no usable id"}, next);
         return;
