@@ -7,7 +7,7 @@
 //                      [--processor ID] [--sales K] [--first-cents C] [--kill-at N] [--recover]
 //
 // Each run is another terminal of the same merchant: --first-cents gives its sales amounts no
-// other run uses (C, C+1, ...). Identical sales on one card at two terminals within minutes
+// other run uses (C+49, C+48, ...). Identical sales on one card at two terminals within minutes
 // are the one case Aurora's host shows nothing to tell apart (its recovery holds them for the
 // merchant, tested in tests/net); this test is about power cuts.
 //
@@ -169,7 +169,8 @@ int main(int argc, char** argv) {
       return;
     }
     app::SaleRequest request;
-    request.amount = Money{first_cents + (started % 50), usd()};  // never a simulator magic-cents amount
+    // Descending within the run too (see crash_test.cpp); never a simulator magic-cents amount.
+    request.amount = Money{first_cents + 49 - (started % 50), usd()};
     ++started;
     engine.sale(request, [&](app::TxnReport r) {
       std::cout << "SALE " << app::to_string(r.outcome) << std::endl;
