@@ -1,6 +1,6 @@
 // FullStack gateway v1.5.1: every path, field name, code and time in one place, each with
 // its source. [DOC] specs/raw/fullstack-api.txt (Lnnn). FullStack belongs to the FluidPay
-// API family (/tmp/research/fullstack.md); where the document is silent the family's public
+// API family (issue 10's note lists each fact with its source); where the document is silent the family's public
 // clients speak: [FPDOC] sandbox.fluidpay.com/docs (duplicate-detection), [GO]
 // fluidpay/fluidpay-go @7f45bdd (transactions.go, query.go, fixtures_test.go), [DART]
 // fluidpay/fluidpay-dart (transaction/request.dart), [JAVA] fluidpay/fluidpay-java, [AM] the

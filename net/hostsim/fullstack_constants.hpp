@@ -1,6 +1,6 @@
 // FullStack gateway v1.5.1: every path, field name and code the simulator uses, in one place,
 // each with its source. Sources: [DOC] specs/raw/fullstack-api.txt (Lnnn); the FluidPay
-// family it belongs to (/tmp/research/fullstack.md): [FPDOC] sandbox.fluidpay.com/docs
+// family it belongs to (issue 10's note): [FPDOC] sandbox.fluidpay.com/docs
 // (duplicate-detection), [GO] fluidpay/fluidpay-go transactions.go @7f45bdd, [AM] the
 // FluidPay gateway of the Ch1g/active_merchant fork (fluid_pay.rb RESPONSE_CODE_MAPPING).
 // [SIM] marks what the documents leave open and the simulator had to choose (README.md);
