@@ -105,12 +105,6 @@ Result<aes::Ksn> aes_transaction_ksn(const Bytes& given) {
   return ksn;
 }
 
-Error initial_ksn_error() {
-  return make_error(Errc::invalid_argument,
-                    "KSN counter is 0, an initial KSN: no transaction key exists for it "
-                    "(the first transaction uses counter 1)");
-}
-
 }  // namespace
 
 CommandResult pinblock(const std::vector<std::string>& words) {
@@ -202,13 +196,13 @@ CommandResult dukpt_derive(const std::vector<std::string>& words) {
     std::copy(in->ksn.begin(), in->ksn.end(), ksn.begin());
     auto ipek = tdes::derive_ipek(in->bdk.reveal(), ksn);
     if (!ipek) return std::move(ipek).error();
-    // The keys of exactly this KSN. Counter 0 is an initial KSN: no transaction
-    // uses it and neither standard defines a transaction key for it.
-    if (tdes::ksn_counter(ksn) == 0) return initial_ksn_error();
-    auto txn = tdes::derive_transaction_key(*ipek, ksn);
-    if (!txn) return std::move(txn).error();
     out["scheme"] = "tdes";
     out["ipek"] = to_hex(ipek->reveal());
+    // Counter 0 is an initial KSN, what key injection starts from: its IPEK is the answer; no
+    // transaction uses it, so it has no working key.
+    if (tdes::ksn_counter(ksn) == 0) return out;
+    auto txn = tdes::derive_transaction_key(*ipek, ksn);
+    if (!txn) return std::move(txn).error();
     out["pin_key"] = to_hex(tdes::pin_variant(*txn).reveal());
     return out;
   }
@@ -216,13 +210,13 @@ CommandResult dukpt_derive(const std::vector<std::string>& words) {
   std::copy(in->ksn.begin(), in->ksn.end(), ksn.begin());
   auto initial = aes::derive_initial_key(in->bdk.reveal(), ByteView{ksn}.first(8));
   if (!initial) return std::move(initial).error();
-  if (aes::ksn_counter(ksn) == 0) return initial_ksn_error();
+  out["scheme"] = aes_scheme_name(in->bdk.size());
+  out["initial_key"] = to_hex(initial->reveal());
+  if (aes::ksn_counter(ksn) == 0) return out;  // an initial KSN: the initial key to inject
   auto derivation = aes::derive_derivation_key(initial->reveal(), ksn);
   if (!derivation) return std::move(derivation).error();
   auto pin_key = aes::derive_pin_key(in->bdk.reveal(), ksn);
   if (!pin_key) return std::move(pin_key).error();
-  out["scheme"] = aes_scheme_name(in->bdk.size());
-  out["initial_key"] = to_hex(initial->reveal());
   out["derivation_key"] = to_hex(derivation->reveal());
   out["pin_key"] = to_hex(pin_key->reveal());
   return out;

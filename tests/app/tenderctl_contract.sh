@@ -104,8 +104,11 @@ expect_json "tdes derive E00001 (X9.24-1 A.4.2)" \
 expect_json "tdes derive EFF800 (X9.24-1 A.4.3)" \
   '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A","pin_key":"F9CDFEBF4F5B1D61B3EC12454527E189"}' \
   dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210EFF800
-expect_bad_input "tdes derive initial KSN (counter 0 has no transaction key)" dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210E00000
-expect_bad_input "aes derive initial KSN" dukpt derive --bdk $AES_BDK --ksn 123456789012345600000000
+# An initial KSN (counter 0): the key to inject (X9.24-1 A.4.2's IPEK; X9.24-3's initial key), no working key.
+expect_json "tdes derive initial KSN: the IPEK" '{"scheme":"tdes","ipek":"6AC292FAA1315B4D858AB3A3D7D5933A"}' \
+  dukpt derive --bdk $TDES_BDK --ksn FFFF9876543210E00000
+expect_json "aes derive initial KSN: the initial key" '{"scheme":"aes128","initial_key":"1273671EA26AC29AFA4D1084127652A1"}' \
+  dukpt derive --bdk $AES_BDK --ksn 123456789012345600000000
 aes=$("$ctl" dukpt derive --bdk $AES_BDK --ksn 123456789012345600000001)
 if [[ "$aes" == '{"scheme":"aes128","initial_key":"1273671EA26AC29AFA4D1084127652A1","derivation_key":"4F21B565BAD9835E112B6465635EAE44","pin_key":"'*'"}' ]]; then pass; else fail "aes derive: $aes"; fi
 # X9.24-3 working key: AES-ECB under the derivation key of the derivation data
