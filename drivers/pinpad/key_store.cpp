@@ -261,10 +261,11 @@ Result<SecretBytes> FileKeyStore::load(std::string_view slot) {
     if (data[i] != kFileMagic[i])
       return make_error(Errc::malformed, "not a key store file (or unknown version): " + path.string());
   }
-  const std::size_t body_size = load_be(data.subspan(5, 4));
-  if (body_size != covered - kHeaderSize)
+  // 64-bit arithmetic: size_t is 32 bits on armhf.
+  const std::uint64_t body_size = load_be(data.subspan(5, 4));
+  if (body_size != static_cast<std::uint64_t>(covered - kHeaderSize))
     return make_error(Errc::malformed, "key store file body length mismatch: " + path.string());
-  const ByteView body = data.subspan(kHeaderSize, body_size);
+  const ByteView body = data.subspan(kHeaderSize, covered - kHeaderSize);
   const Byte mode = data[4];
   if (mode == kModeClear)
     return make_error(Errc::crypto_error, "key store file is not wrapped; refusing clear keys: " + path.string());
