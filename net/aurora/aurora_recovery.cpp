@@ -133,6 +133,17 @@ Search::Verdict Search::decide(const std::vector<Record>& details) const {
   // a stranger's (or the terminal's clock is off): the merchant decides, never a guess.
   std::erase_if(left, [&](const Candidate& c) { return !in_window(c.record, kNarrowMargin); });
   if (left.size() == 1 && left.front().proven) return {host::Fate::done, left.front().record, "the host's one matching transaction"};
+  // Records for less than asked stand for a partial approval of ours only when nothing of our
+  // amount is there: one proven record of our amount among them is ours.
+  const auto lower = [&](const Candidate& c) {
+    return c.record.total && criteria_.total && c.record.total->currency() == criteria_.total->currency() &&
+           c.record.total->minor_units() < criteria_.total->minor_units();
+  };
+  const auto exact = std::count_if(left.begin(), left.end(), [&](const Candidate& c) { return !lower(c); });
+  if (exact == 1) {
+    const auto it = std::find_if(left.begin(), left.end(), [&](const Candidate& c) { return !lower(c); });
+    if (it->proven) return {host::Fate::done, it->record, "the host's one transaction of this amount"};
+  }
   if (left.size() == 1) {
     return {host::Fate::ambiguous, {}, "a transaction at the host may be this one, but its record does not show enough to tell"};
   }
