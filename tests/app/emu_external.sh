@@ -47,8 +47,9 @@ port=${BASH_REMATCH[1]}
 echo "emu_external: tender-hostsim on 127.0.0.1:$port after $((SECONDS - started)) s"
 
 # --- what to expect, from the files themselves ------------------------------------------------
-# one line per scenario: "FILE HOST BEHAVIOUR" (BEHAVIOUR 1 when a step is host_behaviour)
-jq -r '[input_filename, (.host // "aurora"), ([.steps[] | has("host_behaviour")] | any | if . then 1 else 0 end)] | join(" ")' \
+# one line per scenario: "FILE HOST BEHAVIOUR" (BEHAVIOUR 1 when a step scripts the built-in
+# simulator: host_behaviour, advance_clock, other_terminal_sale)
+jq -r '[input_filename, (.host // "aurora"), ([.steps[] | has("host_behaviour") or has("advance_clock") or has("other_terminal_sale")] | any | if . then 1 else 0 end)] | join(" ")' \
   "$suite"/*.json | sort >"$work/expected"
 total=$(wc -l <"$work/expected")
 behaviour=$(awk '$3 == 1' "$work/expected" | wc -l)
@@ -113,7 +114,7 @@ for kind in aurora fullstack; do
     while read -r f h b; do
       msg=${reason[$f]:-}
       if [[ $h != "$kind" ]]; then [[ $msg == *"needs a $h host; the configured host is $kind"* ]] || ok=0
-      elif [[ $b == 1 ]]; then [[ $msg == *"(host_behaviour: "*"the built-in host simulator"* ]] || ok=0
+      elif [[ $b == 1 ]]; then [[ $msg == *"step "*"the built-in host simulator"* ]] || ok=0
       fi
     done <"$work/expected"
     [[ $ok == 1 ]]'
