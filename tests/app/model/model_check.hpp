@@ -143,8 +143,8 @@ inline std::vector<Violation> check(const Evidence& ev, std::size_t* allowed_hol
           for (const auto& other : ev.rows) named = named || (other.host_reference == t.id && other.reference_id != r.reference_id);
           if (named) continue;
           // A declined record shows the amount asked: to a recovery it is a candidate as well.
-          if (t.authorized == r.amount.minor_units() || t.requested == r.amount.minor_units()) ++same;
-          else if (t.authorized > 0 && t.authorized < r.amount.minor_units()) ++lower;
+          if (t.authorized > 0 && t.authorized < r.amount.minor_units()) ++lower;
+          else if (t.authorized == r.amount.minor_units() || t.requested == r.amount.minor_units()) ++same;
         }
         if (same >= 2 || lower >= 1) lookalike = true;
       }
