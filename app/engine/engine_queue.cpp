@@ -223,7 +223,9 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
       return;
     }
     if (r.fate == host::Fate::done || r.fate == host::Fate::not_at_host) {
-      // Declined, refused, or never there: nothing was charged; nothing is left to undo.
+      // Declined, refused, or never there: nothing was charged; nothing is left to undo. A
+      // declined record is still ours: named, it is never a later request's lookalike.
+      if (r.fate == host::Fate::done && !r.result.host_reference.empty()) entry.host_reference = r.result.host_reference;
       entry.state = TxnState::reversed;
       if (entry.reason.empty()) entry.reason = "nothing charged at the host";
       auto w = finish_queued(entry, seq);
