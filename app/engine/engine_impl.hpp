@@ -139,6 +139,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
   void void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                  std::function<void(Result<void>)> next);
+  void reversal_not_done(const JournalEntry& entry, std::optional<std::int64_t> seq, bool hold, bool unanswered,
+                         const std::string& why, const std::function<void(Result<void>)>& next);
   void confirm_void(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
                     std::function<void(Result<void>)> next);
   void refund_settled(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,

@@ -77,16 +77,22 @@ void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std
                    }
                    const std::string why = r ? "void refused: " + r->response_code + " " + r->response_message
                                              : "void: " + r.error().message;
-                   const std::string recorded = unanswered ? why : std::string(kHeld) + why;
-                   if (seq) {
-                     (void)journal.record_attempt(*seq, recorded);
-                   } else if (auto q = journal.enqueue(entry.reference_id, QueueKind::reversal); q) {
-                     (void)journal.record_attempt(*q, recorded);
-                   }
-                   // Only a host that did not answer stops the queue; a refusal is held for the
-                   // merchant's attention.
-                   next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
+                   reversal_not_done(entry, seq, !unanswered, unanswered, why, next);
                  }));
+}
+
+// A reversal that did not finish now: noted on its queue item (queued first if it had none),
+// held for the merchant or left for the next flush. Only a host that did not answer stops the
+// flush; a refusal waits for the merchant's attention.
+void Engine::Impl::reversal_not_done(const JournalEntry& entry, std::optional<std::int64_t> seq, bool hold, bool unanswered,
+                                     const std::string& why, const std::function<void(Result<void>)>& next) {
+  const std::string recorded = hold ? std::string(kHeld) + why : why;
+  if (seq) {
+    (void)journal.record_attempt(*seq, recorded);
+  } else if (auto q = journal.enqueue(entry.reference_id, QueueKind::reversal); q) {
+    (void)journal.record_attempt(*q, recorded);
+  }
+  next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
 }
 
 // A void the host refused: its recovery reads the original's record. Voided already: the
@@ -115,14 +121,7 @@ void Engine::Impl::confirm_void(JournalEntry entry, std::string host_reference, 
           return;
         }
         const bool unanswered = r.fate == host::Fate::not_known_yet;
-        const std::string why = "void refused; the original's record: " + r.why;
-        const std::string recorded = unanswered ? why : std::string(kHeld) + why;
-        if (seq) {
-          (void)journal.record_attempt(*seq, recorded);
-        } else if (auto item = journal.enqueue(entry.reference_id, QueueKind::reversal); item) {
-          (void)journal.record_attempt(*item, recorded);
-        }
-        next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
+        reversal_not_done(entry, seq, !unanswered, unanswered, "void refused; the original's record: " + r.why, next);
       });
   const auto current = begin_step(config.host_timeout, [done] {
     (*done)(host::RecoveryResult{host::Fate::not_known_yet, {}, "no answer before the deadline"});
@@ -157,13 +156,7 @@ void Engine::Impl::refund_settled(JournalEntry entry, std::string host_reference
                 const std::string why = r ? "refund of a settled sale refused: " + r->response_code + " " + r->response_message
                                           : "refund of a settled sale: " + r.error().message;
                 // A refund whose answer was lost is not sent again blindly: held for the merchant.
-                const std::string recorded = std::string(kHeld) + why;
-                if (seq) {
-                  (void)journal.record_attempt(*seq, recorded);
-                } else if (auto q = journal.enqueue(entry.reference_id, QueueKind::reversal); q) {
-                  (void)journal.record_attempt(*q, recorded);
-                }
-                next(make_error(unanswered ? Errc::timeout : Errc::invalid_argument, why));
+                reversal_not_done(entry, seq, true, unanswered, why, next);
               }));
 }
 
