@@ -11,6 +11,7 @@
 
 #include "app/config/settings.hpp"
 #include "app/journal/journal.hpp"
+#include "app/sim/test_device_key.hpp"
 #include "bench/bench_support.hpp"
 
 namespace {

@@ -19,12 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "app/issuer/simulated_issuer.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/simulated_issuer.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/icc/sim/replay_card.hpp"
 #include "drivers/icc/sim/virtual_card.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "emv/kernel.hpp"
 
 namespace {

@@ -1,6 +1,6 @@
 // The two primitives offline data authentication needs (EMV 4.4 Book 2 Annex A2, B2):
 // the RSA public-key operation ("recovery") without any padding scheme, and SHA-1.
-// Both over mbedTLS; nothing else in emv/ touches a crypto library directly.
+// Both over common/crypto, with the checks Book 2 puts on a recovered key (A2.1).
 #pragma once
 
 #include <initializer_list>

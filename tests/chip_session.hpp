@@ -10,9 +10,9 @@
 #include <optional>
 #include <string_view>
 
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "emv/kernel.hpp"
 
 namespace tender::test {

@@ -2,21 +2,28 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <vector>
 
+#include "app/config/host_registry.hpp"
 #include "app/config/settings.hpp"
-#include "net/aurora/aurora_adapter.hpp"
-#include "net/fullstack/fullstack_adapter.hpp"
 #include "net/http/client.hpp"
 
 namespace tender::app {
 
-// Members in construction order: the adapter refers to the wrappers and clients, the
-// wrappers to the clients, so it goes first.
+// One HTTPS client per origin, and the wrapper around it, if any.
+struct Origin {
+  HttpsEndpoint endpoint;
+  std::unique_ptr<net::http::Client> client;
+  std::unique_ptr<net::http::Transport> wrapper;  // connect_host's `wrap`
+  [[nodiscard]] net::http::Transport* transport() const {
+    return wrapper ? wrapper.get() : static_cast<net::http::Transport*>(client.get());
+  }
+};
+
+// Members in construction order: the adapter refers to the wrappers and clients, so it is
+// destroyed first.
 struct HostConnection::Impl {
-  std::unique_ptr<net::http::Client> api;
-  std::unique_ptr<net::http::Client> oauth;  // Aurora with a separate token origin only
-  std::unique_ptr<net::http::Transport> api_wrapper;    // connect_host's `wrap`, if any
-  std::unique_ptr<net::http::Transport> oauth_wrapper;
+  std::vector<Origin> origins;
   std::unique_ptr<net::host::HostAdapter> adapter;
 };
 
@@ -66,53 +73,36 @@ Result<std::unique_ptr<net::http::Client>> make_client(boost::asio::io_context& 
 }  // namespace
 
 Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings,
-                                    const TransportWrapper& wrap) {
-  auto ca = read_ca(settings.ca_file);
-  if (!ca) return std::move(ca).error();
+                                    const ConnectOptions& options) {
+  const config_detail::HostEntry* entry = config_detail::host_entry(settings.kind);
+  if (entry == nullptr)
+    return make_error(Errc::invalid_argument, "host: no adapter for host.kind " + std::string(to_string(settings.kind)));
+  std::string ca = options.ca_pem;
+  if (ca.empty()) {
+    auto read = read_ca(settings.ca_file);
+    if (!read) return std::move(read).error();
+    ca = std::move(*read);
+  }
   auto impl = std::make_unique<HostConnection::Impl>();
-  auto api_client = make_client(io, settings.api, settings, *ca);
-  if (!api_client) return std::move(api_client).error();
-  impl->api = std::move(*api_client);
-  net::http::Transport* api = impl->api.get();
-  if (wrap) {
-    impl->api_wrapper = wrap(*api);
-    api = impl->api_wrapper.get();
-  }
-
-  if (settings.kind == HostKind::aurora && settings.aurora) {
-    const AuroraSettings& a = *settings.aurora;
-    // One origin, one kept-alive connection: the client sends requests in order, and
-    // the adapter never has a token request and an API request out at once.
-    net::http::Transport* oauth = api;
-    if (!(a.oauth == settings.api)) {
-      auto client = make_client(io, a.oauth, settings, *ca);
-      if (!client) return std::move(client).error();
-      impl->oauth = std::move(*client);
-      oauth = impl->oauth.get();
-      if (wrap) {
-        impl->oauth_wrapper = wrap(*oauth);
-        oauth = impl->oauth_wrapper.get();
-      }
+  // The API's client first: a CA or name that no client accepts fails here, before any
+  // host-specific reading.
+  config_detail::AdapterLinks links;
+  links.unix_now = options.unix_now;
+  links.transport = [&](const HttpsEndpoint& endpoint) -> Result<net::http::Transport*> {
+    for (const Origin& o : impl->origins) {
+      if (o.endpoint == endpoint) return o.transport();
     }
-    net::aurora::AuroraConfig config;
-    config.client_id = a.client_id;
-    config.client_secret = a.client_secret;
-    config.payment_processor_id = a.payment_processor_id;
-    config.currency = settings.currency;
-    config.deadline = settings.timeout;
-    impl->adapter = std::make_unique<net::aurora::AuroraAdapter>(*api, *oauth, std::move(config));
-  } else if (settings.kind == HostKind::fullstack && settings.fullstack) {
-    const FullStackSettings& f = *settings.fullstack;
-    net::fullstack::FullStackConfig config;
-    config.api_key = f.api_key;
-    config.terminal_id = f.terminal_id;
-    config.processor_id = f.processor_id;
-    config.currency = settings.currency;
-    config.deadline = settings.timeout;
-    impl->adapter = std::make_unique<net::fullstack::FullStackAdapter>(*api, std::move(config));
-  } else {
-    return make_error(Errc::invalid_argument, "host: no settings for host.kind " + std::string(to_string(settings.kind)));
-  }
+    auto client = make_client(io, endpoint, settings, ca);
+    if (!client) return std::move(client).error();
+    Origin o{endpoint, std::move(*client), nullptr};
+    if (options.wrap) o.wrapper = options.wrap(*o.client);
+    impl->origins.push_back(std::move(o));
+    return impl->origins.back().transport();
+  };
+  if (auto api = links.transport(settings.api); !api) return std::move(api).error();
+  auto adapter = entry->make_adapter(settings, links);
+  if (!adapter) return std::move(adapter).error();
+  impl->adapter = std::move(*adapter);
   return HostConnection{std::move(impl)};
 }
 

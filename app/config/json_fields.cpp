@@ -1,10 +1,13 @@
 #include "app/config/json_fields.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <utility>
 #include <vector>
+
+#include "common/secure_zero.hpp"
 
 namespace tender::app::config_detail {
 namespace {
@@ -97,6 +100,10 @@ Result<Json> parse_json(std::string_view text) {
 }
 
 Result<Object> Object::open(Json& value, std::string path, std::initializer_list<std::string_view> allowed) {
+  return open(value, std::move(path), std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+Result<Object> Object::open(Json& value, std::string path, std::span<const std::string_view> allowed) {
   const std::string where = path.empty() ? std::string("the document") : path;
   return guarded<Object>(where, [&]() -> Result<Object> {
     if (!value.is_object()) return field_error(Errc::malformed, where, "must be an object");
@@ -123,6 +130,10 @@ Result<const Json*> Object::required(std::string_view key) const {
 }
 
 Result<Object> Object::object(std::string_view key, std::initializer_list<std::string_view> allowed) const {
+  return object(key, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+Result<Object> Object::object(std::string_view key, std::span<const std::string_view> allowed) const {
   Json* v = find_mutable(key);
   if (v == nullptr) return field_error(Errc::invalid_argument, path(key), "missing");
   return open(*v, path(key), allowed);
@@ -159,6 +170,70 @@ Result<std::int64_t> Object::integer_or(std::string_view key, std::int64_t fallb
     if (i < min || i > max) return field_error(Errc::out_of_range, path(key), range);
     return i;
   });
+}
+
+namespace {
+// Ids the hosts and receipts carry: printable ASCII without spaces.
+constexpr std::size_t kMaxIdLength = 64;
+constexpr std::size_t kMaxSecretLength = 512;
+
+bool is_id_char(char c) { return c > 0x20 && c < 0x7F; }
+
+bool is_env_name(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  if (name[0] >= '0' && name[0] <= '9') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
+Result<std::string> id_field(const Object& o, std::string_view key) {
+  auto v = o.text(key);
+  if (!v) return std::move(v).error();
+  if (v->empty() || v->size() > kMaxIdLength)
+    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 64 characters");
+  if (!std::all_of(v->begin(), v->end(), is_id_char))
+    return field_error(Errc::malformed, o.path(key), "must be printable ASCII without spaces");
+  return v;
+}
+
+// The value of environment variable `name`, copied straight into a SecretString.
+Result<SecretString> secret_from_env(std::string_view name, const std::string& path) {
+  if (!is_env_name(name))
+    return field_error(Errc::malformed, path, "must name an environment variable (letters, digits, _)");
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr)
+    return field_error(Errc::not_found, path, "environment variable " + std::string(name) + " is not set");
+  SecretString secret{std::string_view{value}};
+  if (secret.empty() || secret.size() > kMaxSecretLength)
+    return field_error(Errc::out_of_range, path, "environment variable " + std::string(name) + " must hold 1 to 512 characters");
+  return secret;
+}
+
+// A credential given either as `<key>_env` (preferred) or as `<key>` in the file.
+Result<SecretString> credential(Object& o, std::string_view key) {
+  const std::string env_key = std::string(key) + "_env";
+  Json* literal = o.find_mutable(key);
+  const Json* env = o.find(env_key);
+  if (literal != nullptr && env != nullptr)
+    return field_error(Errc::invalid_argument, o.path(key), "give " + env_key + " or " + std::string(key) + ", not both");
+  if (env != nullptr) {
+    auto name = o.text(env_key);
+    if (!name) return std::move(name).error();
+    return secret_from_env(*name, o.path(env_key));
+  }
+  if (literal == nullptr)
+    return field_error(Errc::invalid_argument, o.path(key), "missing (give " + env_key + " or " + std::string(key) + ")");
+  if (!literal->is_string()) return field_error(Errc::malformed, o.path(key), "must be a string");
+  auto& text = literal->get_ref<std::string&>();
+  if (text.empty() || text.size() > kMaxSecretLength)
+    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 512 characters");
+  SecretString secret{text};
+  // The parsed tree is ours: do not leave a clear copy of the credential in it.
+  secure_zero(text.data(), text.size());
+  return secret;
 }
 
 }  // namespace tender::app::config_detail

@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "common/result.hpp"
+#include "common/secret.hpp"
 
 namespace tender::app::config_detail {
 
@@ -30,6 +32,7 @@ class Object {
   // Errc::malformed when `value` is not an object; Errc::invalid_argument for a key not
   // in `allowed` (checked first, so a misspelt required key reads "unknown", not "missing").
   static Result<Object> open(Json& value, std::string path, std::initializer_list<std::string_view> allowed);
+  static Result<Object> open(Json& value, std::string path, std::span<const std::string_view> allowed);
 
   [[nodiscard]] std::string path(std::string_view key) const;
   [[nodiscard]] const Json* find(std::string_view key) const;
@@ -38,6 +41,7 @@ class Object {
   [[nodiscard]] Result<const Json*> required(std::string_view key) const;
   // The member `key`, which must be present and an object.
   [[nodiscard]] Result<Object> object(std::string_view key, std::initializer_list<std::string_view> allowed) const;
+  [[nodiscard]] Result<Object> object(std::string_view key, std::span<const std::string_view> allowed) const;
   // A required string.
   [[nodiscard]] Result<std::string> text(std::string_view key) const;
   [[nodiscard]] Result<bool> boolean_or(std::string_view key, bool fallback) const;
@@ -50,5 +54,14 @@ class Object {
   Json* value_;
   std::string path_;
 };
+
+// An id the hosts and receipts carry: 1 to 64 printable ASCII characters without spaces.
+Result<std::string> id_field(const Object& o, std::string_view key);
+// The value of environment variable `name`, copied straight into a SecretString; `path`
+// names the field that named it.
+Result<SecretString> secret_from_env(std::string_view name, const std::string& path);
+// A credential given either as `<key>_env` (preferred) or as `<key>` in the file; the
+// literal is wiped from the tree once copied.
+Result<SecretString> credential(Object& o, std::string_view key);
 
 }  // namespace tender::app::config_detail

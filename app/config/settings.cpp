@@ -4,9 +4,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "app/config/host_registry.hpp"
 #include "app/config/json_fields.hpp"
 #include "common/secure_zero.hpp"
 
@@ -15,29 +17,18 @@ namespace {
 
 using config_detail::Json;
 using config_detail::Object;
+using config_detail::credential;
 using config_detail::field_error;
+using config_detail::id_field;
+using config_detail::secret_from_env;
 
 // A config file is a page of JSON; anything much larger is not one.
 constexpr std::uintmax_t kMaxFileBytes = 256 * 1024;
 
-// Ids the hosts and receipts carry: printable ASCII without spaces.
-constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxTextLength = 64;     // merchant name, one address line
 constexpr std::size_t kMaxAddressLines = 6;
-constexpr std::size_t kMaxSecretLength = 512;
 
-bool is_id_char(char c) { return c > 0x20 && c < 0x7F; }
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }
-
-Result<std::string> id_field(const Object& o, std::string_view key) {
-  auto v = o.text(key);
-  if (!v) return std::move(v).error();
-  if (v->empty() || v->size() > kMaxIdLength)
-    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 64 characters");
-  if (!std::all_of(v->begin(), v->end(), is_id_char))
-    return field_error(Errc::malformed, o.path(key), "must be printable ASCII without spaces");
-  return v;
-}
 
 Result<std::string> text_value(const Json& value, const std::string& path) {
   if (!value.is_string()) return field_error(Errc::malformed, path, "must be a string");
@@ -47,51 +38,6 @@ Result<std::string> text_value(const Json& value, const std::string& path) {
   if (std::any_of(s.begin(), s.end(), is_control))
     return field_error(Errc::malformed, path, "must not contain control characters");
   return s;
-}
-
-bool is_env_name(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  if (name[0] >= '0' && name[0] <= '9') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-// The value of environment variable `name`, copied straight into a SecretString.
-Result<SecretString> secret_from_env(std::string_view name, const std::string& path) {
-  if (!is_env_name(name))
-    return field_error(Errc::malformed, path, "must name an environment variable (letters, digits, _)");
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr)
-    return field_error(Errc::not_found, path, "environment variable " + std::string(name) + " is not set");
-  SecretString secret{std::string_view{value}};
-  if (secret.empty() || secret.size() > kMaxSecretLength)
-    return field_error(Errc::out_of_range, path, "environment variable " + std::string(name) + " must hold 1 to 512 characters");
-  return secret;
-}
-
-// A credential given either as `<key>_env` (preferred) or as `<key>` in the file.
-Result<SecretString> credential(Object& o, std::string_view key) {
-  const std::string env_key = std::string(key) + "_env";
-  Json* literal = o.find_mutable(key);
-  const Json* env = o.find(env_key);
-  if (literal != nullptr && env != nullptr)
-    return field_error(Errc::invalid_argument, o.path(key), "give " + env_key + " or " + std::string(key) + ", not both");
-  if (env != nullptr) {
-    auto name = o.text(env_key);
-    if (!name) return std::move(name).error();
-    return secret_from_env(*name, o.path(env_key));
-  }
-  if (literal == nullptr)
-    return field_error(Errc::invalid_argument, o.path(key), "missing (give " + env_key + " or " + std::string(key) + ")");
-  if (!literal->is_string()) return field_error(Errc::malformed, o.path(key), "must be a string");
-  auto& text = literal->get_ref<std::string&>();
-  if (text.empty() || text.size() > kMaxSecretLength)
-    return field_error(Errc::out_of_range, o.path(key), "must be 1 to 512 characters");
-  SecretString secret{text};
-  // The parsed tree is ours: do not leave a clear copy of the credential in it.
-  secure_zero(text.data(), text.size());
-  return secret;
 }
 
 int hex_nibble(char c) {
@@ -105,7 +51,9 @@ Result<DeviceKey> device_key(const Object& o) {
   auto spec = o.text("device_key");
   if (!spec) return std::move(spec).error();
   const std::string path = o.path("device_key");
-  if (*spec == "test") return test_device_key();
+  // The published test key is simulation's (app/sim/test_device_key.hpp): the product
+  // carries no test key, so "test" leaves the key empty and TerminalSettings says so.
+  if (*spec == "test") return DeviceKey{};
   if (!spec->starts_with("env:"))
     return field_error(Errc::malformed, path, "must be \"test\" or \"env:NAME\" (never the key itself)");
   const std::string name = spec->substr(4);
@@ -173,62 +121,20 @@ Result<MerchantInfo> merchant(const Object& parent) {
   return m;
 }
 
-Result<AuroraSettings> aurora(Object& host, const HttpsEndpoint& api) {
-  auto o = host.object("aurora", {"client_id", "client_secret", "client_secret_env", "payment_processor_id", "oauth_url"});
-  if (!o) return std::move(o).error();
-  AuroraSettings a;
-  auto id = id_field(*o, "client_id");
-  if (!id) return std::move(id).error();
-  a.client_id = std::move(*id);
-  auto secret = credential(*o, "client_secret");
-  if (!secret) return std::move(secret).error();
-  a.client_secret = std::move(*secret);
-  auto processor = id_field(*o, "payment_processor_id");
-  if (!processor) return std::move(processor).error();
-  a.payment_processor_id = std::move(*processor);
-  a.oauth = api;
-  if (o->find("oauth_url") != nullptr) {
-    auto url = o->text("oauth_url");
-    if (!url) return std::move(url).error();
-    auto endpoint = parse_https_url(*url);
-    if (!endpoint) return field_error(endpoint.error().code, o->path("oauth_url"), endpoint.error().message);
-    a.oauth = std::move(*endpoint);
-  }
-  return a;
-}
-
-Result<FullStackSettings> fullstack(Object& host) {
-  auto o = host.object("fullstack", {"api_key", "api_key_env", "terminal_id", "processor_id"});
-  if (!o) return std::move(o).error();
-  FullStackSettings f;
-  auto key = credential(*o, "api_key");
-  if (!key) return std::move(key).error();
-  f.api_key = std::move(*key);
-  auto terminal = id_field(*o, "terminal_id");
-  if (!terminal) return std::move(terminal).error();
-  f.terminal_id = std::move(*terminal);
-  if (o->find("processor_id") != nullptr) {  // optional: the merchant's default processor otherwise
-    auto processor = id_field(*o, "processor_id");
-    if (!processor) return std::move(processor).error();
-    f.processor_id = std::move(*processor);
-  }
-  return f;
-}
-
 Result<HostSettings> host(Object& root, Currency currency, const std::filesystem::path& base) {
-  auto o = root.object("host", {"kind", "url", "ca_file", "server_name", "timeout_ms", "aurora", "fullstack"});
+  std::vector<std::string_view> keys{"kind", "url", "ca_file", "server_name", "timeout_ms"};
+  for (const auto& [kind, name] : net::host::kHostKinds) keys.push_back(name);  // each host's block
+  auto o = root.object("host", keys);
   if (!o) return std::move(o).error();
   HostSettings h;
   h.currency = currency;
-  auto kind = o->text("kind");
-  if (!kind) return std::move(kind).error();
-  if (*kind == "aurora") {
-    h.kind = HostKind::aurora;
-  } else if (*kind == "fullstack") {
-    h.kind = HostKind::fullstack;
-  } else {
-    return field_error(Errc::out_of_range, o->path("kind"), "must be \"aurora\" or \"fullstack\"");
-  }
+  auto kind_name = o->text("kind");
+  if (!kind_name) return std::move(kind_name).error();
+  const auto kind = net::host::host_kind_from(*kind_name);
+  const config_detail::HostEntry* entry = kind ? config_detail::host_entry(*kind) : nullptr;
+  if (entry == nullptr)
+    return field_error(Errc::out_of_range, o->path("kind"), "must be " + net::host::host_kind_choices());
+  h.kind = *kind;
   auto url = o->text("url");
   if (!url) return std::move(url).error();
   auto api = parse_https_url(*url);
@@ -245,19 +151,14 @@ Result<HostSettings> host(Object& root, Currency currency, const std::filesystem
   auto timeout = millis(*o, "timeout_ms", 30000, 100, 300000);
   if (!timeout) return std::move(timeout).error();
   h.timeout = *timeout;
-  // The other host's block would be ignored, and an ignored block is a typo waiting.
-  const std::string_view other = h.kind == HostKind::aurora ? "fullstack" : "aurora";
-  if (o->find(other) != nullptr)
-    return field_error(Errc::invalid_argument, o->path(other), "given but host.kind is " + *kind);
-  if (h.kind == HostKind::aurora) {
-    auto a = aurora(*o, h.api);
-    if (!a) return std::move(a).error();
-    h.aurora = std::move(*a);
-  } else {
-    auto f = fullstack(*o);
-    if (!f) return std::move(f).error();
-    h.fullstack = std::move(*f);
+  // Another host's block would be ignored, and an ignored block is a typo waiting.
+  for (const auto& [other, name] : net::host::kHostKinds) {
+    if (other != h.kind && o->find(name) != nullptr)
+      return field_error(Errc::invalid_argument, o->path(name), "given but host.kind is " + *kind_name);
   }
+  auto block = o->object(*kind_name, entry->block_keys);
+  if (!block) return std::move(block).error();
+  if (auto r = entry->read_block(*block, h); !r) return std::move(r).error();
   return h;
 }
 
@@ -366,27 +267,42 @@ Result<PrinterSettings> printer(const Object& devices, const std::filesystem::pa
 }
 
 Result<PinPadSettings> pin_pad(const Object& devices) {
-  auto o = devices.object("pin_pad", {"kind", "ksn"});
+  auto o = devices.object("pin_pad", {"kind", "ksn", "initial_key_env"});
   if (!o) return std::move(o).error();
   auto kind = o->text("kind");
   if (!kind) return std::move(kind).error();
   PinPadSettings p;
   if (*kind == "none") {
-    if (o->find("ksn") != nullptr) return field_error(Errc::invalid_argument, o->path("ksn"), "given but pin_pad.kind is none");
+    for (std::string_view key : {"ksn", "initial_key_env"})
+      if (o->find(key) != nullptr) return field_error(Errc::invalid_argument, o->path(key), "given but pin_pad.kind is none");
     return p;
   }
   if (*kind != "soft") return field_error(Errc::out_of_range, o->path("kind"), "must be \"soft\" or \"none\"");
   p.kind = PinPadKind::soft;
-  std::string ksn{kTestInitialKsn};
-  if (o->find("ksn") != nullptr) {
-    auto text = o->text("ksn");
-    if (!text) return std::move(text).error();
-    ksn = std::move(*text);
-  }
-  auto bytes = from_hex_exact(ksn, 10);
+  // A terminal holds the initial key injected for its KSN, never the BDK (X9.24-1 A.2):
+  // both are the key-injection operator's, so neither has a default here.
+  auto ksn = o->text("ksn");
+  if (!ksn) return std::move(ksn).error();
+  auto bytes = from_hex_exact(*ksn, 10);
   if (!bytes) return field_error(Errc::malformed, o->path("ksn"), "must be 20 hex digits (a TDES DUKPT KSN)");
   p.initial_ksn = std::move(*bytes);
-  return p;
+  auto name = o->text("initial_key_env");
+  if (!name) return std::move(name).error();
+  auto hex = secret_from_env(*name, o->path("initial_key_env"));
+  if (!hex) return std::move(hex).error();
+  const std::string_view digits = hex->reveal();
+  p.initial_key = SecretBytes(16);
+  auto key = p.initial_key.mutable_bytes();
+  for (std::size_t i = 0; digits.size() == 32 && i < key.size(); ++i) {
+    const int hi = hex_nibble(digits[2 * i]);
+    const int lo = hex_nibble(digits[2 * i + 1]);
+    if (hi < 0 || lo < 0) break;
+    key[i] = static_cast<Byte>(hi << 4 | lo);
+    if (i + 1 == key.size()) return p;
+  }
+  p.initial_key.clear();
+  return field_error(Errc::malformed, o->path("initial_key_env"),
+                     "environment variable " + *name + " must hold 32 hex digits (a TDES DUKPT initial key)");
 }
 
 Result<DisplaySettings> display(const Object& devices) {
@@ -460,17 +376,6 @@ Result<DeviceSettings> devices(const Object& root, const std::filesystem::path& 
 
 }  // namespace
 
-std::string_view to_string(HostKind kind) noexcept {
-  return kind == HostKind::aurora ? "aurora" : "fullstack";
-}
-
-DeviceKey test_device_key() {
-  DeviceKey key;
-  auto bytes = key.mutable_bytes();
-  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<Byte>(0xA0 + i);
-  return key;
-}
-
 Result<HttpsEndpoint> parse_https_url(std::string_view url) {
   constexpr std::string_view scheme = "https://";
   if (!url.starts_with(scheme)) return make_error(Errc::malformed, "must start with https://");
@@ -516,7 +421,7 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   if (!parsed) return std::move(parsed).error();
   Json& doc = *parsed;
   auto root = Object::open(doc, "", {"terminal_id", "merchant", "currency", "state_dir", "device_key", "host", "engine",
-                                            "devices"});
+                                            "devices", "emv"});
   if (!root) return std::move(root).error();
 
   TerminalSettings s;
@@ -541,6 +446,8 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   auto key = device_key(*root);
   if (!key) return std::move(key).error();
   s.device_key = *key;
+  const auto key_spec = root->text("device_key");
+  s.test_device_key = key_spec && *key_spec == "test";
 
   auto h = host(*root, *currency, base_dir);
   if (!h) return std::move(h).error();
@@ -550,6 +457,15 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   auto d = devices(*root, base_dir);
   if (!d) return std::move(d).error();
   s.devices = std::move(*d);
+  if (root->find("emv") != nullptr) {
+    auto e = root->object("emv", {"capk_file"});
+    if (!e) return std::move(e).error();
+    if (e->find("capk_file") != nullptr) {
+      auto file = path_field(*e, "capk_file", base_dir);
+      if (!file) return std::move(file).error();
+      s.emv.capk_file = std::move(*file);
+    }
+  }
   // The engine's guard must outlast the adapter's own deadline, or every slow answer
   // becomes an engine timeout with the request still out.
   if (s.engine.host_timeout <= s.host.timeout)

@@ -30,6 +30,7 @@
 #include "common/result.hpp"
 #include "common/secret.hpp"
 #include "net/host/host_adapter.hpp"
+#include "net/host/host_kind.hpp"
 #include "ui/screen.hpp"
 
 namespace boost::asio {
@@ -54,8 +55,7 @@ struct HttpsEndpoint {
 // a port that is not 1..65535) is Errc::malformed or Errc::out_of_range.
 Result<HttpsEndpoint> parse_https_url(std::string_view url);
 
-enum class HostKind { aurora, fullstack };
-std::string_view to_string(HostKind kind) noexcept;
+using net::host::HostKind;  // to_string(HostKind), host_kind_from(name): net/host/host_kind.hpp
 
 struct AuroraSettings {
   std::string client_id;
@@ -97,14 +97,13 @@ struct StripeReaderSettings {
 
 enum class PinPadKind { none, soft };
 
-// The default initial KSN of the soft PED: X9.24-1 A.4's, under the published test BDK.
-inline constexpr std::string_view kTestInitialKsn = "FFFF9876543210E00000";
-
 struct PinPadSettings {
-  // soft: the software PED under the X9.24 TEST BDK 0123456789ABCDEFFEDCBA9876543210, its
-  // digits typed on the terminal's keypad. It protects nothing: there is no real PED driver yet.
+  // soft: the software PED, its digits typed on the terminal's keypad, under the initial
+  // key injected for its KSN (from the environment). A PIN typed on a general-purpose
+  // keyboard is not PCI PTS protected: there is no real PED driver yet.
   PinPadKind kind = PinPadKind::none;
   Bytes initial_ksn;               // 10 bytes (TDES DUKPT); set when kind == soft
+  SecretBytes initial_key;         // 16 bytes, the IPEK of initial_ksn; set when kind == soft
 };
 
 enum class PrinterKind { none, file, tcp };
@@ -131,6 +130,13 @@ struct DeviceSettings {
   DisplaySettings display;
 };
 
+// The kernel's configuration that is not built in. Today the CAPKs only (a JSON file as
+// app/terminal/capk_json.hpp reads); without it the terminal performs no offline data
+// authentication (the kernel sets "ODA not performed" and the card's action codes decide).
+struct EmvSettings {
+  std::optional<std::filesystem::path> capk_file;
+};
+
 struct TerminalSettings {
   EngineConfig engine;             // merchant, terminal_id, currency and the engine block
   HostSettings host;
@@ -138,13 +144,13 @@ struct TerminalSettings {
   DeviceKey device_key;
   JournalOptions journal;          // offline_queue_cap
   DeviceSettings devices;
+  EmvSettings emv;
+  // "device_key": "test" was given: device_key is left empty (the product carries no test
+  // key); the emulator and tools use app/sim's test_device_key(), `tender` refuses it.
+  bool test_device_key = false;
 
   [[nodiscard]] std::filesystem::path journal_file() const { return state_dir / "journal.db"; }
 };
-
-// The device key that "device_key": "test" names: bytes A0 A1 ... BF, published in the
-// source and the README (the engine tests use it too). TEST ONLY: it protects nothing.
-DeviceKey test_device_key();
 
 // Relative paths in the file (state_dir, host.ca_file, devices.msr.evdev, devices.printer.file) are taken relative to `base_dir`
 // (load_settings: the file's own directory), so a config and its CA can move together.
@@ -175,7 +181,17 @@ class HostConnection {
 // terminal's exchanges through one); the connection owns what it returns.
 using TransportWrapper = std::function<std::unique_ptr<net::http::Transport>(net::http::Transport& client)>;
 
+struct ConnectOptions {
+  TransportWrapper wrap;
+  // Non-empty: trust these PEM certificates instead of reading settings.ca_file (the
+  // emulator's built-in simulator, whose CA exists only in memory).
+  std::string ca_pem;
+  // Wall-clock seconds for the host's time windows; empty: the system clock.
+  std::function<std::int64_t()> unix_now;
+};
+
+// The adapter of settings.kind (app/config/host_registry.hpp), one HTTPS client per origin.
 Result<HostConnection> connect_host(boost::asio::io_context& io, const HostSettings& settings,
-                                    const TransportWrapper& wrap = {});
+                                    const ConnectOptions& options = {});
 
 }  // namespace tender::app

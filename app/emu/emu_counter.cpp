@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "app/emu/scenario.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 
 namespace tender::app::emu {

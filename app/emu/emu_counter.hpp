@@ -14,7 +14,7 @@
 
 #include "app/engine/counter.hpp"
 #include "drivers/icc/sim/virtual_card.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "drivers/pinpad/soft_ped.hpp"
 
 namespace tender::app::emu {

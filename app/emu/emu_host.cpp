@@ -12,7 +12,7 @@
 #include "net/hostsim/clock.hpp"
 #include "net/hostsim/host_simulator.hpp"
 #include "net/http/server.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace tender::app::emu {
 namespace {

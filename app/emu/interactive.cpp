@@ -4,6 +4,7 @@
 // F2 inserts it, F3 swipes it, F4 removes it; CANCEL (Esc or c) at the idle screen quits.
 #include "app/emu/interactive.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -11,9 +12,9 @@
 
 #include "app/emu/emu_counter.hpp"
 #include "app/emu/emu_host.hpp"
-#include "app/emu/screens.hpp"
+#include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "ui/curses_display.hpp"
@@ -22,12 +23,18 @@
 namespace tender::app::emu {
 namespace {
 
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 class Interactive {
  public:
-  Interactive(ui::CursesDisplay& display, EmuHost* host, const HostSettings* configured, HostChoice choice,
+  Interactive(ui::CursesDisplay& display, EmuHost* host, const HostSettings* configured, HostKind choice,
               fs::path state)
       : display_(display), host_(host), configured_(configured), choice_(choice), state_(std::move(state)) {
     for (const auto& p : icc::sim::builtin_profiles()) cards_.emplace_back(p.name);
@@ -90,8 +97,7 @@ class Interactive {
     ui::ScreenData d;
     d.id = ui::ScreenId::idle;
     d.text = "TENDER EMULATOR";
-    d.other = std::string(choice_ == HostChoice::aurora ? "AURORA" : "FULLSTACK") +
-              (configured_ != nullptr ? " (CONFIGURED)" : "");
+    d.other = upper(to_string(choice_)) + (configured_ != nullptr ? " (CONFIGURED)" : "");
     display_.show(d);
     screen_ = Screen::idle;
     draw_panels();
@@ -250,7 +256,7 @@ class Interactive {
   ui::CursesDisplay& display_;
   EmuHost* host_;
   const HostSettings* configured_;
-  HostChoice choice_;
+  HostKind choice_;
   fs::path state_;
   EmuCounter counter_;
   emv::TerminalConfig kernel_;
@@ -268,19 +274,18 @@ class Interactive {
 }  // namespace
 
 int run_interactive(const std::vector<std::string>& args) {
-  HostChoice choice = HostChoice::aurora;
+  HostKind choice = HostKind::aurora;
   fs::path state;
   std::optional<TerminalSettings> settings;
   ui::DisplaySize size = ui::DisplaySize::lines4x20;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--host" && i + 1 < args.size()) {
-      const std::string h = args[++i];
-      if (h == "aurora") choice = HostChoice::aurora;
-      else if (h == "fullstack") choice = HostChoice::fullstack;
-      else {
-        std::cerr << "tender-emu: --host aurora|fullstack\n";
+      const auto kind = net::host::host_kind_from(args[++i]);
+      if (!kind) {
+        std::cerr << "tender-emu: --host must be " << net::host::host_kind_choices() << "\n";
         return 2;
       }
+      choice = *kind;
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       // A real (test) host from a terminal configuration instead of the built-in simulator.
       auto loaded = load_settings(args[++i]);
@@ -289,7 +294,7 @@ int run_interactive(const std::vector<std::string>& args) {
         return 2;
       }
       settings.emplace(std::move(*loaded));
-      choice = settings->host.kind == HostKind::aurora ? HostChoice::aurora : HostChoice::fullstack;
+      choice = settings->host.kind;
     } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
       state = args[++i];
     } else if (args[i] == "--display" && i + 1 < args.size()) {

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "app/emu/emu_counter.hpp"
-#include "app/emu/screens.hpp"
+#include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
 #include "app/engine/engine.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 
 namespace tender::app::emu {
@@ -88,7 +88,7 @@ class ScenarioRun {
       : host_(host), options_(options), scenario_(scenario), state_(std::move(state)) {
     result_.name = scenario.name;
     result_.file = scenario.file;
-    result_.host = scenario.host == HostChoice::aurora ? "aurora" : "fullstack";
+    result_.host = std::string(to_string(scenario.host));
     counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
       display_ = screen_text(s, a);
       result_.display.push_back(display_);
@@ -473,7 +473,7 @@ class ScenarioRun {
 }  // namespace
 
 std::optional<std::string> needs_builtin_host(const Scenario& scenario, HostKind kind) {
-  const HostKind wanted = scenario.host == HostChoice::aurora ? HostKind::aurora : HostKind::fullstack;
+  const HostKind wanted = scenario.host;
   if (wanted != kind) {
     return "needs a " + std::string(to_string(wanted)) + " host; the configured host is " + std::string(to_string(kind));
   }
@@ -500,7 +500,7 @@ ScenarioResult Runner::run(const Scenario& scenario) {
       ScenarioResult skipped;
       skipped.name = scenario.name;
       skipped.file = scenario.file;
-      skipped.host = scenario.host == HostChoice::aurora ? "aurora" : "fullstack";
+      skipped.host = std::string(to_string(scenario.host));
       skipped.passed = false;
       skipped.skipped = true;
       skipped.skipped_because = std::move(*why);

@@ -319,11 +319,9 @@ Result<Scenario> parse_scenario(std::string_view text, std::string file) {
     } else if (k == "description") {
       if (!v.is_string()) return make_error(Errc::malformed, "description: a string");
     } else if (k == "host") {
-      if (!v.is_string()) return make_error(Errc::malformed, "host: \"aurora\" or \"fullstack\"");
-      const std::string host = v.get<std::string>();
-      if (host == "aurora") s.host = HostChoice::aurora;
-      else if (host == "fullstack") s.host = HostChoice::fullstack;
-      else return make_error(Errc::malformed, "host: \"aurora\" or \"fullstack\"");
+      const auto kind = v.is_string() ? net::host::host_kind_from(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!kind) return make_error(Errc::malformed, "host: " + net::host::host_kind_choices());
+      s.host = *kind;
     } else if (k == "config") {
       auto config = parse_config(v);
       if (!config) return std::move(config).error();

@@ -16,10 +16,11 @@
 
 #include "common/money.hpp"
 #include "common/result.hpp"
+#include "net/host/host_kind.hpp"
 
 namespace tender::app::emu {
 
-enum class HostChoice { aurora, fullstack };
+using net::host::HostKind;
 
 enum class StepKind {
   // transactions (start one; the following input steps answer its prompts)
@@ -61,7 +62,7 @@ struct ScenarioConfig {
 struct Scenario {
   std::string name;
   std::string file;
-  HostChoice host = HostChoice::aurora;
+  HostKind host = HostKind::aurora;
   ScenarioConfig config;
   std::vector<Step> steps;
 };

@@ -1,7 +1,7 @@
 #include "app/emu/terminal.hpp"
 
-#include "net/aurora/aurora_adapter.hpp"
-#include "net/fullstack/fullstack_adapter.hpp"
+#include "app/emu/sim_hosts.hpp"
+#include "app/sim/test_device_key.hpp"
 
 namespace tender::app::emu {
 
@@ -27,49 +27,31 @@ Result<std::unique_ptr<EmuTerminal>> EmuTerminal::boot(EmuHost* emu_host, const 
   auto journal = Journal::open(setup.state_dir / "journal.db", test_device_key());
   if (!journal) return std::move(journal).error();
   t->journal_.emplace(std::move(*journal));
-  if (setup.configured_host != nullptr) {
-    TransportWrapper wrap;
+  // The terminal reaches the built-in simulator the way `tender` reaches a host: the same
+  // registry entry builds the adapter on the same clients, only the settings differ.
+  ConnectOptions options;
+  const HostSettings* settings = setup.configured_host;
+  std::optional<HostSettings> simulator;
+  if (settings != nullptr) {
     if (setup.host_log != nullptr) {
-      wrap = [log = setup.host_log](net::http::Transport& client) -> std::unique_ptr<net::http::Transport> {
+      options.wrap = [log = setup.host_log](net::http::Transport& client) -> std::unique_ptr<net::http::Transport> {
         return std::make_unique<LoggingTransport>(client, *log);
       };
     }
-    auto connection = connect_host(t->io, *setup.configured_host, wrap);
-    if (!connection) return std::move(connection).error();
-    t->connection_.emplace(std::move(*connection));
-    t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, t->connection_->adapter(), *t->journal_, counter,
-                                          setup.env);
-    return t;
-  }
-  if (emu_host == nullptr) return make_error(Errc::invalid_argument, "no host: neither the simulator nor a configured one");
-  EmuHost& host = *emu_host;
-  net::http::ClientOptions co;
-  co.host = "127.0.0.1";
-  co.port = host.port();
-  co.server_name = "localhost";
-  co.tls.ca_pem = host.ca_pem();
-  auto api = net::http::Client::create(t->io, co);
-  if (!api) return std::move(api).error();
-  t->api_ = std::move(*api);
-  if (setup.host == HostChoice::aurora) {
-    auto oauth = net::http::Client::create(t->io, co);
-    if (!oauth) return std::move(oauth).error();
-    t->oauth_ = std::move(*oauth);
-    net::aurora::AuroraConfig ac;
-    ac.client_id = "tender-test";
-    ac.client_secret = SecretString("tender-test-secret");
-    ac.payment_processor_id = "emu-processor";
-    ac.deadline = setup.host_deadline;
-    t->adapter_ = std::make_unique<net::aurora::AuroraAdapter>(*t->api_, *t->oauth_, ac);
   } else {
-    net::fullstack::FullStackConfig fc;
-    fc.api_key = SecretString("api_tender_test");
-    fc.terminal_id = "1ucio551tlv85l7moe5s";
-    fc.deadline = setup.host_deadline;
-    if (setup.env.unix_now) fc.unix_now = setup.env.unix_now;  // the idempotency window, by the world's clock
-    t->adapter_ = std::make_unique<net::fullstack::FullStackAdapter>(*t->api_, fc);
+    if (emu_host == nullptr) return make_error(Errc::invalid_argument, "no host: neither the simulator nor a configured one");
+    auto sim = simulator_host_settings(setup.host, emu_host->port(), setup.host_deadline);
+    if (!sim) return std::move(sim).error();
+    simulator.emplace(std::move(*sim));
+    settings = &*simulator;
+    options.ca_pem = emu_host->ca_pem();
+    options.unix_now = setup.env.unix_now;  // the host's time windows, by the world's clock
   }
-  t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, *t->adapter_, *t->journal_, counter, setup.env);
+  auto connection = connect_host(t->io, *settings, options);
+  if (!connection) return std::move(connection).error();
+  t->connection_.emplace(std::move(*connection));
+  t->engine_ = std::make_unique<Engine>(t->io, setup.engine, kernel, t->connection_->adapter(), *t->journal_, counter,
+                                        setup.env);
   return t;
 }
 

@@ -19,7 +19,7 @@
 namespace tender::app::emu {
 
 struct TerminalSetup {
-  HostChoice host = HostChoice::aurora;
+  HostKind host = HostKind::aurora;  // the built-in simulator as this host
   std::filesystem::path state_dir;
   EngineConfig engine;
   std::chrono::milliseconds host_deadline{2000};
@@ -50,10 +50,7 @@ class EmuTerminal {
 
  private:
   EmuTerminal() = default;
-  std::unique_ptr<net::http::Client> api_;
-  std::unique_ptr<net::http::Client> oauth_;
-  std::unique_ptr<net::host::HostAdapter> adapter_;
-  std::optional<HostConnection> connection_;  // a configured host
+  std::optional<HostConnection> connection_;  // the configured host or the built-in simulator
   std::optional<Journal> journal_;
   std::unique_ptr<Engine> engine_;
 };

@@ -8,9 +8,9 @@
 #include "app/engine/engine_impl.hpp"
 #include "app/engine/payload.hpp"
 #include "app/terminal/issuer_response.hpp"
-#include "app/terminal/test_terminal.hpp"
 #include "emv/context.hpp"
 #include "common/log.hpp"
+#include "common/crypto/random.hpp"
 #include "drivers/printer/escpos.hpp"
 #include "emv/tlv.hpp"
 
@@ -320,6 +320,22 @@ void Engine::Impl::on_card_event(Result<CardEvent> event) {
     }
   }
 }
+
+namespace {
+
+// The kernel's unpredictable numbers (Book 4 6.5.6) from the system's CSPRNG. A terminal
+// without entropy must not transact: failure aborts rather than hand out predictable bytes.
+class SystemRandom final : public emv::RandomSource {
+ public:
+  void fill(std::span<Byte> out) override {
+    if (!crypto::random_bytes(out)) {
+      log::error("engine", "no random bytes from the system: refusing to continue");
+      std::abort();
+    }
+  }
+};
+
+}  // namespace
 
 void Engine::Impl::on_reading_chip() {
   Txn& t = *txn;

@@ -1,11 +1,10 @@
 #include "app/engine/payload.hpp"
 
-#include <mbedtls/sha256.h>
-#include <sys/random.h>
-
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "common/crypto/hash.hpp"
+#include "common/crypto/random.hpp"
 #include "common/secure_zero.hpp"
 
 namespace tender::app {
@@ -127,15 +126,8 @@ Result<host::AuthorizationRequest> decode_payload(ByteView bytes, Currency curre
 }
 
 std::string derived_reference(std::string_view reference_id, std::string_view purpose) {
-  std::array<Byte, 32> digest{};
-  mbedtls_sha256_context ctx;
-  mbedtls_sha256_init(&ctx);
-  (void)mbedtls_sha256_starts_ret(&ctx, 0);
-  (void)mbedtls_sha256_update_ret(&ctx, reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size());
-  (void)mbedtls_sha256_update_ret(&ctx, reinterpret_cast<const unsigned char*>("|"), 1);
-  (void)mbedtls_sha256_update_ret(&ctx, reinterpret_cast<const unsigned char*>(reference_id.data()), reference_id.size());
-  (void)mbedtls_sha256_finish_ret(&ctx, digest.data());
-  mbedtls_sha256_free(&ctx);
+  const auto bytes = [](std::string_view text) { return ByteView{reinterpret_cast<const Byte*>(text.data()), text.size()}; };
+  const crypto::Sha256Digest digest = crypto::sha256({bytes(purpose), bytes("|"), bytes(reference_id)});
   std::array<Byte, 16> b{};
   std::copy_n(digest.begin(), b.size(), b.begin());
   return uuid_from(b);
@@ -143,12 +135,7 @@ std::string derived_reference(std::string_view reference_id, std::string_view pu
 
 std::string random_uuid() {
   std::array<Byte, 16> b{};
-  std::size_t got = 0;
-  while (got < b.size()) {
-    const ssize_t n = getrandom(b.data() + got, b.size() - got, 0);
-    if (n <= 0) std::abort();  // no entropy: a terminal must not hand out guessable ids
-    got += static_cast<std::size_t>(n);
-  }
+  if (!crypto::random_bytes(b)) std::abort();  // no entropy: a terminal must not hand out guessable ids
   return uuid_from(b);
 }
 

@@ -18,7 +18,7 @@ Result<net::host::AuthorizationRequest> decode_payload(ByteView bytes, Currency 
 // UUID): the reversal's own idempotency key, the same on every retry and after a restart.
 std::string derived_reference(std::string_view reference_id, std::string_view purpose);
 
-// A random UUID v4 from getrandom (the default reference id).
+// A random UUID v4 from crypto::random_bytes (the default reference id).
 std::string random_uuid();
 
 }  // namespace tender::app

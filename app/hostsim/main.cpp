@@ -36,7 +36,7 @@
 #include "net/hostsim/host_simulator.hpp"
 #include "net/hostsim/sqlite_store.hpp"
 #include "net/http/server.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <span>
 
-#include "app/issuer/simulated_issuer.hpp"
+#include "app/sim/simulated_issuer.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/pinpad/dukpt_aes.hpp"
 #include "drivers/pinpad/dukpt_tdes.hpp"

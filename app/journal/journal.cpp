@@ -1,9 +1,7 @@
 #include "app/journal/journal.hpp"
 
 #include <fcntl.h>
-#include <mbedtls/gcm.h>
 #include <sqlite3.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +11,8 @@
 #include <limits>
 #include <span>
 #include <utility>
+
+#include "common/crypto/aead.hpp"
 
 namespace tender::app {
 namespace {
@@ -79,22 +79,7 @@ constexpr std::array<Named<QueueKind>, 3> kQueueKinds{{
 
 // Sealing
 
-constexpr std::size_t kNonceSize = 12;
-constexpr std::size_t kTagSize = 16;
 constexpr std::string_view kAadPrefix = "tender-journal-v1|";
-
-Result<void> fill_random(std::span<Byte> out) {
-  std::size_t filled = 0;
-  while (filled < out.size()) {
-    const ssize_t n = ::getrandom(out.data() + filled, out.size() - filled, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(Errc::io_error, "journal: getrandom failed");
-    }
-    filled += static_cast<std::size_t>(n);
-  }
-  return ok();
-}
 
 // Binding the reference id into the tag is what makes a blob copied to another row fail.
 Bytes row_aad(std::string_view reference_id) {
@@ -332,47 +317,18 @@ std::string_view to_string(QueueKind kind) noexcept { return name_in(kQueueKinds
 
 // Sealing
 
+// AES-256-GCM, nonce | ciphertext | tag (common/crypto/aead.hpp): the layout rows sealed
+// before the crypto module existed also have, so they still open.
 Result<Bytes> seal_bytes(const DeviceKey& key, ByteView aad, ByteView plaintext) {
-  Bytes out(kNonceSize + plaintext.size() + kTagSize);
-  const std::span<Byte> body{out};
-  const auto nonce = body.first(kNonceSize);
-  if (auto r = fill_random(nonce); !r) return std::move(r).error();
-  const auto ciphertext = body.subspan(kNonceSize, plaintext.size());
-  const auto tag = body.subspan(kNonceSize + plaintext.size(), kTagSize);
-  mbedtls_gcm_context ctx;
-  mbedtls_gcm_init(&ctx);
-  int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, key.reveal().data(), 256);
-  if (rc == 0) {
-    rc = mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), nonce.data(), nonce.size(),
-                                   aad.data(), aad.size(), plaintext.data(), ciphertext.data(), tag.size(),
-                                   tag.data());
-  }
-  mbedtls_gcm_free(&ctx);
-  if (rc != 0) return make_error(Errc::crypto_error, "journal: sealing failed");
-  return out;
+  auto sealed = crypto::seal(key.reveal(), aad, plaintext);
+  if (!sealed) return make_error(sealed.error().code, "journal: sealing failed");
+  return sealed;
 }
 
 Result<SecretBytes> open_sealed(const DeviceKey& key, ByteView aad, ByteView sealed) {
-  // Too short is one more blob that does not open: callers treat every such case alike.
-  if (sealed.size() < kNonceSize + kTagSize)
-    return make_error(Errc::crypto_error, "journal: sealed data is too short to open");
-  const std::size_t length = sealed.size() - kNonceSize - kTagSize;
-  const auto nonce = sealed.first(kNonceSize);
-  const auto ciphertext = sealed.subspan(kNonceSize, length);
-  const auto tag = sealed.subspan(kNonceSize + length, kTagSize);
-  SecretBytes plain(length);
-  mbedtls_gcm_context ctx;
-  mbedtls_gcm_init(&ctx);
-  int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, key.reveal().data(), 256);
-  if (rc == 0) {
-    rc = mbedtls_gcm_auth_decrypt(&ctx, length, nonce.data(), nonce.size(), aad.data(), aad.size(), tag.data(),
-                                  tag.size(), ciphertext.data(), plain.mutable_bytes().data());
-  }
-  mbedtls_gcm_free(&ctx);
-  if (rc != 0) {
-    plain.clear();
-    return make_error(Errc::crypto_error, "journal: sealed data does not open (wrong device key, damaged or moved)");
-  }
+  // Too short, altered, moved to another row or under another key: one case for callers.
+  auto plain = crypto::open(key.reveal(), aad, sealed);
+  if (!plain) return make_error(Errc::crypto_error, "journal: sealed data does not open (wrong device key, damaged or moved)");
   return plain;
 }
 

@@ -1,9 +1,9 @@
 #include "app/tender/device_counter.hpp"
 
-#include "app/emu/screens.hpp"
+#include "app/terminal/screens.hpp"
 #include "common/log.hpp"
 #include "common/secure_zero.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/empty_slot.hpp"
 #include "ui/selection.hpp"
 
 namespace tender::app::terminal {
@@ -31,7 +31,7 @@ DeviceCounter::DeviceCounter(boost::asio::io_context& io, ui::Display& display, 
       keypad_(keypad),
       devices_(std::move(devices)),
       options_(std::move(options)),
-      empty_slot_(std::make_unique<icc::SimReader>("no chip reader")) {}
+      empty_slot_(std::make_unique<icc::EmptySlot>()) {}
 
 DeviceCounter::~DeviceCounter() { timer_.cancel(); }
 
@@ -50,7 +50,7 @@ pinpad::PinPad& DeviceCounter::pin_pad() {
 
 void DeviceCounter::show(Screen screen, const ScreenArgs& args) {
   last_screen_ = screen;
-  display_.show(emu::to_ui(screen, args));
+  display_.show(to_ui(screen, args));
 }
 
 void DeviceCounter::async_card(Screen screen, const ScreenArgs& args, std::function<void(Result<CardEvent>)> handler) {

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include <mbedtls/md.h>
+#include "common/crypto/hash.hpp"
 
 #include "common/log.hpp"
 #include "drivers/icc/pcsc/pcsc_reader.hpp"
@@ -20,8 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kComponent = "devices";
-// X9.24-1 Annex A.4's test BDK: published, so a PIN block under it protects nothing.
-constexpr std::string_view kTestBdk = "0123456789ABCDEFFEDCBA9876543210";
 
 Result<std::unique_ptr<printer::Printer>> open_printer(const PrinterSettings& p) {
   switch (p.kind) {
@@ -99,30 +97,20 @@ Result<std::unique_ptr<pinpad::PinPad>> make_pin_pad(const PinPadSettings& setti
     }
   }
   if (!originator) {
-    auto bdk = from_hex(kTestBdk);
-    if (!bdk) return std::move(bdk).error();
-    auto ipek = tdes::derive_ipek(*bdk, initial);
-    if (!ipek) return std::move(ipek).error();
-    auto loaded = tdes::Originator::load_initial_key(*ipek, initial);
-    if (!loaded) return std::move(loaded).error();
+    auto loaded = tdes::Originator::load_initial_key(tdes::Key{settings.initial_key.reveal()}, initial);
+    if (!loaded) return make_error(loaded.error().code, "PIN pad: its initial key: " + loaded.error().message);
     originator.emplace(std::move(*loaded));
   }
-  log::warn(kComponent, "PIN pad: the soft PED under the X9.24 TEST BDK (no real PED driver yet)");
+  log::warn(kComponent, "PIN pad: the soft PED, PINs typed on the terminal's keypad (no real PED driver yet)");
   return std::unique_ptr<pinpad::PinPad>{std::make_unique<pinpad::SoftPed>(
       std::move(source), std::move(*originator), store, std::string(kPedSlot))};
 }
 
 pinpad::WrappingKey ped_store_key(const DeviceKey& device_key) {
   constexpr std::string_view label = "tender soft PED key store v1";
-  pinpad::WrappingKey out;
-  const ByteView key = device_key.reveal();
-  auto bytes = out.mutable_bytes();
-  const int rc = mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key.data(), key.size(),
-                                 reinterpret_cast<const unsigned char*>(label.data()), label.size(), bytes.data());
-  // SHA-256 is compiled into every mbedTLS; a failure here is a broken build, and a
-  // zero key would wrap the registers under a known key.
-  if (rc != 0) std::abort();
-  return out;
+  const auto derived = crypto::hmac_sha256(
+      device_key.reveal(), ByteView{reinterpret_cast<const Byte*>(label.data()), label.size()});
+  return pinpad::WrappingKey{derived.reveal()};
 }
 
 std::optional<ui::Key> FdKeypad::read_key(std::chrono::milliseconds wait) {

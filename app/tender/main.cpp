@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
 
   auto settings = tender::app::load_settings(*config);
   if (!settings) return fail(ExitCode::bad_input, settings.error().message);
+  // The published test key would seal a merchant's journal with a key anyone can read.
+  if (settings->test_device_key)
+    return fail(ExitCode::bad_input, "device_key \"test\" is for the emulator and tests; tender needs \"env:NAME\"");
   std::optional<tender::Money> amount;
   if (once) {
     auto parsed = tender::Money::parse(*once, settings->engine.currency);

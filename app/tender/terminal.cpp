@@ -10,7 +10,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/terminal/test_terminal.hpp"
+#include "app/terminal/capk_json.hpp"
 #include "common/log.hpp"
 
 namespace tender::app::terminal {
@@ -50,6 +50,21 @@ bool approved(TxnOutcome outcome) {
   return outcome == TxnOutcome::approved || outcome == TxnOutcome::approved_offline;
 }
 
+// The kernel's AIDs and action codes are the defaults (emv/terminal_config); the CAPKs
+// come only from the configured file: the product trusts no key it was not given.
+Result<emv::TerminalConfig> kernel_config(const EmvSettings& emv) {
+  emv::TerminalConfig config = emv::default_test_terminal();
+  if (!emv.capk_file) return config;
+  std::ifstream in(*emv.capk_file, std::ios::binary);
+  if (!in) return make_error(Errc::io_error, "capk_file " + emv.capk_file->string() + " cannot be opened");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto capks = parse_capk_json(text.str());
+  if (!capks) return make_error(capks.error().code, "capk_file " + emv.capk_file->string() + ": " + capks.error().message);
+  config.capks = std::move(*capks);
+  return config;
+}
+
 }  // namespace
 
 void install_signal_handlers() {
@@ -83,16 +98,15 @@ Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settin
   if (!journal) return make_error(journal.error().code, "journal: " + journal.error().message);
   t->journal_.emplace(std::move(*journal));
 
+  // The configuration's files before any device: a bad file stops the start with one line.
+  auto kernel = kernel_config(settings.emv);
+  if (!kernel) return make_error(kernel.error().code, "EMV configuration: " + kernel.error().message);
+  t->kernel_ = std::move(*kernel);
   auto devices = open_devices(settings.devices);
   if (!devices) return std::move(devices).error();
   auto host = connect_host(t->io_, settings.host);
   if (!host) return make_error(host.error().code, "host: " + host.error().message);
   t->host_.emplace(std::move(*host));
-  // The built-in test terminal's kernel configuration (AIDs, test CAPKs): the config file
-  // has no EMV block yet.
-  auto kernel = builtin_test_terminal();
-  if (!kernel) return make_error(kernel.error().code, "EMV configuration: " + kernel.error().message);
-  t->kernel_ = std::move(*kernel);
 
   // The display last: a start-up error above is printed on a terminal curses has not taken.
   if (shown.kind == DisplayKind::curses) {

@@ -7,15 +7,15 @@
 #include <filesystem>
 #include <variant>
 
-#include "app/issuer/simulated_issuer.hpp"
+#include "app/sim/simulated_issuer.hpp"
 #include "app/tenderctl/cli.hpp"
 #include "app/tenderctl/mask.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "drivers/icc/sim/replay_card.hpp"
 #include "drivers/icc/sim/virtual_card.hpp"
-#include "drivers/icc/sim_reader.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
+#include "common/crypto/random.hpp"
 #include "drivers/pinpad/pin_block.hpp"
 #include "emv/kernel.hpp"
 

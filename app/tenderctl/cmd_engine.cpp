@@ -13,10 +13,11 @@
 
 #include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
+#include "app/sim/test_device_key.hpp"
 #include "app/tenderctl/cli.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/empty_slot.hpp"
 #include "drivers/pinpad/soft_ped.hpp"
 
 namespace tender::ctl {
@@ -51,7 +52,9 @@ Result<app::Journal> open_journal(const app::TerminalSettings& settings) {
   std::error_code ec;
   if (!std::filesystem::is_directory(settings.state_dir, ec))
     return make_error(Errc::not_found, "state_dir " + settings.state_dir.string() + " is not a directory");
-  return app::Journal::open(settings.journal_file(), settings.device_key, settings.journal);
+  // tenderctl reads the journals of emulator and test configurations too ("device_key": "test").
+  const app::DeviceKey key = settings.test_device_key ? app::test_device_key() : settings.device_key;
+  return app::Journal::open(settings.journal_file(), key, settings.journal);
 }
 
 Json money_or_null(const std::optional<Money>& m) { return m ? Json(m->format()) : Json(nullptr); }
@@ -134,7 +137,7 @@ class NoDeviceCounter final : public app::Counter {
   }
 
  private:
-  icc::SimReader reader_;  // always empty
+  icc::EmptySlot reader_;
   pinpad::AbsentPinPad pin_pad_;
 };
 

@@ -7,7 +7,7 @@
 #include "app/tenderctl/cli.hpp"
 #include "common/bytes.hpp"
 #include "common/pan.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/random.hpp"
 #include "drivers/pinpad/dukpt_aes.hpp"
 #include "drivers/pinpad/dukpt_tdes.hpp"
 #include "drivers/pinpad/pin_block.hpp"
@@ -25,7 +25,7 @@ constexpr std::size_t kAesKsnLength = 12;
 Result<Bytes> format4_fill(const Args& args) {
   if (auto fill = args.option("--fill")) return from_hex_exact(*fill, 8);
   Bytes random(8);
-  auto filled = random_bytes(random);
+  auto filled = crypto::random_bytes(random);
   if (!filled) return std::move(filled).error();
   return random;
 }

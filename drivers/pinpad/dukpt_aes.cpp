@@ -3,7 +3,7 @@
 #include <bit>
 #include <utility>
 
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 
 namespace tender::pinpad::aes {
 namespace {
@@ -71,13 +71,13 @@ DerivationData create_derivation_data(KeyUsage usage, KeyType type, const Initia
 Result<SecretBytes> derive_key(ByteView key, KeyType derived_type, DerivationData data) {
   const std::size_t length = key_length(derived_type);
   SecretBytes out(length);
-  SecretArray<kAesBlockSize> block;
+  SecretArray<crypto::kAesBlockSize> block;
   auto dst = out.mutable_bytes();
-  for (std::size_t offset = 0; offset < length; offset += kAesBlockSize) {
-    data[1] = static_cast<Byte>(1 + offset / kAesBlockSize);
-    if (auto r = aes_ecb(CipherDirection::encrypt, key, data, block.mutable_bytes()); !r)
+  for (std::size_t offset = 0; offset < length; offset += crypto::kAesBlockSize) {
+    data[1] = static_cast<Byte>(1 + offset / crypto::kAesBlockSize);
+    if (auto r = crypto::aes_ecb(crypto::CipherDirection::encrypt, key, data, block.mutable_bytes()); !r)
       return std::move(r).error();
-    for (std::size_t i = 0; i < kAesBlockSize && offset + i < length; ++i)
+    for (std::size_t i = 0; i < crypto::kAesBlockSize && offset + i < length; ++i)
       dst[offset + i] = block.reveal()[i];
   }
   return out;

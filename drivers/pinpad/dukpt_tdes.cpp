@@ -3,7 +3,7 @@
 #include <bit>
 #include <utility>
 
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 
 namespace tender::pinpad::tdes {
 namespace {
@@ -29,7 +29,7 @@ void nrkgp_half(const Key& key, std::span<const Byte, 8> data, std::span<Byte, 8
   const auto left = key.reveal().first<8>();
   const auto right = key.reveal().subspan<8, 8>();
   for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<Byte>(data[i] ^ right[i]);
-  des_ecb(CipherDirection::encrypt, left, out, out);
+  crypto::des_ecb(crypto::CipherDirection::encrypt, left, out, out);
   for (std::size_t i = 0; i < 8; ++i) out[i] ^= right[i];
 }
 
@@ -91,9 +91,9 @@ Result<Key> derive_ipek(ByteView bdk16, ByteView ksn10) {
   const Key bdk{bdk16};
   Key ipek;
   auto out = ipek.mutable_bytes();
-  tdes_ecb(CipherDirection::encrypt, bdk.reveal().first<16>(), data, out.first<8>());
+  crypto::tdes_ecb(crypto::CipherDirection::encrypt, bdk.reveal().first<16>(), data, out.first<8>());
   const Key bdk_variant = xor_key(bdk, kKeyRegisterMask);
-  tdes_ecb(CipherDirection::encrypt, bdk_variant.reveal().first<16>(), data, out.subspan<8, 8>());
+  crypto::tdes_ecb(crypto::CipherDirection::encrypt, bdk_variant.reveal().first<16>(), data, out.subspan<8, 8>());
   return ipek;
 }
 
@@ -125,13 +125,13 @@ Result<Key> derive_pin_key(ByteView bdk16, ByteView ksn10) {
 
 std::array<Byte, 8> encrypt_pin_block(const Key& pin_key, std::span<const Byte, 8> clear) {
   std::array<Byte, 8> out{};
-  tdes_ecb(CipherDirection::encrypt, pin_key.reveal().first<16>(), clear, out);
+  crypto::tdes_ecb(crypto::CipherDirection::encrypt, pin_key.reveal().first<16>(), clear, out);
   return out;
 }
 
 SecretArray<8> decrypt_pin_block(const Key& pin_key, std::span<const Byte, 8> enciphered) {
   SecretArray<8> out;
-  tdes_ecb(CipherDirection::decrypt, pin_key.reveal().first<16>(), enciphered, out.mutable_bytes());
+  crypto::tdes_ecb(crypto::CipherDirection::decrypt, pin_key.reveal().first<16>(), enciphered, out.mutable_bytes());
   return out;
 }
 

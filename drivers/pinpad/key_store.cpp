@@ -1,16 +1,16 @@
 #include "drivers/pinpad/key_store.hpp"
 
 #include <fcntl.h>
-#include <mbedtls/gcm.h>
-#include <mbedtls/sha256.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/aead.hpp"
+#include "common/crypto/hash.hpp"
 
 namespace tender::pinpad {
 namespace {
@@ -20,18 +20,14 @@ constexpr Byte kModeClear = 0x00;  // never written; recognised only to refuse i
 constexpr Byte kModeGcm = 0x01;
 constexpr std::size_t kHeaderSize = 4 + 1 + 4;
 constexpr std::size_t kDigestSize = 32;
-constexpr std::size_t kIvSize = 12;
-constexpr std::size_t kTagSize = 16;
+constexpr std::size_t kIvSize = crypto::kAeadNonceSize;
+constexpr std::size_t kTagSize = crypto::kAeadTagSize;
 // Originator images are under 2 KiB; anything far larger is not ours.
 constexpr std::size_t kMaxFileSize = 64 * 1024;
 constexpr std::string_view kFileSuffix = ".tks";
 constexpr std::string_view kTempSuffix = ".tks.tmp";
 
-std::array<Byte, kDigestSize> sha256(ByteView data) {
-  std::array<Byte, kDigestSize> digest{};
-  (void)mbedtls_sha256_ret(data.data(), data.size(), digest.data(), 0);
-  return digest;
-}
+crypto::Sha256Digest sha256(ByteView data) { return crypto::sha256({data}); }
 
 Error io_error(std::string what, const std::filesystem::path& path) {
   return make_error(Errc::io_error, std::move(what) + " " + path.string() + ": " +
@@ -110,46 +106,20 @@ Bytes gcm_aad(ByteView header, std::string_view slot) {
   return aad;
 }
 
+// The key store's body is crypto::seal's layout: IV | ciphertext | tag.
 Result<void> gcm_seal(const WrappingKey& key, ByteView aad, ByteView plain, std::span<Byte> body) {
-  auto iv = body.first(kIvSize);
-  if (auto r = random_bytes(iv); !r) return std::move(r).error();
-  auto ciphertext = body.subspan(kIvSize, plain.size());
-  auto tag = body.subspan(kIvSize + plain.size(), kTagSize);
-  mbedtls_gcm_context ctx;
-  mbedtls_gcm_init(&ctx);
-  int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, key.reveal().data(), 256);
-  if (rc == 0) {
-    rc = mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, plain.size(), iv.data(), iv.size(),
-                                   aad.data(), aad.size(), plain.data(), ciphertext.data(),
-                                   tag.size(), tag.data());
-  }
-  mbedtls_gcm_free(&ctx);
-  if (rc != 0) return make_error(Errc::crypto_error, "key store wrapping failed");
+  auto sealed = crypto::seal(key.reveal(), aad, plain);
+  if (!sealed) return make_error(sealed.error().code, "key store wrapping failed: " + sealed.error().message);
+  const SecretBytes wiped = SecretBytes::take(*sealed);  // the body is copied; no copy outlives the call
+  if (wiped.size() != body.size()) return make_error(Errc::crypto_error, "key store wrapping has the wrong size");
+  std::copy(wiped.reveal().begin(), wiped.reveal().end(), body.begin());
   return ok();
 }
 
 Result<SecretBytes> gcm_open(const WrappingKey& key, ByteView aad, ByteView body) {
-  if (body.size() < kIvSize + kTagSize)
-    return make_error(Errc::malformed, "wrapped key store body too short");
-  const std::size_t length = body.size() - kIvSize - kTagSize;
-  const auto iv = body.first(kIvSize);
-  const auto ciphertext = body.subspan(kIvSize, length);
-  const auto tag = body.subspan(kIvSize + length, kTagSize);
-  SecretBytes plain(length);
-  mbedtls_gcm_context ctx;
-  mbedtls_gcm_init(&ctx);
-  int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, key.reveal().data(), 256);
-  if (rc == 0) {
-    rc = mbedtls_gcm_auth_decrypt(&ctx, length, iv.data(), iv.size(), aad.data(), aad.size(),
-                                  tag.data(), tag.size(), ciphertext.data(),
-                                  plain.mutable_bytes().data());
-  }
-  mbedtls_gcm_free(&ctx);
-  if (rc != 0) {
-    plain.clear();
-    return make_error(Errc::crypto_error,
-                      "key store file does not authenticate under this wrapping key");
-  }
+  if (body.size() < crypto::kAeadOverhead) return make_error(Errc::malformed, "wrapped key store body too short");
+  auto plain = crypto::open(key.reveal(), aad, body);
+  if (!plain) return make_error(Errc::crypto_error, "key store file does not authenticate under this wrapping key");
   return plain;
 }
 

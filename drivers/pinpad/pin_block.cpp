@@ -1,7 +1,7 @@
 #include "drivers/pinpad/pin_block.hpp"
 
 #include "common/pan.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 
 namespace tender::pinpad {
 namespace {
@@ -135,19 +135,19 @@ Result<std::array<Byte, 16>> format4_pan_field(std::string_view pan) {
 
 Result<std::array<Byte, 16>> format4_encipher(ByteView aes_key, const SecretArray<16>& pin_field,
                                               std::string_view pan) {
-  if (!aes_key_length_valid(aes_key.size()))
+  if (!crypto::aes_key_length_valid(aes_key.size()))
     return make_error(Errc::invalid_argument, "format 4 needs a 16, 24 or 32-byte AES key");
   auto pan_field = format4_pan_field(pan);
   if (!pan_field) return std::move(pan_field).error();
   // Intermediate block I = E_K(PIN field) XOR PAN field: still PIN-dependent, so secret.
   SecretArray<16> intermediate;
   auto i_bytes = intermediate.mutable_bytes();
-  if (auto r = aes_ecb(CipherDirection::encrypt, aes_key, pin_field.reveal().first<16>(), i_bytes);
+  if (auto r = crypto::aes_ecb(crypto::CipherDirection::encrypt, aes_key, pin_field.reveal().first<16>(), i_bytes);
       !r)
     return std::move(r).error();
   xor_into(i_bytes, *pan_field);
   std::array<Byte, 16> enciphered{};
-  if (auto r = aes_ecb(CipherDirection::encrypt, aes_key, intermediate.reveal().first<16>(),
+  if (auto r = crypto::aes_ecb(crypto::CipherDirection::encrypt, aes_key, intermediate.reveal().first<16>(),
                        enciphered);
       !r)
     return std::move(r).error();
@@ -155,7 +155,7 @@ Result<std::array<Byte, 16>> format4_encipher(ByteView aes_key, const SecretArra
 }
 
 Result<SecretString> format4_decipher(ByteView aes_key, ByteView enciphered, std::string_view pan) {
-  if (!aes_key_length_valid(aes_key.size()))
+  if (!crypto::aes_key_length_valid(aes_key.size()))
     return make_error(Errc::invalid_argument, "format 4 needs a 16, 24 or 32-byte AES key");
   if (enciphered.size() != 16)
     return make_error(Errc::invalid_argument, "format 4 PIN block must be 16 bytes");
@@ -163,11 +163,11 @@ Result<SecretString> format4_decipher(ByteView aes_key, ByteView enciphered, std
   if (!pan_field) return std::move(pan_field).error();
   SecretArray<16> intermediate;
   auto i_bytes = intermediate.mutable_bytes();
-  if (auto r = aes_ecb(CipherDirection::decrypt, aes_key, enciphered.first<16>(), i_bytes); !r)
+  if (auto r = crypto::aes_ecb(crypto::CipherDirection::decrypt, aes_key, enciphered.first<16>(), i_bytes); !r)
     return std::move(r).error();
   xor_into(i_bytes, *pan_field);
   SecretArray<16> pin_field;
-  if (auto r = aes_ecb(CipherDirection::decrypt, aes_key, intermediate.reveal().first<16>(),
+  if (auto r = crypto::aes_ecb(crypto::CipherDirection::decrypt, aes_key, intermediate.reveal().first<16>(),
                        pin_field.mutable_bytes());
       !r)
     return std::move(r).error();

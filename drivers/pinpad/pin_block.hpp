@@ -37,7 +37,7 @@ Result<SecretString> format2_decode(ByteView clear_block);
 
 // --- Format 4 (ISO-4, AES) -----------------------------------------------------------
 // Plain-text PIN field: 4 N PIN digits, 'A' fill to 16 nibbles, then 8 random bytes.
-// `random8` must be exactly 8 bytes from a CSPRNG (see random_bytes()).
+// `random8` must be exactly 8 bytes from a CSPRNG (see crypto::random_bytes()).
 Result<SecretArray<16>> format4_pin_field(std::string_view pin, ByteView random8);
 // PAN field: (PAN length - 12) as one nibble, the PAN digits, then 0 nibbles to 32.
 Result<std::array<Byte, 16>> format4_pan_field(std::string_view pan);

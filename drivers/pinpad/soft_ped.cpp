@@ -1,8 +1,7 @@
 #include "drivers/pinpad/soft_ped.hpp"
 
-#include <mbedtls/rsa.h>
-
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/random.hpp"
+#include "common/crypto/rsa.hpp"
 #include "drivers/pinpad/pin_block.hpp"
 
 namespace tender::pinpad {
@@ -14,17 +13,8 @@ constexpr std::size_t kIccUnpredictableNumberLength = 8;
 
 // RSA public-key operation, raw (EMV uses no PKCS#1 padding for PIN encipherment).
 Result<Bytes> rsa_public(const RsaPublicKey& key, ByteView input) {
-  if (input.size() != key.modulus.size())
-    return make_error(Errc::invalid_argument, "RSA input must be as long as the modulus");
-  mbedtls_rsa_context rsa;
-  mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V15, 0);
-  Bytes out(key.modulus.size());
-  int rc = mbedtls_rsa_import_raw(&rsa, key.modulus.data(), key.modulus.size(), nullptr, 0, nullptr, 0,
-                                  nullptr, 0, key.exponent.data(), key.exponent.size());
-  if (rc == 0) rc = mbedtls_rsa_complete(&rsa);
-  if (rc == 0) rc = mbedtls_rsa_public(&rsa, input.data(), out.data());
-  mbedtls_rsa_free(&rsa);
-  if (rc != 0) return make_error(Errc::crypto_error, "RSA public operation failed (ICC PIN key)");
+  auto out = crypto::rsa_public(key.modulus, key.exponent, input);
+  if (!out) return make_error(out.error().code, "RSA public operation failed (ICC PIN key): " + out.error().message);
   return out;
 }
 
@@ -58,7 +48,7 @@ Result<OnlinePin> SoftPed::enter_online_pin(std::string_view pan, std::string_vi
   }
   auto& a = std::get<aes::Originator>(originator_);
   Bytes fill(8);
-  if (auto r = random_bytes(fill); !r) return std::move(r).error();
+  if (auto r = crypto::random_bytes(fill); !r) return std::move(r).error();
   auto field = format4_pin_field(pin, fill);
   if (!field) return std::move(field).error();
   auto key = a.next_transaction();
@@ -98,7 +88,7 @@ Result<OfflinePin> SoftPed::enter_offline_enciphered_pin(const RsaPublicKey& icc
   const ByteView pin_block = block->reveal();
   std::copy(pin_block.begin(), pin_block.end(), p.begin() + 1);
   std::copy(icc_unpredictable_number.begin(), icc_unpredictable_number.end(), p.begin() + 9);
-  if (auto r = random_bytes(p.subspan(1 + 8 + kIccUnpredictableNumberLength)); !r) return std::move(r).error();
+  if (auto r = crypto::random_bytes(p.subspan(1 + 8 + kIccUnpredictableNumberLength)); !r) return std::move(r).error();
   auto enciphered = rsa_public(icc_key, plain.reveal());
   if (!enciphered) return std::move(enciphered).error();
   return OfflinePin{false, SecretBytes::take(*enciphered)};

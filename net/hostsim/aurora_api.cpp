@@ -47,11 +47,11 @@ std::string http_date(std::chrono::system_clock::time_point t) {
 AuroraApi::AuroraApi(AuroraConfig config, Services services, Store* store)
     : config_(std::move(config)), services_(std::move(services)), ledger_(Api::aurora, *services_.clock, store) {}
 
-bool AuroraApi::serves(std::string_view path) {
+bool AuroraApi::serves(std::string_view path) const {
   return path == kTokenPath || path == kBase || path.starts_with(std::string(kBase) + "/") || path == kBatches;
 }
 
-bool AuroraApi::creates_transaction(const http::Request& request) {
+bool AuroraApi::creates_transaction(const http::Request& request) const {
   const auto path = request.path();
   return request.method == http::Method::post &&
          (path == kAuth || path == kSale || path == kReturn || path == kReturnNoReference);
@@ -146,6 +146,10 @@ ApiReply AuroraApi::token(const http::Request& request) {
                                              {"expires_in", config_.token_lifetime.count()}});
   r.set_header("Cache-Control", "no-store");
   return {std::move(r), {}};
+}
+
+bool AuroraApi::takes_scripts(const http::Request& request) const {
+  return request.path() != kTokenPath && authorized(request);
 }
 
 bool AuroraApi::authorized(const http::Request& request) const {

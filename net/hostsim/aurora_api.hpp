@@ -11,6 +11,7 @@
 #include "net/hostsim/api.hpp"
 #include "net/hostsim/json_util.hpp"
 #include "net/hostsim/ledger.hpp"
+#include "net/hostsim/simulated_api.hpp"
 
 namespace tender::net::hostsim {
 
@@ -38,17 +39,19 @@ struct ForeignPayment {
   std::optional<std::chrono::system_clock::time_point> at;  // default: now by the clock
 };
 
-class AuroraApi {
+class AuroraApi final : public SimulatedApi {
  public:
   AuroraApi(AuroraConfig config, Services services, Store* store);
 
-  [[nodiscard]] static bool serves(std::string_view path);
-  [[nodiscard]] static bool creates_transaction(const http::Request& request);
-  ApiReply handle(const http::Request& request);
+  [[nodiscard]] host::HostKind kind() const noexcept override { return host::HostKind::aurora; }
+  [[nodiscard]] bool serves(std::string_view path) const override;
+  [[nodiscard]] bool creates_transaction(const http::Request& request) const override;
+  [[nodiscard]] bool takes_scripts(const http::Request& request) const override;
+  ApiReply handle(const http::Request& request) override;
   // True for the token endpoint and for a request with a live bearer token.
   [[nodiscard]] bool authorized(const http::Request& request) const;
-  http::Response server_error();
-  Ledger& ledger() { return ledger_; }
+  http::Response server_error() override;
+  Ledger& ledger() override { return ledger_; }
   // Records a stranger's transaction (tests, and the `+twin` behaviour).
   const Txn& record_foreign(const ForeignPayment& payment);
 

@@ -118,9 +118,9 @@ FullStackApi::FullStackApi(FullStackConfig config, Services services, Store* sto
       services_(std::move(services)),
       ledger_(Api::fullstack, *services_.clock, store) {}
 
-bool FullStackApi::serves(std::string_view path) { return path.starts_with(kApiPrefix); }
+bool FullStackApi::serves(std::string_view path) const { return path.starts_with(kApiPrefix); }
 
-bool FullStackApi::creates_transaction(const http::Request& request) {
+bool FullStackApi::creates_transaction(const http::Request& request) const {
   if (request.method != http::Method::post) return false;
   const auto path = request.path();
   if (path == kTransaction) return true;
@@ -136,6 +136,8 @@ http::Response FullStackApi::server_error() {
 
 // "Authorization: { API Key }", the raw private key. No JWT is issued by this API, so a
 // Bearer token can never be valid here.
+bool FullStackApi::takes_scripts(const http::Request& request) const { return authorized(request); }
+
 bool FullStackApi::authorized(const http::Request& request) const {
   const auto key = request.header("Authorization");
   return key && *key == config_.api_key;

@@ -14,6 +14,7 @@
 #include "net/hostsim/idempotency.hpp"
 #include "net/hostsim/json_util.hpp"
 #include "net/hostsim/ledger.hpp"
+#include "net/hostsim/simulated_api.hpp"
 
 namespace tender::net::hostsim {
 
@@ -29,16 +30,18 @@ struct FullStackConfig {
   std::chrono::seconds duplicate_window = fullstack::kDefaultDuplicateWindow;
 };
 
-class FullStackApi {
+class FullStackApi final : public SimulatedApi {
  public:
   FullStackApi(FullStackConfig config, Services services, Store* store);
 
-  [[nodiscard]] static bool serves(std::string_view path);
-  [[nodiscard]] static bool creates_transaction(const http::Request& request);
-  ApiReply handle(const http::Request& request);
+  [[nodiscard]] host::HostKind kind() const noexcept override { return host::HostKind::fullstack; }
+  [[nodiscard]] bool serves(std::string_view path) const override;
+  [[nodiscard]] bool creates_transaction(const http::Request& request) const override;
+  [[nodiscard]] bool takes_scripts(const http::Request& request) const override;
+  ApiReply handle(const http::Request& request) override;
   [[nodiscard]] bool authorized(const http::Request& request) const;
-  http::Response server_error();
-  Ledger& ledger() { return ledger_; }
+  http::Response server_error() override;
+  Ledger& ledger() override { return ledger_; }
   // Another client of the merchant (another terminal, the control panel) makes a keyed sale
   // with its own idempotency key and order_id. Returns the transaction id.
   Result<std::string> other_client_sale(std::int64_t amount, std::string_view pan, std::string_view expiry_mm_yy);

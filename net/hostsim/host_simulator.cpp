@@ -1,9 +1,9 @@
 #include "net/hostsim/host_simulator.hpp"
 
+#include <cstdlib>
 #include <exception>
 
 #include "common/log.hpp"
-#include "net/hostsim/aurora_constants.hpp"
 #include "net/hostsim/json_util.hpp"
 
 namespace tender::net::hostsim {
@@ -46,13 +46,22 @@ HostSimulator::HostSimulator(HostSimConfig config, const Clock& clock, Store* st
   services.clock = &clock;
   services.verifiers = Verifiers{pin, chip};
   services.scripts = [this](std::int64_t amount) { return script_for(amount); };
-  aurora_ = std::make_unique<AuroraApi>(std::move(config.aurora), services, store);
-  fullstack_ = std::make_unique<FullStackApi>(std::move(config.fullstack), services, store);
+  for (const SimulatedHostEntry& entry : simulated_hosts()) apis_.push_back(entry.make(config, services, store));
+}
+
+SimulatedApi& HostSimulator::api(host::HostKind kind) const {
+  for (const auto& a : apis_) {
+    if (a->kind() == kind) return *a;
+  }
+  // simulated_hosts() has an entry per kind (sim_registry_test); reaching here is a bug.
+  std::abort();
 }
 
 Result<void> HostSimulator::restore() {
-  if (auto r = aurora_->ledger().restore(); !r) return r;
-  return fullstack_->ledger().restore();
+  for (const auto& a : apis_) {
+    if (auto r = a->ledger().restore(); !r) return r;
+  }
+  return ok();
 }
 
 std::optional<Script> HostSimulator::script_for(std::int64_t amount) {
@@ -77,21 +86,23 @@ ServerAction HostSimulator::handle(const http::Request& request) noexcept {
 ServerAction HostSimulator::dispatch(const http::Request& request) {
   const std::string_view path = request.path();
   if (path == kBehaviourPath) return control(request);
-  const bool aurora = AuroraApi::serves(path);
-  const bool fullstack = !aurora && FullStackApi::serves(path);
-  if (!aurora && !fullstack) return respond(json_response(404, Json{{"status", "failed"}, {"msg", "not found"}}));
+  SimulatedApi* api = nullptr;
+  for (const auto& a : apis_) {
+    if (a->serves(path)) {
+      api = a.get();
+      break;
+    }
+  }
+  if (api == nullptr) return respond(json_response(404, Json{{"status", "failed"}, {"msg", "not found"}}));
   // Transport behaviours queued for "any request" apply here to authorized requests that do
   // not create a transaction; those that do take their script when they know their amount.
   // A request refused with 401 consumes nothing, and neither does Aurora's OAuth token
   // request: scripts are for the payment API (a terminal fetching a fresh token before its
   // sale must not take the sale's scripted failure).
-  const bool creates = aurora ? AuroraApi::creates_transaction(request) : FullStackApi::creates_transaction(request);
-  const bool allowed = (aurora ? aurora_->authorized(request) : fullstack_->authorized(request)) &&
-                       !(aurora && path == aurora::kTokenPath);
-  std::optional<Script> pre = creates || !allowed ? std::nullopt : queue_.take(false);
-  if (pre && pre->behaviour == Behaviour::error_500)
-    return respond(aurora ? aurora_->server_error() : fullstack_->server_error());
-  ApiReply reply = aurora ? aurora_->handle(request) : fullstack_->handle(request);
+  const bool creates = api->creates_transaction(request);
+  std::optional<Script> pre = creates || !api->takes_scripts(request) ? std::nullopt : queue_.take(false);
+  if (pre && pre->behaviour == Behaviour::error_500) return respond(api->server_error());
+  ApiReply reply = api->handle(request);
   if (pre) reply.transport = pre;
   log::debug(kComponent, http::to_string(request.method), " ", path, " -> ", reply.response.status);
   return apply(std::move(reply));

@@ -1,24 +1,21 @@
-// The host simulator: Aurora ARISE pay-api v1 and FullStack gateway v1.5.1 served from one
-// request handler, without any transport. The HTTPS server (net/http) carries out the
+// The host simulator: every simulated host API (sim_registry.hpp: Aurora ARISE pay-api v1,
+// FullStack gateway v1.5.1) served from one request handler, without any transport. The HTTPS server (net/http) carries out the
 // ServerAction; tests call handle() directly. Not thread-safe: one io_context drives it.
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "net/hostsim/aurora_api.hpp"
 #include "net/hostsim/behaviour.hpp"
 #include "net/hostsim/clock.hpp"
 #include "net/hostsim/fullstack_api.hpp"
 #include "net/hostsim/server_action.hpp"
+#include "net/hostsim/sim_registry.hpp"
 #include "net/hostsim/store.hpp"
 #include "net/hostsim/verifiers.hpp"
 
 namespace tender::net::hostsim {
-
-struct HostSimConfig {
-  AuroraConfig aurora;
-  FullStackConfig fullstack;
-};
 
 inline constexpr std::string_view kBehaviourPath = "/sim/behaviour";
 
@@ -48,23 +45,23 @@ class HostSimulator {
   // its own idempotency key and order_id: the transaction a recovery must never adopt.
   Result<std::string> fullstack_other_client_sale(std::int64_t amount, std::string_view pan,
                                                   std::string_view expiry_mm_yy) {
-    return fullstack_->other_client_sale(amount, pan, expiry_mm_yy);
+    return fullstack().other_client_sale(amount, pan, expiry_mm_yy);
   }
   // The Aurora side, for tests that need what no request can make (a stranger's transaction).
-  AuroraApi& aurora() { return *aurora_; }
+  AuroraApi& aurora() { return static_cast<AuroraApi&>(api(host::HostKind::aurora)); }
   // The books of one API, read only: a test compares them with a terminal's journal.
-  [[nodiscard]] const Ledger& ledger(Api api) const {
-    return api == Api::aurora ? aurora_->ledger() : fullstack_->ledger();
-  }
+  [[nodiscard]] const Ledger& ledger(Api kind) const { return api(kind).ledger(); }
 
  private:
   ServerAction dispatch(const http::Request& request);
   ServerAction control(const http::Request& request);
   std::optional<Script> script_for(std::int64_t amount);
 
+  SimulatedApi& api(host::HostKind kind) const;
+  FullStackApi& fullstack() { return static_cast<FullStackApi&>(api(host::HostKind::fullstack)); }
+
   BehaviourQueue queue_;
-  std::unique_ptr<AuroraApi> aurora_;
-  std::unique_ptr<FullStackApi> fullstack_;
+  std::vector<std::unique_ptr<SimulatedApi>> apis_;  // one per simulated_hosts() entry
 };
 
 }  // namespace tender::net::hostsim

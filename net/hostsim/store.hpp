@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "net/host/host_kind.hpp"
 
 namespace tender::net::hostsim {
 
-enum class Api { aurora, fullstack };
+// The simulated API a record belongs to (the SQLite store keeps it as its number).
+using Api = host::HostKind;
 
 enum class TxnType { authorization, sale, verification, credit, refund };
 

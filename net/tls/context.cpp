@@ -4,13 +4,14 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_cache.h>
 #include <mbedtls/x509_crt.h>
 
 #include <cstring>
 #include <map>
+
+#include "common/crypto/hash.hpp"
 
 namespace tender::net::tls {
 namespace {
@@ -40,11 +41,8 @@ Result<Sha256> spki_of(const mbedtls_x509_crt* crt) {
   std::array<unsigned char, 1024> der{};
   int n = mbedtls_pk_write_pubkey_der(const_cast<mbedtls_pk_context*>(&crt->pk), der.data(), der.size());
   if (n < 0) return tls_error("public key", n);
-  Sha256 out{};
   const auto len = static_cast<std::size_t>(n);
-  if (mbedtls_sha256_ret(der.data() + der.size() - len, len, out.data(), 0) != 0)
-    return make_error(Errc::crypto_error, "sha256 failed");
-  return out;
+  return crypto::sha256({ByteView{der.data() + der.size() - len, len}});
 }
 
 }  // namespace

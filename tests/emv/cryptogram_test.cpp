@@ -1,13 +1,13 @@
 // Known answers: the public examples of the pyemv project (knovichikhin/pyemv, its
 // package documentation and tests/test_ac_hsm.py), which many HSM vendors' EMV examples
 // share: issuer master key 0123456789ABCDEFFEDCBA9876543210 and the CVN 18 example.
-#include "emv/cryptogram.hpp"
+#include "emv/sim/cryptogram.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 #include "tests/test_hex.hpp"
 
 namespace tender::emv {
@@ -28,7 +28,7 @@ Bytes without_parity(ByteView bytes) {
 Bytes kcv(const DesKey& k) {
   const std::array<Byte, 8> zero{};
   std::array<Byte, 8> out{};
-  pinpad::tdes_ecb(pinpad::CipherDirection::encrypt, std::span<const Byte, 16>{k.reveal().data(), 16}, zero,
+  crypto::tdes_ecb(crypto::CipherDirection::encrypt, std::span<const Byte, 16>{k.reveal().data(), 16}, zero,
                    out);
   return {out.begin(), out.begin() + 2};
 }

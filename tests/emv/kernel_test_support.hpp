@@ -19,7 +19,7 @@
 #include "common/bytes.hpp"
 #include "drivers/icc/apdu.hpp"
 #include "drivers/icc/card.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "drivers/pinpad/pin_pad.hpp"
 #include "emv/capk.hpp"
 #include "emv/context.hpp"

@@ -1,6 +1,6 @@
 // The signing side of ODA, checked by an independent recovery in the test itself:
 // mbedtls_rsa_public on the signature, then header, format, trailer and hash by hand.
-#include "emv/rsa_sign.hpp"
+#include "emv/sim/rsa_sign.hpp"
 
 #include <gtest/gtest.h>
 #include <mbedtls/ctr_drbg.h>

@@ -44,10 +44,10 @@
 #include <span>
 #include <string>
 
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 #include "drivers/icc/card.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "emv/kernel.hpp"
 
 namespace {

@@ -14,7 +14,7 @@
 #include "drivers/icc/sim/card_profile.hpp"
 #include "drivers/icc/sim/test_pki.hpp"
 #include "emv/dol.hpp"
-#include "emv/rsa_sign.hpp"
+#include "emv/sim/rsa_sign.hpp"
 
 namespace tender::icc::sim {
 

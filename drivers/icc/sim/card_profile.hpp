@@ -15,7 +15,7 @@
 #include "common/bytes.hpp"
 #include "common/result.hpp"
 #include "common/secret.hpp"
-#include "emv/cryptogram.hpp"
+#include "emv/sim/cryptogram.hpp"
 #include "emv/tlv.hpp"
 
 namespace tender::icc::sim {

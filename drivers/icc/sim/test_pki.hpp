@@ -8,7 +8,7 @@
 
 #include "common/bytes.hpp"
 #include "common/result.hpp"
-#include "emv/rsa_sign.hpp"
+#include "emv/sim/rsa_sign.hpp"
 
 namespace tender::icc::sim {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "drivers/icc/sim/sw.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/random.hpp"
 
 namespace tender::icc::sim {
 
@@ -19,7 +19,7 @@ Result<VirtualCard> VirtualCard::create(const CardProfile& profile, const TestPk
   card.protocol_ = profile.protocol;
   card.image_ = std::move(*image);
   card.random_ = random ? std::move(random)
-                        : RandomSource([](std::span<Byte> out) { return pinpad::random_bytes(out).has_value(); });
+                        : RandomSource([](std::span<Byte> out) { return crypto::random_bytes(out).has_value(); });
   card.pin_ = profile.pin;
   card.pin_try_limit_ = profile.pin_try_limit;
   card.pin_try_counter_ = profile.pin_try_counter;

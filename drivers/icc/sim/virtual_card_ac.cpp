@@ -5,8 +5,8 @@
 
 #include "drivers/icc/sim/sw.hpp"
 #include "drivers/icc/sim/virtual_card.hpp"
-#include "emv/cryptogram.hpp"
-#include "emv/rsa_sign.hpp"
+#include "emv/sim/cryptogram.hpp"
+#include "emv/sim/rsa_sign.hpp"
 
 namespace tender::icc::sim {
 namespace {

@@ -12,7 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/config/settings.hpp"
-#include "net/tls/test_pki.hpp"
+#include "app/sim/test_device_key.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace tender::app {
 namespace {
@@ -92,7 +93,8 @@ TEST(Config, FullAuroraFile) {
   EXPECT_EQ(s.host.aurora->client_secret.reveal(), "tender-test-secret");
   EXPECT_EQ(s.host.aurora->payment_processor_id, "proc-1");
   EXPECT_EQ(s.host.aurora->oauth, s.host.api);  // oauth_url defaults to url
-  EXPECT_EQ(s.device_key, test_device_key());
+  EXPECT_TRUE(s.test_device_key);
+  EXPECT_EQ(s.device_key, DeviceKey{});  // the product holds no test key: the tools fill it in
 }
 
 TEST(Config, FullStackFileAndDefaults) {
@@ -358,10 +360,11 @@ TEST(ConfigDevices, AbsentBlockMeansNoDevices) {
 }
 
 TEST(ConfigDevices, FullBlock) {
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_IPEK", "6AC292FAA1315B4D858AB3A3D7D5933A", 1), 0);
   auto r = parse(with_devices(Json::parse(R"({
     "card_reader": {"pcsc": "Identiv uTrust 2700 R [CCID Interface] 00 00"},
     "msr": {"evdev": "/dev/input/by-id/usb-MagTek-event-kbd", "inter_char_timeout_ms": 80},
-    "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00001"},
+    "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00001", "initial_key_env": "TENDER_CONFIG_TEST_IPEK"},
     "printer": {"tcp": "192.168.1.50:9101"},
     "display": {"kind": "lines", "size": "320x240"}
   })")));
@@ -374,6 +377,7 @@ TEST(ConfigDevices, FullBlock) {
   EXPECT_EQ(d.msr->inter_char_timeout, 80ms);
   EXPECT_EQ(d.pin_pad.kind, PinPadKind::soft);
   EXPECT_EQ(to_hex(d.pin_pad.initial_ksn), "FFFF9876543210E00001");
+  EXPECT_EQ(to_hex(d.pin_pad.initial_key.reveal()), "6AC292FAA1315B4D858AB3A3D7D5933A");
   EXPECT_EQ(d.printer.kind, PrinterKind::tcp);
   EXPECT_EQ(d.printer.tcp_host, "192.168.1.50");
   EXPECT_EQ(d.printer.tcp_port, 9101);
@@ -385,7 +389,6 @@ TEST(ConfigDevices, DefaultsWithinTheBlock) {
   auto r = parse(with_devices(Json::parse(R"({
     "card_reader": {"pcsc": ""},
     "msr": {"evdev": "/dev/input/event3"},
-    "pin_pad": {"kind": "soft"},
     "printer": {"tcp": "printer.local"},
     "display": {"kind": "curses"}
   })")));
@@ -394,7 +397,6 @@ TEST(ConfigDevices, DefaultsWithinTheBlock) {
   ASSERT_TRUE(d.chip_reader);
   EXPECT_TRUE(d.chip_reader->pcsc_reader.empty());  // the first reader
   EXPECT_EQ(d.msr->inter_char_timeout, 100ms);
-  EXPECT_EQ(to_hex(d.pin_pad.initial_ksn), kTestInitialKsn);
   EXPECT_EQ(d.printer.tcp_host, "printer.local");
   EXPECT_EQ(d.printer.tcp_port, 9100);
   EXPECT_EQ(d.display.size, ui::DisplaySize::lines4x20);
@@ -428,6 +430,19 @@ TEST(ConfigDevices, BadBlocks) {
                "devices.pin_pad.ksn");
   expect_error(dev(R"({"pin_pad": {"kind": "none", "ksn": "FFFF9876543210E00000"}})"), Errc::invalid_argument,
                "devices.pin_pad.ksn");
+  // The soft PED has no default key set: the KSN and its initial key are the injector's.
+  expect_error(dev(R"({"pin_pad": {"kind": "soft"}})"), Errc::invalid_argument, "devices.pin_pad.ksn");
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000"}})"), Errc::invalid_argument,
+               "devices.pin_pad.initial_key_env");
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_IPEK", "6AC292FAA1315B4D858AB3A3D7D5933", 1), 0);
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_CONFIG_TEST_IPEK"}})"),
+               Errc::malformed, "devices.pin_pad.initial_key_env");
+  ASSERT_EQ(::setenv("TENDER_CONFIG_TEST_IPEK", "6AC292FAA1315B4D858AB3A3D7D5933G", 1), 0);
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_CONFIG_TEST_IPEK"}})"),
+               Errc::malformed, "devices.pin_pad.initial_key_env");
+  ASSERT_EQ(::unsetenv("TENDER_CONFIG_TEST_IPEK"), 0);
+  expect_error(dev(R"({"pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_CONFIG_TEST_IPEK"}})"),
+               Errc::not_found, "devices.pin_pad.initial_key_env");
   expect_error(dev(R"({"printer": {}})"), Errc::invalid_argument, "devices.printer");
   expect_error(dev(R"({"printer": {"file": "/dev/usb/lp0", "tcp": "10.0.0.1"}})"), Errc::invalid_argument,
                "devices.printer");

@@ -43,7 +43,7 @@ TEST(EmuScenario, HostOfTheWrongTypeIsAnErrorNotAnException) {
   // No host: Aurora, as documented.
   auto s = parse_scenario(R"({"name": "n", "steps": [{"sale": "1.00"}]})", "t.json");
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->host, HostChoice::aurora);
+  EXPECT_EQ(s->host, HostKind::aurora);
 }
 
 TEST(EmuScenario, EveryTopLevelMemberIsTyped) {

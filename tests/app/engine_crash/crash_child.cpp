@@ -25,10 +25,11 @@
 
 #include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_device_key.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "drivers/pinpad/soft_ped.hpp"
 #include "net/aurora/aurora_adapter.hpp"
 #include "net/fullstack/fullstack_adapter.hpp"

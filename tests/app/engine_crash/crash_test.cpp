@@ -21,6 +21,7 @@
 
 #include "app/config/settings.hpp"
 #include "app/journal/journal.hpp"
+#include "app/sim/test_device_key.hpp"
 #include "net/hostsim/sqlite_store.hpp"
 
 namespace tender::test {

@@ -11,9 +11,9 @@
 
 #include "app/hostsim/verifiers.hpp"
 #include "app/terminal/issuer_response.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "emv/kernel.hpp"
 #include "emv/tlv.hpp"
 #include "net/hostsim/host_simulator.hpp"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "app/sim/test_device_key.hpp"
 #include "tests/app/engine/engine_rig.hpp"
 
 namespace tender::test::model {

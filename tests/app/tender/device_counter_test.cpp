@@ -17,14 +17,20 @@
 #include <string>
 #include <vector>
 
+#include "app/sim/test_device_key.hpp"
 #include "app/tender/device_counter.hpp"
 #include "app/tender/devices.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "drivers/msr/keymap.hpp"
 
 namespace tender::app::terminal {
 namespace {
+
+// X9.24-1:2009 A.4: the initial KSN and the IPEK the published test BDK gives it, as a
+// key-injection operator would hand them to the terminal.
+constexpr std::string_view kTestInitialKsn = "FFFF9876543210E00000";
+constexpr std::string_view kTestIpek = "6AC292FAA1315B4D858AB3A3D7D5933A";
 
 using namespace std::chrono_literals;
 
@@ -374,6 +380,7 @@ TEST(DeviceCounterPin, SoftPedOnTheKeypadResumesItsKsnFromTheStore) {
   PinPadSettings settings;
   settings.kind = PinPadKind::soft;
   settings.initial_ksn = from_hex(kTestInitialKsn).value();
+  settings.initial_key = SecretBytes(from_hex(kTestIpek).value());
   const auto enter = [&](pinpad::PinPad& pad) {
     rig.keypad.keys = {ui::Key::digit1, ui::Key::digit2, ui::Key::digit3, ui::Key::digit4, ui::Key::enter};
     auto pin = pad.enter_online_pin("4111111111111111", "ENTER PIN");
@@ -402,6 +409,7 @@ TEST(DeviceCounterPin, DamagedStoreIsAnErrorNotAFreshStart) {
   PinPadSettings settings;
   settings.kind = PinPadKind::soft;
   settings.initial_ksn = from_hex(kTestInitialKsn).value();
+  settings.initial_key = SecretBytes(from_hex(kTestIpek).value());
   auto pad = make_pin_pad(settings, [](std::string_view) { return Result<std::optional<SecretString>>{std::nullopt}; },
                           &store);
   ASSERT_FALSE(pad);

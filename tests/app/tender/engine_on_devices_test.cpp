@@ -12,17 +12,23 @@
 
 #include "app/engine/engine.hpp"
 #include "app/hostsim/verifiers.hpp"
+#include "app/sim/test_device_key.hpp"
 #include "app/tender/device_counter.hpp"
 #include "app/tender/devices.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "net/aurora/aurora_adapter.hpp"
 #include "net/hostsim/host_simulator.hpp"
 #include "net/hostsim/local_transport.hpp"
 
 namespace tender::app::terminal {
 namespace {
+
+// X9.24-1:2009 A.4: the initial KSN and the IPEK the published test BDK gives it, as a
+// key-injection operator would hand them to the terminal.
+constexpr std::string_view kTestInitialKsn = "FFFF9876543210E00000";
+constexpr std::string_view kTestIpek = "6AC292FAA1315B4D858AB3A3D7D5933A";
 
 using namespace std::chrono_literals;
 namespace hs = net::hostsim;
@@ -70,6 +76,7 @@ class EngineOnDevices : public ::testing::Test {
     PinPadSettings ped;
     ped.kind = PinPadKind::soft;
     ped.initial_ksn = from_hex(kTestInitialKsn).value();
+    ped.initial_key = SecretBytes(from_hex(kTestIpek).value());
     auto pad = make_pin_pad(ped, counter_->keypad_pin_source(), &store_);
     ASSERT_TRUE(pad) << pad.error().describe();
     counter_->set_pin_pad(std::move(*pad));

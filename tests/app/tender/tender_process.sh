@@ -3,7 +3,8 @@
 # that a recorded wedge-reader swipe (tests/data/msr) is written into once the terminal asks
 # for the card, the printer is a file, the display is "lines" (stdout, keys on stdin).
 #   - a config that does not load, bad arguments: exit 2, one line on stderr;
-#   - a device that is not there: exit 1, one line naming it;
+#   - a device that is not there, a CAPK file that does not load: exit 1, one line naming it;
+#   - the published test device key ("device_key": "test"): exit 2;
 #   - --once 12.34 with the stripe card: exit 0, ESC @ first in the printer file;
 #   - --once 12.51 (the simulator's decline cents): exit 1;
 #   - SIGTERM at the card prompt: the sale ends cancelled, exit 1;
@@ -74,7 +75,7 @@ write_config() {
   "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
   "currency": "USD",
   "state_dir": "$work/state",
-  "device_key": "test",
+  "device_key": "${DEVICE_KEY_SPEC:-env:TENDER_TEST_DEVICE_KEY}",
   "host": {"kind": "aurora", "url": "https://127.0.0.1:$port", "ca_file": "$work/sim/ca.pem",
            "server_name": "localhost", "timeout_ms": 10000,
            "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
@@ -85,8 +86,14 @@ write_config() {
 EOF
 }
 export TENDER_TEST_AURORA_SECRET=tender-test-secret
+# The published test device key (A0 A1 ... BF), given the way a merchant gives a key:
+# tender refuses "device_key": "test".
+export TENDER_TEST_DEVICE_KEY=A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF
+# X9.24-1 A.4: the IPEK the published test BDK gives KSN FFFF9876543210E00000, which the
+# simulator's PIN verifier derives again from the BDK.
+export TENDER_TEST_IPEK=6AC292FAA1315B4D858AB3A3D7D5933A
 devices='{"msr": {"evdev": "'"$work/msr.fifo"'", "inter_char_timeout_ms": 100},
-  "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000"},
+  "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_TEST_IPEK"},
   "printer": {"file": "'"$work/printer.bin"'"},
   "display": {"kind": "lines", "size": "4x20"}}'
 write_config "$work/tender.json" "$devices"
@@ -155,6 +162,12 @@ write_config "$work/bad-devices.json" '{"printer": {"file": "/tmp/x", "tcp": "10
 expect_exit "devices block: two printers" 2 --config "$work/bad-devices.json"
 write_config "$work/bad-display.json" '{"display": {"kind": "web"}}'
 expect_exit "devices block: unknown display" 2 --config "$work/bad-display.json"
+DEVICE_KEY_SPEC=test write_config "$work/test-key.json" "$devices"
+expect_exit "the published test device key" 2 --config "$work/test-key.json" --once 1.00
+printf '{"capks": [{"rid": "A000000003"}]}' >"$work/bad-capk.json"
+write_config "$work/bad-capk-config.json" "$devices"
+sed -i 's#"devices":#"emv": {"capk_file": "'"$work"'/bad-capk.json"}, "devices":#' "$work/bad-capk-config.json"
+expect_exit "a CAPK file that does not load" 1 --config "$work/bad-capk-config.json" --once 1.00
 write_config "$work/no-msr.json" '{"msr": {"evdev": "'"$work"'/no-such-event-kbd"}, "display": {"kind": "lines"}}'
 expect_exit "stripe reader missing" 1 --config "$work/no-msr.json" --once 1.00
 if grep -q "no-such-event-kbd" "$work/err"; then pass; else fail "stripe reader missing: error does not name it: $(cat "$work/err")"; fi

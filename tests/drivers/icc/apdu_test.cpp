@@ -4,7 +4,7 @@
 
 #include "tests/test_hex.hpp"
 
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 
 namespace tender::icc {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "tests/test_hex.hpp"
 
 namespace tender::icc::sim {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "drivers/icc/sim/virtual_card.hpp"
-#include "emv/cryptogram.hpp"
+#include "emv/sim/cryptogram.hpp"
 #include "tests/drivers/icc/sim_terminal.hpp"
 #include "tests/rsa_check.hpp"
 

@@ -29,14 +29,14 @@
 #include <thread>
 #include <vector>
 
-#include "app/issuer/simulated_issuer.hpp"
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/simulated_issuer.hpp"
+#include "app/sim/test_terminal.hpp"
 #include "common/money.hpp"
 #include "common/secret.hpp"
 #include "drivers/icc/pcsc/pcsc_reader.hpp"
 #include "drivers/icc/pcsc/vpcd_bridge.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 #include "emv/kernel.hpp"
 #include "tests/drivers/icc/pcsc/pcsc_fixture.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "net/http/client.hpp"
 #include "net/http/server.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 #include "peer.hpp"
 
 namespace tender::net::http {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "net/tls/stream.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace tender::net::testing {
 

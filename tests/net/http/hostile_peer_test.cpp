@@ -12,7 +12,7 @@
 #include "net/fullstack/fullstack_adapter.hpp"
 #include "net/http/client.hpp"
 #include "net/http/server.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 #include "peer.hpp"
 
 namespace tender::net::http {

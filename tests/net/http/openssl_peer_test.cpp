@@ -4,7 +4,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "net/http/client.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 #include "peer.hpp"
 
 namespace tender::net::http {

@@ -15,7 +15,7 @@
 #include "net/hostsim/host_simulator.hpp"
 #include "net/http/client.hpp"
 #include "net/http/server.hpp"
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace tender::net::link_test {
 

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <optional>
 
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 namespace tender::net::tls {
 namespace {

@@ -1,4 +1,4 @@
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

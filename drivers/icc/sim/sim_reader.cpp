@@ -1,4 +1,4 @@
-#include "drivers/icc/sim_reader.hpp"
+#include "drivers/icc/sim/sim_reader.hpp"
 
 namespace tender::icc {
 

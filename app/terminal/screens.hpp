@@ -6,7 +6,7 @@
 #include "app/engine/counter.hpp"
 #include "ui/screen.hpp"
 
-namespace tender::app::emu {
+namespace tender::app {
 
 ui::ScreenData to_ui(Screen screen, const ScreenArgs& args);
 // The 4x20 display's text, lines trimmed and joined by " | " (what expect_display reads).

@@ -1,15 +1,15 @@
-#include "emv/cryptogram.hpp"
+#include "emv/sim/cryptogram.hpp"
 
 #include <algorithm>
 #include <string>
 
 #include "common/pan.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 
 namespace tender::emv {
 namespace {
 
-using pinpad::CipherDirection;
+using crypto::CipherDirection;
 
 std::span<const Byte, 16> key_bytes(const DesKey& key) {
   return std::span<const Byte, 16>{key.reveal().data(), 16};
@@ -17,7 +17,7 @@ std::span<const Byte, 16> key_bytes(const DesKey& key) {
 
 std::array<Byte, 8> tdes_encrypt(const DesKey& key, std::span<const Byte, 8> block) {
   std::array<Byte, 8> out{};
-  pinpad::tdes_ecb(CipherDirection::encrypt, key_bytes(key), block, out);
+  crypto::tdes_ecb(CipherDirection::encrypt, key_bytes(key), block, out);
   return out;
 }
 
@@ -116,10 +116,10 @@ std::array<Byte, 8> mac_alg3(const DesKey& key, ByteView data) {
       const Byte b = at < data.size() ? data[at] : (at == data.size() ? Byte{0x80} : Byte{0x00});
       h[i] ^= b;
     }
-    pinpad::des_ecb(CipherDirection::encrypt, k1, h, h);
+    crypto::des_ecb(CipherDirection::encrypt, k1, h, h);
   }
-  pinpad::des_ecb(CipherDirection::decrypt, k2, h, h);
-  pinpad::des_ecb(CipherDirection::encrypt, k1, h, h);
+  crypto::des_ecb(CipherDirection::decrypt, k2, h, h);
+  crypto::des_ecb(CipherDirection::encrypt, k1, h, h);
   return h;
 }
 

@@ -1,8 +1,8 @@
-#include "app/emu/screens.hpp"
+#include "app/terminal/screens.hpp"
 
 #include <array>
 
-namespace tender::app::emu {
+namespace tender::app {
 namespace {
 
 constexpr std::array kScreens{
@@ -53,4 +53,4 @@ std::string screen_text(Screen screen, const ScreenArgs& args) {
   return out;
 }
 
-}  // namespace tender::app::emu
+}  // namespace tender::app

@@ -1,12 +1,9 @@
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/block_cipher.hpp"
 
 #include <mbedtls/aes.h>
 #include <mbedtls/des.h>
-#include <sys/random.h>
 
-#include <cerrno>
-
-namespace tender::pinpad {
+namespace tender::crypto {
 
 // mbedTLS 2.28's software DES returns 0 from every set-key and crypt call (there is
 // no failure path without MBEDTLS_DES_ALT), which is why these return void.
@@ -53,17 +50,4 @@ Result<void> aes_ecb(CipherDirection direction, ByteView key, AesBlock in, AesBl
   return ok();
 }
 
-Result<void> random_bytes(std::span<Byte> out) {
-  std::size_t filled = 0;
-  while (filled < out.size()) {
-    const ssize_t n = ::getrandom(out.data() + filled, out.size() - filled, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(Errc::io_error, "getrandom failed");
-    }
-    filled += static_cast<std::size_t>(n);
-  }
-  return ok();
-}
-
-}  // namespace tender::pinpad
+}  // namespace tender::crypto

@@ -1,9 +1,9 @@
-#include "app/issuer/simulated_issuer.hpp"
+#include "app/sim/simulated_issuer.hpp"
 
 #include <algorithm>
 #include <array>
 
-#include "emv/cryptogram.hpp"
+#include "emv/sim/cryptogram.hpp"
 #include "emv/tlv.hpp"
 
 namespace tender::app {

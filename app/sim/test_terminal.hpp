@@ -31,7 +31,7 @@ class UnattendedUi final : public emv::KernelUi {
   Result<bool> confirm_application(const emv::Candidate& candidate) override;
 };
 
-// Unpredictable numbers from the kernel's CSPRNG (getrandom). A terminal without
+// Unpredictable numbers from crypto::random_bytes. A terminal without
 // entropy must not transact: failure aborts rather than hand out predictable bytes.
 class SystemRandom final : public emv::RandomSource {
  public:

@@ -1,13 +1,10 @@
-#include "emv/rsa_sign.hpp"
-
-#include <mbedtls/bignum.h>
-#include <mbedtls/rsa.h>
-#include <mbedtls/sha1.h>
+#include "emv/sim/rsa_sign.hpp"
 
 #include <algorithm>
 
 #include "common/pan.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/hash.hpp"
+#include "common/crypto/rsa.hpp"
 
 namespace tender::emv {
 namespace {
@@ -18,48 +15,9 @@ constexpr Byte kPad = 0xBB;
 constexpr Byte kSha1Indicator = 0x01;
 constexpr Byte kRsaIndicator = 0x01;
 
-// Blinding randomness for mbedtls_rsa_private; the result does not depend on it.
-int blinding_rng(void*, unsigned char* out, std::size_t size) {
-  return pinpad::random_bytes(std::span<Byte>{out, size}) ? 0 : MBEDTLS_ERR_RSA_RNG_FAILED;
-}
-
-// An mbedTLS RSA context for one call, freed (and wiped by mbedTLS) on scope exit.
-class RsaContext {
- public:
-  RsaContext() { mbedtls_rsa_init(&ctx_, MBEDTLS_RSA_PKCS_V15, 0); }
-  ~RsaContext() { mbedtls_rsa_free(&ctx_); }
-  RsaContext(const RsaContext&) = delete;
-  RsaContext& operator=(const RsaContext&) = delete;
-  mbedtls_rsa_context* get() { return &ctx_; }
-
-  int import(const RsaSigningKey& key) {
-    const ByteView p = key.p.reveal(), q = key.q.reveal(), d = key.d.reveal();
-    int rc = mbedtls_rsa_import_raw(&ctx_, key.modulus.data(), key.modulus.size(), p.data(), p.size(),
-                                    q.data(), q.size(), d.empty() ? nullptr : d.data(), d.size(),
-                                    key.exponent.data(), key.exponent.size());
-    return rc == 0 ? mbedtls_rsa_complete(&ctx_) : rc;
-  }
-
- private:
-  mbedtls_rsa_context ctx_;
-};
-
-class Mpi {
- public:
-  Mpi() { mbedtls_mpi_init(&v_); }
-  ~Mpi() { mbedtls_mpi_free(&v_); }
-  Mpi(const Mpi&) = delete;
-  Mpi& operator=(const Mpi&) = delete;
-  mbedtls_mpi* get() { return &v_; }
-
- private:
-  mbedtls_mpi v_;
-};
-
-bool mpi_equals(mbedtls_mpi* computed, ByteView given) {
-  Mpi value;
-  if (mbedtls_mpi_read_binary(value.get(), given.data(), given.size()) != 0) return false;
-  return mbedtls_mpi_cmp_mpi(computed, value.get()) == 0;
+crypto::RsaPrivateKeyView view(const RsaSigningKey& key) {
+  return {key.modulus, key.exponent, key.d.reveal(), key.p.reveal(), key.q.reveal(),
+          key.dp.reveal(), key.dq.reveal(), key.qinv.reveal()};
 }
 
 // Digits packed two a nibble, padded on the right with F to `bytes`.
@@ -135,34 +93,14 @@ Result<PublicKeyCertificate> sign_certificate(const RsaSigningKey& signer, const
 
 }  // namespace
 
-Sha1Digest sha1_digest(ByteView data) {
-  Sha1Digest out{};
-  mbedtls_sha1_ret(data.data(), data.size(), out.data());  // cannot fail in software
-  return out;
-}
+Sha1Digest sha1_digest(ByteView data) { return crypto::sha1({data}); }
 
-Result<void> check_signing_key(const RsaSigningKey& key) {
-  RsaContext rsa;
-  if (rsa.import(key) != 0 || mbedtls_rsa_check_privkey(rsa.get()) != 0)
-    return make_error(Errc::crypto_error, "RSA key parameters are inconsistent");
-  Mpi dp, dq, qp;
-  if (mbedtls_rsa_export_crt(rsa.get(), dp.get(), dq.get(), qp.get()) != 0 ||
-      !mpi_equals(dp.get(), key.dp.reveal()) || !mpi_equals(dq.get(), key.dq.reveal()) ||
-      !mpi_equals(qp.get(), key.qinv.reveal()))
-    return make_error(Errc::crypto_error, "RSA CRT parameters do not match the primes");
-  return ok();
-}
+Result<void> check_signing_key(const RsaSigningKey& key) { return crypto::rsa_check_private(view(key)); }
 
 Result<Bytes> rsa_private(const RsaSigningKey& key, ByteView input) {
-  if (input.size() != key.modulus.size())
-    return make_error(Errc::invalid_argument, "RSA input must be as long as the modulus");
-  if (!std::lexicographical_compare(input.begin(), input.end(), key.modulus.begin(), key.modulus.end()))
-    return make_error(Errc::invalid_argument, "RSA input must be below the modulus");
-  RsaContext rsa;
-  if (rsa.import(key) != 0) return make_error(Errc::crypto_error, "RSA key parameters are invalid");
-  Bytes out(key.modulus.size());
-  if (mbedtls_rsa_private(rsa.get(), blinding_rng, nullptr, input.data(), out.data()) != 0)
-    return make_error(Errc::crypto_error, "RSA private operation failed");
+  auto out = crypto::rsa_private(view(key), input);
+  // This function's contract: any input it cannot sign is the caller's mistake.
+  if (!out && out.error().code == Errc::malformed) return make_error(Errc::invalid_argument, out.error().message);
   return out;
 }
 

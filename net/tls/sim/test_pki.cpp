@@ -1,4 +1,4 @@
-#include "net/tls/test_pki.hpp"
+#include "net/tls/sim/test_pki.hpp"
 
 #include <mbedtls/bignum.h>
 #include <mbedtls/ctr_drbg.h>

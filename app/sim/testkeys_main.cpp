@@ -3,8 +3,8 @@
 //   tender-testkeys --out DIR     writes DIR/capk.json and DIR/keys.json
 //   tender-testkeys --check DIR   regenerates in memory; exit 0 only if both files match
 //
-// Every key comes from mbedtls_rsa_gen_key (public exponent 3) driven by its own
-// mbedtls_ctr_drbg, seeded by an entropy callback that returns a fixed stream:
+// Every key comes from crypto::rsa_generate (mbedTLS's key generation, public exponent 3)
+// driven by its own CTR_DRBG, seeded by a source that returns a fixed stream:
 // block i (i = 0, 1, 2, ...) of the stream for the key named K is
 //     SHA-256("tender-testkeys/v1/" K "/" decimal(i))
 // and the DRBG personalisation string is K. Running the tool again on the same
@@ -18,11 +18,6 @@
 //  - keys.json: {"keys":[{"name","role","bits",... "n","e","d","p","q","dp","dq","qinv"}]},
 //    private keys as hex CRT parameters; CA entries add rid, index, description, expiry.
 //    The virtual card signs its certificates with these at load time.
-#include <mbedtls/bignum.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/rsa.h>
-#include <mbedtls/sha256.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -32,7 +27,9 @@
 #include <vector>
 
 #include "common/bytes.hpp"
-#include "emv/rsa_sign.hpp"
+#include "common/crypto/hash.hpp"
+#include "common/crypto/rsa.hpp"
+#include "emv/sim/rsa_sign.hpp"
 
 namespace {
 
@@ -79,67 +76,45 @@ struct SeedStream {
   std::size_t used = 32;
 };
 
-int seed_entropy(void* state, unsigned char* out, std::size_t size) {
-  auto* s = static_cast<SeedStream*>(state);
-  for (std::size_t i = 0; i < size; ++i) {
-    if (s->used == s->buffer.size()) {
-      const std::string label = "tender-testkeys/v1/" + s->name + "/" + std::to_string(s->block++);
-      if (mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(label.data()), label.size(),
-                             s->buffer.data(), 0) != 0)
-        return -1;
-      s->used = 0;
+bool seed_entropy(SeedStream& s, std::span<Byte> out) {
+  for (Byte& b : out) {
+    if (s.used == s.buffer.size()) {
+      const std::string label = "tender-testkeys/v1/" + s.name + "/" + std::to_string(s.block++);
+      s.buffer = tender::crypto::sha256({tender::ByteView{reinterpret_cast<const Byte*>(label.data()), label.size()}});
+      s.used = 0;
     }
-    out[i] = s->buffer[s->used++];
+    b = s.buffer[s.used++];
   }
-  return 0;
-}
-
-std::string mpi_hex(const mbedtls_mpi& v) {
-  Bytes out(mbedtls_mpi_size(&v));
-  if (mbedtls_mpi_write_binary(&v, out.data(), out.size()) != 0) return {};
-  return tender::to_hex(out);
+  return true;
 }
 
 // Generates one key; the JSON object of keys.json (private) and the modulus.
 bool generate(const KeySpec& spec, Json& out) {
   SeedStream stream{spec.name};
-  mbedtls_ctr_drbg_context drbg;
-  mbedtls_ctr_drbg_init(&drbg);
-  mbedtls_rsa_context rsa;
-  mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V15, 0);
-  mbedtls_mpi n, p, q, d, e, dp, dq, qp;
-  for (auto* m : {&n, &p, &q, &d, &e, &dp, &dq, &qp}) mbedtls_mpi_init(m);
-
   const std::string personal = spec.name;
-  bool good = mbedtls_ctr_drbg_seed(&drbg, seed_entropy, &stream,
-                                    reinterpret_cast<const unsigned char*>(personal.data()), personal.size()) == 0 &&
-              mbedtls_rsa_gen_key(&rsa, mbedtls_ctr_drbg_random, &drbg, spec.bits, 3) == 0 &&
-              mbedtls_rsa_export(&rsa, &n, &p, &q, &d, &e) == 0 &&
-              mbedtls_rsa_export_crt(&rsa, &dp, &dq, &qp) == 0;
-  if (good) {
-    out = Json::object();
-    out["name"] = spec.name;
-    out["role"] = to_string(spec.role);
-    out["bits"] = spec.bits;
-    if (spec.role == Role::ca) {
-      out["rid"] = spec.rid;
-      out["index"] = spec.index;
-      out["description"] = spec.description;
-      out["expiry"] = kCaExpiry;
-    }
-    out["n"] = mpi_hex(n);
-    out["e"] = mpi_hex(e);
-    out["d"] = mpi_hex(d);
-    out["p"] = mpi_hex(p);
-    out["q"] = mpi_hex(q);
-    out["dp"] = mpi_hex(dp);
-    out["dq"] = mpi_hex(dq);
-    out["qinv"] = mpi_hex(qp);
+  auto key = tender::crypto::rsa_generate(
+      spec.bits, 3, [&stream](std::span<Byte> seed) { return seed_entropy(stream, seed); },
+      tender::ByteView{reinterpret_cast<const Byte*>(personal.data()), personal.size()});
+  if (!key) return false;
+  out = Json::object();
+  out["name"] = spec.name;
+  out["role"] = to_string(spec.role);
+  out["bits"] = spec.bits;
+  if (spec.role == Role::ca) {
+    out["rid"] = spec.rid;
+    out["index"] = spec.index;
+    out["description"] = spec.description;
+    out["expiry"] = kCaExpiry;
   }
-  for (auto* m : {&n, &p, &q, &d, &e, &dp, &dq, &qp}) mbedtls_mpi_free(m);
-  mbedtls_rsa_free(&rsa);
-  mbedtls_ctr_drbg_free(&drbg);
-  return good;
+  out["n"] = tender::to_hex(key->modulus);
+  out["e"] = tender::to_hex(key->exponent);
+  out["d"] = tender::to_hex(key->d.reveal());
+  out["p"] = tender::to_hex(key->p.reveal());
+  out["q"] = tender::to_hex(key->q.reveal());
+  out["dp"] = tender::to_hex(key->dp.reveal());
+  out["dq"] = tender::to_hex(key->dq.reveal());
+  out["qinv"] = tender::to_hex(key->qinv.reveal());
+  return true;
 }
 
 struct Files {

@@ -1,9 +1,9 @@
-#include "app/terminal/test_terminal.hpp"
+#include "app/sim/test_terminal.hpp"
 
 #include "app/terminal/capk_json.hpp"
 #include "common/log.hpp"
 #include "drivers/icc/sim/builtin.hpp"
-#include "drivers/pinpad/block_cipher.hpp"
+#include "common/crypto/random.hpp"
 
 #include <cstdlib>
 
@@ -53,7 +53,7 @@ Result<std::size_t> UnattendedUi::choose_application(std::span<const emv::Candid
 Result<bool> UnattendedUi::confirm_application(const emv::Candidate&) { return true; }
 
 void SystemRandom::fill(std::span<Byte> out) {
-  if (!pinpad::random_bytes(out)) {
+  if (!crypto::random_bytes(out)) {
     log::error("terminal", "no random bytes from the kernel: refusing to continue");
     std::abort();
   }

@@ -1,6 +1,6 @@
-// Single-block ECB primitives for the PIN pad: DES, two-key triple DES and AES, over
-// mbedTLS 2.28. DUKPT (X9.24-1 and X9.24-3) and ISO 9564 PIN blocks need nothing more
-// than one block at a time, so there is no mode of operation here on purpose.
+// Single-block ECB primitives: DES, two-key triple DES and AES, over mbedTLS 2.28. DUKPT
+// (X9.24-1 and X9.24-3), ISO 9564 PIN blocks and the EMV session keys and MACs need
+// nothing more than one block at a time, so there is no mode of operation here on purpose.
 //
 // Every mbedTLS context lives on the stack for one call and is wiped by its *_free
 // (mbedTLS zeroizes the key schedule there). Keys never appear in error messages.
@@ -13,7 +13,7 @@
 #include "common/bytes.hpp"
 #include "common/result.hpp"
 
-namespace tender::pinpad {
+namespace tender::crypto {
 
 inline constexpr std::size_t kDesBlockSize = 8;
 inline constexpr std::size_t kAesBlockSize = 16;
@@ -43,8 +43,4 @@ constexpr bool aes_key_length_valid(std::size_t length) noexcept {
   return length == 16 || length == 24 || length == 32;
 }
 
-// Random bytes from the kernel CSPRNG (getrandom(2)), for ISO 9564 format 4 fill and
-// AES-GCM nonces. Errc::io_error if the kernel cannot supply them.
-Result<void> random_bytes(std::span<Byte> out);
-
-}  // namespace tender::pinpad
+}  // namespace tender::crypto

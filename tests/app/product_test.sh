@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `tender` carries no test key, test card or test PKI (ARCHITECTURE.md, product and simulation):
+#   1. its link line names no simulation library (tender_sim_*), and does name the product's;
+#   2. its bytes hold none of the test material: the X9.24 test BDKs and IPEK, the virtual
+#      cards' test PKI (each key's n, d, p and q, as hex text and as raw bytes), and the built-in
+#      card profiles' PANs.
+# The same scan of tender-emu, which links the simulation, must find the material: a scan that
+# finds nothing there could not find it in tender either.
+#   product_test.sh BUILD_DIR SOURCE_DIR TENDER TENDER_EMU
+# Prints what it found by name only (a label and a count), never the material itself.
+set -euo pipefail
+build=${1:?usage: product_test.sh BUILD_DIR SOURCE_DIR TENDER TENDER_EMU}
+src=${2:?usage}
+tender=${3:?usage}
+emu=${4:?usage}
+export LC_ALL=C
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# --- 1. the link line ------------------------------------------------------------------
+if [[ -f "$build/build.ninja" ]]; then
+  link=$(ninja -C "$build" -t commands tender | tail -n 1)
+elif [[ -f "$build/app/CMakeFiles/tender.dir/link.txt" ]]; then
+  link=$(cat "$build/app/CMakeFiles/tender.dir/link.txt")
+else
+  fail "no link command for tender in $build (neither Ninja nor Makefiles)"
+  link=""
+fi
+if [[ -n "$link" ]]; then
+  [[ $link == *libtender_app_engine.a* ]] || fail "the link line read is not tender's (no libtender_app_engine.a)"
+  sims=$(grep -o 'libtender_sim_[a-z_]*\.a' <<<"$link" | sort -u | tr '\n' ' ' || true)
+  [[ -z "$sims" ]] || fail "tender links simulation libraries: $sims"
+fi
+
+# --- 2. the bytes --------------------------------------------------------------------------
+# label<TAB>hex, one per line: the material to look for.
+material=$(mktemp)
+trap 'rm -f "$material"' EXIT
+{
+  printf 'X9.24-1 test BDK\t0123456789ABCDEFFEDCBA9876543210\n'
+  printf 'X9.24-1 A.4 test IPEK\t6AC292FAA1315B4D858AB3A3D7D5933A\n'
+  printf 'X9.24-3 test BDK\tFEDCBA9876543210F1F1F1F1F1F1F1F1\n'
+  # The first 16 bytes of each key part: enough to be unique, short enough to grep.
+  grep -o '"\(name\|n\|d\|p\|q\)": "[^"]*"' "$src/drivers/icc/sim/pki/keys.json" |
+    awk -F'"' '$2 == "name" { name = $4; next } { printf "test PKI %s.%s\t%s\n", name, $2, substr($4, 1, 32) }'
+} >"$material"
+pans=$(grep -ho '"pan": "[0-9]*"' "$src"/drivers/icc/sim/cards/*.json | cut -d'"' -f4 | sort -u)
+[[ $(wc -l <"$material") -ge 20 ]] || fail "the test material list is short ($(wc -l <"$material") lines): keys.json changed shape?"
+[[ $(wc -w <<<"$pans") -ge 10 ]] || fail "fewer than 10 card PANs read from the profiles"
+
+# found BINARY: prints one label per piece of material in BINARY.
+found() {
+  local binary=$1 label hex raw
+  while IFS=$'\t' read -r label hex; do
+    raw=$(sed 's/../\\x&/g' <<<"$hex")
+    # Twice for the raw bytes: grep splits at newlines, and with -z at NUL bytes.
+    if grep -qaF -e "$hex" -e "${hex,,}" "$binary" || grep -qaP "$raw" "$binary" || grep -qazP "$raw" "$binary"; then
+      echo "$label"
+    fi
+  done <"$material"
+  for pan in $pans; do
+    grep -qaF "$pan" "$binary" && echo "card PAN ${pan:0:6}...${pan: -4}"
+  done
+  return 0
+}
+in_tender=$(found "$tender")
+in_emu=$(found "$emu")
+if [[ -n "$in_tender" ]]; then
+  fail "tender carries test material:"
+  sed 's/^/  /' <<<"$in_tender"
+fi
+total=$(( $(wc -l <"$material") + $(wc -w <<<"$pans") ))
+emu_count=$(grep -c . <<<"$in_emu" || true)
+# tender-emu embeds the PKI and every profile (the test BDKs live in the host simulator).
+[[ $emu_count -ge $((total - 3)) ]] || fail "the scan found only $emu_count of $total pieces in tender-emu: it cannot be trusted"
+echo "product_test: tender links no simulation library; 0 of $total pieces of test material in tender, $emu_count in tender-emu"
+if ((failures > 0)); then
+  echo "product_test: $failures failure(s)"
+  exit 1
+fi
