@@ -14,6 +14,8 @@
 #include <span>
 #include <utility>
 
+#include "app/journal/lifecycle.hpp"
+
 namespace tender::app {
 namespace {
 
@@ -382,6 +384,7 @@ struct Journal::Impl {
   sqlite3* db = nullptr;
   DeviceKey key;
   JournalOptions options;
+  std::uint64_t commits = 0;
 
   Impl(sqlite3* handle, const DeviceKey& device_key, JournalOptions opts)
       : db(handle), key(device_key), options(opts) {}
@@ -405,6 +408,7 @@ struct Journal::Impl {
       exec("ROLLBACK");
       return db_error(operation, rc);
     }
+    ++commits;
     return result;
   }
 
@@ -576,6 +580,69 @@ Result<std::int64_t> Journal::insert(const JournalEntry& entry) {
   });
 }
 
+Result<std::optional<std::int64_t>> Journal::apply(RowEvent event, JournalEntry& entry, ByteView sealed) {
+  constexpr std::string_view op = "apply a move";
+  if (entry.reference_id.empty())
+    return make_error(Errc::invalid_argument, "journal: a transaction needs a reference id");
+  // Sealed before the write lock is taken: the cipher needs no database.
+  std::optional<Bytes> blob;
+  if (!sealed.empty()) {
+    auto b = seal_bytes(impl_->key, row_aad(entry.reference_id), sealed);
+    if (!b) return std::move(b).error();
+    blob = std::move(*b);
+  }
+  JournalEntry row = entry;
+  auto done = impl_->write(op, [&]() -> Result<std::optional<std::int64_t>> {
+    auto found = impl_->select(op, "WHERE reference_id = ?1", entry.reference_id);
+    if (!found) return std::move(found).error();
+    const std::optional<JournalEntry> stored =
+        found->empty() ? std::nullopt : std::optional<JournalEntry>{std::move(found->front())};
+    auto move = find_row_move(stored ? std::optional<TxnState>{stored->state} : std::nullopt, event);
+    if (!move) return std::move(move).error();
+    if ((move->sealed == Sealed::write) != blob.has_value())
+      return make_error(Errc::invalid_argument, blob ? "journal: this move seals nothing" : "journal: this move seals the request");
+    const std::int64_t now = now_unix();
+    row.state = move->to;
+    row.updated_unix = now;
+    if (stored) {
+      row.id = stored->id;
+      row.created_unix = stored->created_unix;
+      Statement st(impl_->db, row_sql().update);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      bind_entry(st, row, row.created_unix, now);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+    } else {
+      if (row.created_unix == 0) row.created_unix = now;
+      Statement st(impl_->db, row_sql().insert);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      bind_entry(st, row, row.created_unix, now);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+      row.id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db));
+    }
+    if (move->sealed != Sealed::keep) {
+      const std::string_view sql = "UPDATE journal SET sealed = ?1 WHERE reference_id = ?2";
+      Statement st(impl_->db, sql);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      if (blob) st.bind(1, ByteView{*blob});
+      else st.bind_null(1);
+      st.bind(2, row.reference_id);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+    }
+    if (move->dequeue) {
+      if (auto r = impl_->run(op, "DELETE FROM queue WHERE reference_id = ?1", {}, row.reference_id); !r)
+        return std::move(r).error();
+    }
+    if (!move->enqueue) return std::optional<std::int64_t>{};
+    auto seq = impl_->enqueue_row(op, row.reference_id, *move->enqueue);
+    if (!seq) return std::move(seq).error();
+    return std::optional<std::int64_t>{*seq};
+  });
+  if (done) entry = std::move(row);
+  return done;
+}
+
+std::uint64_t Journal::commits() const noexcept { return impl_->commits; }
+
 Result<void> Journal::update(const JournalEntry& entry) {
   return impl_->write("update", [&] { return impl_->update_row("update", entry); });
 }
@@ -594,6 +661,14 @@ Result<void> Journal::update_and_dequeue(const JournalEntry& entry, std::int64_t
     if (auto r = impl_->update_row(op, entry); !r) return r;
     return impl_->dequeue_row(op, seq);
   });
+}
+
+Result<std::int64_t> Journal::next_id() const {
+  // sqlite_sequence exists from the schema's first AUTOINCREMENT table on; no entry yet: 1.
+  Statement st(impl_->db, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0) + 1");
+  if (!st.ok()) return db_error("read the next id", st.prepare_code());
+  if (const int rc = st.step(); rc != SQLITE_ROW) return db_error("read the next id", rc);
+  return st.int_at(0);
 }
 
 Result<std::optional<JournalEntry>> Journal::find(std::string_view reference_id) const {

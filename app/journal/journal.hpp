@@ -112,6 +112,8 @@ struct QueueItem {
 
 using DeviceKey = SecretArray<32>;
 
+enum class RowEvent : std::uint8_t;  // the lifecycle's events: app/journal/lifecycle.hpp
+
 struct JournalOptions {
   // Most offline approvals waiting to be forwarded at once; enqueue(forward) beyond it is
   // Errc::exhausted (the engine then declines offline). Reversals are never refused.
@@ -129,6 +131,19 @@ class Journal {
   Journal& operator=(Journal&&) noexcept;
   ~Journal();
 
+  // One move of a row's lifecycle (lifecycle.hpp), in one SQLite transaction: the row written
+  // from `entry` in the move's end state and whatever else the move's table row writes (the
+  // sealed request, its wipe, queue items), all or nothing. The move is looked up from the
+  // row's state on disk (no row: the move inserts it), never from entry.state. `sealed` is the
+  // plaintext to seal, given exactly when the move seals. Errc::invalid_argument for a move
+  // the table does not have (nothing changes), Errc::exhausted when a forward would overfill
+  // the queue. On success entry.state, id, created_unix and updated_unix are the row's; the
+  // answer is the queue item the move added, if any.
+  Result<std::optional<std::int64_t>> apply(RowEvent event, JournalEntry& entry, ByteView sealed = {});
+  // Write transactions this handle committed, each one fsync of the WAL (synchronous=FULL):
+  // what the tests hold the lifecycle's one commit per move to.
+  [[nodiscard]] std::uint64_t commits() const noexcept;
+
   // A new row (state as given, usually created). Errc::invalid_argument when the reference
   // id exists already or is empty. Returns the assigned id.
   Result<std::int64_t> insert(const JournalEntry& entry);
@@ -139,6 +154,10 @@ class Journal {
   Result<std::int64_t> update_and_enqueue(const JournalEntry& entry, QueueKind kind);
   // update() and remove the queue item in one SQLite transaction.
   Result<void> update_and_dequeue(const JournalEntry& entry, std::int64_t seq);
+
+  // The id the next new row will get (AUTOINCREMENT: never one given before). The EMV
+  // kernel's transaction sequence counter is read before the row exists.
+  Result<std::int64_t> next_id() const;
 
   Result<std::optional<JournalEntry>> find(std::string_view reference_id) const;
   // Newest first; `limit` 0 = all.
