@@ -238,7 +238,6 @@ const RowSql& row_sql() {
 // Values for ?1, ?2, ... in order; a state list takes one parameter per state.
 void bind_next(Statement& st, int& index, std::string_view text) { st.bind(index++, text); }
 void bind_next(Statement& st, int& index, std::int64_t value) { st.bind(index++, value); }
-void bind_next(Statement& st, int& index, ByteView blob) { st.bind(index++, blob); }
 template <std::size_t N>
 void bind_next(Statement& st, int& index, const std::array<TxnState, N>& states) {
   for (TxnState state : states) st.bind(index++, to_string(state));
@@ -444,19 +443,6 @@ struct Journal::Impl {
     return out;
   }
 
-  Result<void> update_row(std::string_view operation, const JournalEntry& entry) {
-    auto found = select(operation, "WHERE reference_id = ?1", entry.reference_id);
-    if (!found) return std::move(found).error();
-    if (found->empty()) return make_error(Errc::not_found, "journal: no such transaction");
-    if (is_final(found->front().state))
-      return make_error(Errc::invalid_argument, "journal: a transaction in a final state cannot change");
-    Statement st(db, row_sql().update);
-    if (!st.ok()) return db_error(operation, st.prepare_code());
-    bind_entry(st, entry, found->front().created_unix, now_unix());
-    if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(operation, rc);
-    return ok();
-  }
-
   Result<std::size_t> count_queued(std::string_view operation, QueueKind kind) {
     Statement st(db, "SELECT count(*) FROM queue WHERE kind = ?1");
     if (!st.ok()) return db_error(operation, st.prepare_code());
@@ -564,22 +550,6 @@ Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 Journal::~Journal() = default;
 
-Result<std::int64_t> Journal::insert(const JournalEntry& entry) {
-  if (entry.reference_id.empty())
-    return make_error(Errc::invalid_argument, "journal: a transaction needs a reference id");
-  return impl_->write("insert", [&]() -> Result<std::int64_t> {
-    Statement st(impl_->db, row_sql().insert);
-    if (!st.ok()) return db_error("insert", st.prepare_code());
-    const std::int64_t now = now_unix();
-    bind_entry(st, entry, entry.created_unix != 0 ? entry.created_unix : now, now);
-    const int rc = st.step();
-    if (rc == SQLITE_CONSTRAINT_UNIQUE)
-      return make_error(Errc::invalid_argument, "journal: the reference id exists already");
-    if (rc != SQLITE_DONE) return db_error("insert", rc);
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db));
-  });
-}
-
 Result<std::optional<std::int64_t>> Journal::apply(RowEvent event, JournalEntry& entry, ByteView sealed) {
   constexpr std::string_view op = "apply a move";
   if (entry.reference_id.empty())
@@ -643,26 +613,6 @@ Result<std::optional<std::int64_t>> Journal::apply(RowEvent event, JournalEntry&
 
 std::uint64_t Journal::commits() const noexcept { return impl_->commits; }
 
-Result<void> Journal::update(const JournalEntry& entry) {
-  return impl_->write("update", [&] { return impl_->update_row("update", entry); });
-}
-
-Result<std::int64_t> Journal::update_and_enqueue(const JournalEntry& entry, QueueKind kind) {
-  constexpr std::string_view op = "update and enqueue";
-  return impl_->write(op, [&]() -> Result<std::int64_t> {
-    if (auto r = impl_->update_row(op, entry); !r) return std::move(r).error();
-    return impl_->enqueue_row(op, entry.reference_id, kind);
-  });
-}
-
-Result<void> Journal::update_and_dequeue(const JournalEntry& entry, std::int64_t seq) {
-  constexpr std::string_view op = "update and dequeue";
-  return impl_->write(op, [&]() -> Result<void> {
-    if (auto r = impl_->update_row(op, entry); !r) return r;
-    return impl_->dequeue_row(op, seq);
-  });
-}
-
 Result<std::int64_t> Journal::next_id() const {
   // sqlite_sequence exists from the schema's first AUTOINCREMENT table on; no entry yet: 1.
   Statement st(impl_->db, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0) + 1");
@@ -704,15 +654,6 @@ Result<void> Journal::close_batch(std::string_view batch) {
                       [&] { return impl_->run("close the batch", sql, {}, batch, now_unix(), kSettlingStates); });
 }
 
-Result<void> Journal::seal(std::string_view reference_id, ByteView plaintext) {
-  auto sealed = seal_bytes(impl_->key, row_aad(reference_id), plaintext);
-  if (!sealed) return std::move(sealed).error();
-  return impl_->write("seal", [&] {
-    return impl_->run("seal", "UPDATE journal SET sealed = ?1 WHERE reference_id = ?2", "no such transaction",
-                      ByteView{*sealed}, reference_id);
-  });
-}
-
 Result<SecretBytes> Journal::unseal(std::string_view reference_id) const {
   Statement st(impl_->db, "SELECT sealed FROM journal WHERE reference_id = ?1");
   if (!st.ok()) return db_error("unseal", st.prepare_code());
@@ -722,13 +663,6 @@ Result<SecretBytes> Journal::unseal(std::string_view reference_id) const {
   if (rc != SQLITE_ROW) return db_error("unseal", rc);
   if (st.null_at(0)) return make_error(Errc::not_found, "journal: nothing sealed for the transaction");
   return open_sealed(impl_->key, row_aad(reference_id), st.blob_at(0));
-}
-
-Result<void> Journal::wipe_sealed(std::string_view reference_id) {
-  return impl_->write("wipe sealed data", [&] {
-    return impl_->run("wipe sealed data", "UPDATE journal SET sealed = NULL WHERE reference_id = ?1",
-                      "no such transaction", reference_id);
-  });
 }
 
 Result<std::int64_t> Journal::enqueue(std::string_view reference_id, QueueKind kind) {
