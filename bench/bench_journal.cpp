@@ -1,7 +1,8 @@
 // The journal's durable offline enqueue: what one store-and-forward approval costs before
-// the terminal may hand the card back. Bound by fsync (synchronous=FULL, three commits:
-// insert, seal, update+enqueue), so the number says more about the storage than the code;
-// run it on the target's flash, not only on a workstation's tmpfs.
+// the terminal may hand the card back. Bound by fsync (synchronous=FULL, one commit: the
+// row, its sealed request and its queue item, app/journal/lifecycle.hpp), so the number says
+// more about the storage than the code; run it on the target's flash, not only on a
+// workstation's tmpfs.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "app/config/settings.hpp"
 #include "app/journal/journal.hpp"
+#include "app/journal/lifecycle.hpp"
 #include "app/sim/test_device_key.hpp"
 #include "bench/bench_support.hpp"
 
@@ -41,18 +43,8 @@ void BM_JournalDurableEnqueue(benchmark::State& state) {
   std::int64_t n = 0;
   for (auto _ : state) {
     entry.reference_id = "bench-" + std::to_string(n++);
-    entry.state = TxnState::created;
-    if (auto r = journal.insert(entry); !r) {
-      state.SkipWithError(r.error().describe().c_str());
-      return;
-    }
-    if (auto r = journal.seal(entry.reference_id, payload); !r) {
-      state.SkipWithError(r.error().describe().c_str());
-      return;
-    }
-    entry.state = TxnState::offline_approved;
     entry.offline = true;
-    auto seq = journal.update_and_enqueue(entry, QueueKind::forward);
+    auto seq = journal.apply(RowEvent::approve_offline, entry, payload);
     if (!seq) {
       state.SkipWithError(seq.error().describe().c_str());
       return;

@@ -195,9 +195,11 @@ class ScenarioRun {
 
   void cut() {
     if (!terminal_) return;
+    // The counter outlives the terminal: a prompt's handler it holds (a sale waiting for the
+    // card) may keep the engine alive, whose timers must go before their io_context does.
+    counter_.reset();
     terminal_.reset();  // the io_context goes with every pending handler, unrun
     host_log_.power_off();
-    counter_.reset();
     cut_at_.reset();
     cut_now_ = false;
     pending_.reset();

@@ -95,34 +95,14 @@ Engine::Impl::Impl(boost::asio::io_context& context, EngineConfig cfg, const emv
 std::int64_t Engine::Impl::now() const { return env.unix_now(); }
 std::string Engine::Impl::new_reference() { return env.new_reference_id(); }
 
-bool Engine::Impl::persist(JournalEntry& entry) {
-  entry.updated_unix = now();
-  Result<void> r = ok();
-  if (entry.id == 0) {
-    auto id = journal.insert(entry);
-    if (id) entry.id = *id;
-    else r = std::move(id).error();
-  } else {
-    r = journal.update(entry);
-  }
+Result<std::optional<std::int64_t>> Engine::Impl::journal_move(JournalEntry& entry, RowEvent event, ByteView sealed) {
+  auto r = journal.apply(event, entry, sealed);
   if (!r) {
-    log::error(kComponent, "journal write failed: ", r.error().describe());
-    return false;
+    log::error(kComponent, "journal: ", to_string(event), " not written: ", r.error().describe());
+    return r;
   }
   if (env.journaled) env.journaled(entry);
-  return true;
-}
-
-bool Engine::Impl::persist_and_enqueue(JournalEntry& entry, QueueKind kind, Errc* refused) {
-  entry.updated_unix = now();
-  auto r = journal.update_and_enqueue(entry, kind);
-  if (!r) {
-    if (refused != nullptr) *refused = r.error().code;
-    log::error(kComponent, "journal write failed: ", r.error().describe());
-    return false;
-  }
-  if (env.journaled) env.journaled(entry);
-  return true;
+  return r;
 }
 
 // ---- asynchronous steps ----
@@ -202,17 +182,10 @@ void Engine::Impl::conclude(TxnOutcome outcome, TxnState state, std::string reas
 void Engine::Impl::begin(Txn t) {
   txn.emplace(std::move(t));
   Txn& x = *txn;
+  // Nothing is journaled yet: the row is written with the request, before it leaves (or at
+  // the end, when the transaction ends without sending anything).
   x.entry.reference_id = new_reference();
-  x.entry.state = TxnState::created;
   x.entry.created_unix = now();
-  if (!persist(x.entry)) {
-    x.report.reason = "journal unavailable: nothing was started";
-    x.outcome = TxnOutcome::failed;
-    x.final_state = TxnState::failed;
-    x.state = State::done;
-    boost::asio::post(io, [self = shared_from_this()] { self->on_done(); });
-    return;
-  }
   raise(x.follow_on ? Event::start_followon : Event::start);
 }
 
@@ -347,7 +320,9 @@ void Engine::Impl::on_reading_chip() {
   emv::TransactionInput input = env.kernel_input(t.entry.amount);
   input.amount = t.entry.amount;
   input.type = t.sale.kind == TxnKind::refund ? emv::TransactionType::refund : emv::TransactionType::goods_services;
-  input.sequence_counter = static_cast<std::uint32_t>(t.entry.id);
+  // 9F41: the id the row will get (it is written only when the request leaves).
+  auto next_id = journal.next_id();
+  input.sequence_counter = static_cast<std::uint32_t>(next_id ? *next_id : 0);
   counter.show(Screen::processing, ScreenArgs{t.entry.amount, {}, {}});
   auto result = t.kernel->start(input);
   if (!result) {
@@ -380,18 +355,12 @@ void Engine::Impl::on_reading_chip() {
       complete_request();  // forwarding sends exactly what is sealed here
       t.entry.cvm = chip_cvm(chip);
       t.entry.offline = true;
-      t.entry.state = TxnState::offline_approved;
-      if (!journal.seal(t.entry.reference_id, encode_payload(t.request).reveal())) {
-        conclude(TxnOutcome::declined, TxnState::declined, "journal unavailable: offline approval refused",
-                 Event::kernel_declined);
-        return;
-      }
-      Errc refused{};
-      if (!persist_and_enqueue(t.entry, QueueKind::forward, &refused)) {
+      // The row, its sealed request and its forwarding: one commit, or none of them.
+      if (auto r = journal_move(t.entry, RowEvent::approve_offline, encode_payload(t.request).reveal()); !r) {
         t.entry.offline = false;
-        t.entry.state = TxnState::created;
         conclude(TxnOutcome::declined, TxnState::declined,
-                 refused == Errc::exhausted ? "offline queue full" : "journal unavailable", Event::kernel_declined);
+                 r.error().code == Errc::exhausted ? "offline queue full" : "journal unavailable: offline approval refused",
+                 Event::kernel_declined);
         return;
       }
       t.outcome = TxnOutcome::approved_offline;

@@ -1,5 +1,6 @@
 // The engine's host side: the request, a lost answer's recovery, the card's completion,
 // partial approvals, store and forward, reversals, and the end of a transaction.
+#include <array>
 #include <boost/asio/post.hpp>
 
 #include "app/engine/engine_impl.hpp"
@@ -13,6 +14,23 @@ namespace tender::app {
 namespace {
 
 constexpr std::string_view kComponent = "engine";
+
+// The lifecycle's move that ends a transaction where the engine concluded it would end (the
+// moves of offline_approved and reversed are made on the way, by their steps).
+std::optional<RowEvent> ending(TxnState final_state) {
+  static constexpr std::array<std::pair<TxnState, RowEvent>, 6> kEndings{{
+      {TxnState::completed, RowEvent::complete},
+      {TxnState::declined, RowEvent::decline},
+      {TxnState::failed, RowEvent::fail},
+      {TxnState::cancelled, RowEvent::cancel},
+      {TxnState::reversal_pending, RowEvent::reverse},
+      {TxnState::in_doubt, RowEvent::doubt},
+  }};
+  for (const auto& [state, event] : kEndings) {
+    if (state == final_state) return event;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -30,16 +48,14 @@ void Engine::Impl::on_authorizing() {
   if (!t.follow_on) {
     complete_request();
     if (t.request.entry_mode != host::EntryMode::chip) t.entry.cvm = cvm_of(t.request, false);
-    // The sealed request is what forwarding and replay send again: it must be on disk
-    // before the request can reach the host.
-    if (auto r = journal.seal(t.entry.reference_id, encode_payload(t.request).reveal()); !r) {
-      conclude(TxnOutcome::failed, TxnState::failed, "journal unavailable: nothing was sent", Event::host_error);
-      return;
-    }
   }
-  t.entry.state = TxnState::sent;
   t.entry.sent_unix = now();
-  if (!persist(t.entry)) {
+  // The first time, the row and its sealed request (what forwarding and replay send again) are
+  // one commit before the request can reach the host; sent once more, only sent_unix moves.
+  const auto written = t.sent        ? journal_move(t.entry, RowEvent::resend)
+                       : t.follow_on ? journal_move(t.entry, RowEvent::send_follow_on)
+                                     : journal_move(t.entry, RowEvent::send, encode_payload(t.request).reveal());
+  if (!written) {
     conclude(TxnOutcome::failed, TxnState::failed, "journal unavailable: nothing was sent", Event::host_error);
     return;
   }
@@ -135,20 +151,19 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
           moves_money ? host::check_approved_amount(t.entry.amount, a.approved_amount) : host::ApprovalCheck::full;
       if (check == host::ApprovalCheck::host_error) {
         // An approval above the request, of nothing, negative or in another currency: the
-        // host is wrong about what it charged. Undo it and say so; never print it.
-        t.entry.state = TxnState::approved;
-        (void)persist(t.entry);
+        // host is wrong about what it charged. Undo it and say so; never print it. The
+        // reversal (with the host's id) is journaled before the void.
         t.report.reason = "the host approved an amount it was not asked for: reversed";
         raise(Event::host_invalid);
         return;
       }
       t.entry.approved_amount = a.approved_amount ? a.approved_amount : std::optional<Money>{t.entry.amount};
-      t.entry.state = TxnState::approved;
-      if (!persist(t.entry)) {
-        // The host holds an approval the journal could not record: undo it now.
+      if (!journal_move(t.entry, RowEvent::approve) && !t.follow_on) {
+        // The host holds an approval the journal could not record: undo it now, never print it.
+        // (A follow-on's row stays `sent`: recovery asks the host what it did.)
         t.report.reason = "journal unavailable after approval";
-        t.outcome = TxnOutcome::reversed;
-        t.final_state = TxnState::reversal_pending;
+        raise(Event::host_invalid);
+        return;
       }
       raise(check == host::ApprovalCheck::partial ? Event::host_partial : Event::host_approved);
       return;
@@ -295,8 +310,7 @@ void Engine::Impl::on_going_offline() {
     // A capture, void, refund or tip adjust is never re-sent blindly (a lost refund answer
     // must not become two refunds): the queue asks the host's recovery what it did.
     t.entry.reason = t.report.reason.empty() ? "the host's answer was lost" : t.report.reason;
-    t.entry.state = TxnState::in_doubt;
-    if (!persist_and_enqueue(t.entry, QueueKind::resolve)) log::error(kComponent, "resolve could not be queued");
+    if (!journal_move(t.entry, RowEvent::doubt)) log::error(kComponent, "resolve could not be queued");
     t.outcome = TxnOutcome::pending;
     t.final_state = TxnState::in_doubt;
     t.report.reason = t.entry.reason + "; the terminal finds out what the host did when it answers again";
@@ -328,9 +342,8 @@ void Engine::Impl::on_going_offline() {
     // forwarding finds it (replay / lookup) instead of charging twice.
     t.entry.offline = true;
     t.entry.auth_code = "OFFLN";
-    t.entry.state = TxnState::offline_approved;
-    Errc refused{};
-    if (persist_and_enqueue(t.entry, QueueKind::forward, &refused)) {
+    auto written = journal_move(t.entry, RowEvent::approve_offline);
+    if (written) {
       t.outcome = TxnOutcome::approved_offline;
       t.final_state = TxnState::offline_approved;
       raise(Event::offline_approved);
@@ -338,8 +351,7 @@ void Engine::Impl::on_going_offline() {
     }
     t.entry.offline = false;
     t.entry.auth_code.clear();
-    t.entry.state = TxnState::sent;
-    reason = refused == Errc::exhausted ? "host unreachable and the offline queue is full" : "journal unavailable";
+    reason = written.error().code == Errc::exhausted ? "host unreachable and the offline queue is full" : "journal unavailable";
   }
   if (!t.maybe_at_host) {
     conclude(TxnOutcome::declined, TxnState::declined, reason, Event::offline_declined);
@@ -347,8 +359,7 @@ void Engine::Impl::on_going_offline() {
   }
   // The request may have reached the host: it must be reversed once the host is back.
   t.entry.reason = reason;
-  t.entry.state = TxnState::reversal_pending;
-  if (!persist_and_enqueue(t.entry, QueueKind::reversal)) log::error(kComponent, "reversal could not be queued");
+  if (!journal_move(t.entry, RowEvent::reverse)) log::error(kComponent, "reversal could not be queued");
   t.outcome = TxnOutcome::reversed;
   t.final_state = TxnState::reversal_pending;
   t.report.reason = reason;
@@ -358,19 +369,18 @@ void Engine::Impl::on_going_offline() {
 void Engine::Impl::on_reversing() {
   Txn& t = *txn;
   t.entry.reason = t.report.reason;
-  t.entry.state = TxnState::reversal_pending;
   t.outcome = TxnOutcome::reversed;
-  if (!persist(t.entry)) log::error(kComponent, "reversal state not journaled");
+  // Queued in the same commit: whatever becomes of the void below, the queue finishes it.
+  auto queued = journal_move(t.entry, RowEvent::reverse);
+  if (!queued) log::error(kComponent, "reversal could not be queued");
+  const std::optional<std::int64_t> seq = queued ? *queued : std::nullopt;
   if (t.entry.host_reference.empty()) {
     // Nothing to name at the host yet: the queue's reversal finds it (lookup / replay).
-    if (auto r = journal.enqueue(t.entry.reference_id, QueueKind::reversal); !r) {
-      log::error(kComponent, "reversal could not be queued");
-    }
     t.final_state = TxnState::reversal_pending;
     raise(Event::reversal_done);
     return;
   }
-  void_with(t.entry, t.entry.host_reference, std::nullopt, [this](Result<void> r) {
+  void_with(t.entry, t.entry.host_reference, seq, [this](Result<void> r) {
     Txn& x = *txn;
     if (auto row = journal.find(x.entry.reference_id); row && *row) x.entry = **row;
     x.final_state = r ? TxnState::reversed : TxnState::reversal_pending;
@@ -381,15 +391,13 @@ void Engine::Impl::on_reversing() {
 void Engine::Impl::on_finishing() {
   Txn& t = *txn;
   if (t.entry.state != t.final_state) {
-    t.entry.state = t.final_state;
     if (t.final_state == TxnState::declined || t.final_state == TxnState::failed ||
         t.final_state == TxnState::cancelled) {
       t.entry.reason = t.report.reason;
     }
-    if (!persist(t.entry)) log::error(kComponent, "final state not journaled");
-  }
-  if (is_final(t.entry.state) && t.entry.state != TxnState::reversed) {
-    (void)journal.wipe_sealed(t.entry.reference_id);
+    // The end, its sealed data wiped in the same commit, before the receipt prints.
+    const auto event = ending(t.final_state);
+    if (!event || !journal_move(t.entry, *event)) log::error(kComponent, "final state not journaled");
   }
   const bool printed = t.outcome == TxnOutcome::approved || t.outcome == TxnOutcome::approved_offline ||
                        t.outcome == TxnOutcome::partially_approved || t.outcome == TxnOutcome::declined ||

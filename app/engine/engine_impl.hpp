@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "app/engine/engine.hpp"
+#include "app/journal/lifecycle.hpp"
 #include "emv/kernel.hpp"
 
 namespace tender::app {
@@ -127,9 +128,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   std::function<void(T)> step_handler(std::uint64_t step, std::function<void(T)> body);
   void end_step();
 
-  // Journal writes; false when the database failed (the caller decides what that means).
-  bool persist(JournalEntry& entry);
-  bool persist_and_enqueue(JournalEntry& entry, QueueKind kind, Errc* refused = nullptr);
+  // The journal's only writes of a row: one move of its lifecycle (app/journal/lifecycle.hpp),
+  // one commit. An error when the journal refused or failed (the caller decides what that
+  // means); the answer is the queue item the move added, if any.
+  Result<std::optional<std::int64_t>> journal_move(JournalEntry& entry, RowEvent event, ByteView sealed = {});
   std::string new_reference();
   std::int64_t now() const;
 
@@ -152,8 +154,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void recover_row(const JournalEntry& entry, std::function<void(host::RecoveryResult)> next);
   // Rows a power cut left half done (created, sent, approved...): finished or queued.
   void restore_unfinished(RecoveryReport& report);
-  // Writes a queued row's end and drops its queue item (one commit), then wipes its sealed data.
-  Result<void> finish_queued(JournalEntry& entry, std::int64_t seq);
+  // A queued row's end: its queue item dropped and its sealed data wiped in the same commit.
+  Result<void> finish_queued(JournalEntry& entry, RowEvent event);
 
   boost::asio::io_context& io;
   EngineConfig config;

@@ -28,14 +28,10 @@ bool approved(const host::HostResult& r) {
 
 }  // namespace
 
-Result<void> Engine::Impl::finish_queued(JournalEntry& entry, std::int64_t seq) {
-  entry.updated_unix = now();
-  auto w = journal.update_and_dequeue(entry, seq);
-  if (w) {
-    (void)journal.wipe_sealed(entry.reference_id);
-    if (env.journaled) env.journaled(entry);
-  }
-  return w;
+Result<void> Engine::Impl::finish_queued(JournalEntry& entry, RowEvent event) {
+  auto w = journal_move(entry, event);
+  if (!w) return std::move(w).error();
+  return ok();
 }
 
 // Voids `host_reference` under a key derived from the row's reference id, so a retry after
@@ -55,12 +51,7 @@ void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std
                  current, [this, entry, host_reference, seq, next](Result<host::HostResult> r) mutable {
                    if (r) (void)host::sanitize(*r);
                    if (r && approved(*r)) {
-                     entry.state = TxnState::reversed;
-                     auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
-                     if (w && !seq) {
-                       (void)journal.wipe_sealed(entry.reference_id);
-                       if (env.journaled) env.journaled(entry);
-                     }
+                     auto w = finish_queued(entry, RowEvent::reversal_done);
                      next(w ? Result<void>{} : Result<void>{w.error()});
                      return;
                    }
@@ -109,10 +100,9 @@ void Engine::Impl::confirm_void(JournalEntry entry, std::string host_reference, 
   auto done = std::make_shared<std::function<void(host::RecoveryResult)>>(
       [this, entry, host_reference, seq, next](host::RecoveryResult r) mutable {
         if (r.fate == host::Fate::done && approved(r.result)) {
-          entry.state = TxnState::reversed;
           entry.reason += entry.reason.empty() ? "" : "; ";
           entry.reason += "the host's record shows it voided";
-          auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
+          auto w = finish_queued(entry, RowEvent::reversal_done);
           next(w ? Result<void>{} : Result<void>{w.error()});
           return;
         }
@@ -145,10 +135,9 @@ void Engine::Impl::refund_settled(JournalEntry entry, std::string host_reference
               step_handler<Result<host::HostResult>>(current, [this, entry, seq, next](Result<host::HostResult> r) mutable {
                 if (r) (void)host::sanitize(*r);
                 if (r && approved(*r)) {
-                  entry.state = TxnState::reversed;
                   entry.reason += entry.reason.empty() ? "" : "; ";
                   entry.reason += "the sale had settled: refunded instead of voided";
-                  auto w = seq ? finish_queued(entry, *seq) : journal.update(entry);
+                  auto w = finish_queued(entry, RowEvent::reversal_done);
                   next(w ? Result<void>{} : Result<void>{w.error()});
                   return;
                 }
@@ -219,9 +208,8 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
       // Declined, refused, or never there: nothing was charged; nothing is left to undo. A
       // declined record is still ours: named, it is never a later request's lookalike.
       if (r.fate == host::Fate::done && !r.result.host_reference.empty()) entry.host_reference = r.result.host_reference;
-      entry.state = TxnState::reversed;
       if (entry.reason.empty()) entry.reason = "nothing charged at the host";
-      auto w = finish_queued(entry, seq);
+      auto w = finish_queued(entry, RowEvent::reversal_done);
       next(w ? Result<void>{} : Result<void>{w.error()});
       return;
     }
@@ -232,27 +220,26 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
 void Engine::Impl::resolve(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next) {
   const std::int64_t seq = item.seq;
   recover_row(entry, [this, entry, seq, next](host::RecoveryResult r) mutable {
+    RowEvent end = RowEvent::fail;
     if (r.fate == host::Fate::done) {
       entry.response_code = r.result.response_code;
       entry.response_message = r.result.response_message;
       if (approved(r.result)) {
-        entry.state = TxnState::completed;
+        end = RowEvent::complete;
         if (!r.result.host_reference.empty()) entry.host_reference = r.result.host_reference;
         if (!r.result.auth_code.empty()) entry.auth_code = r.result.auth_code;
         entry.approved_amount = r.result.approved_amount ? r.result.approved_amount : std::optional<Money>{entry.amount};
         entry.reason = "the host had done it (its answer was lost)";
       } else {
-        entry.state = TxnState::failed;
         entry.reason = "the host refused it (its answer was lost): " + r.result.response_message;
       }
     } else if (r.fate == host::Fate::not_at_host) {
-      entry.state = TxnState::failed;
       entry.reason = "the host never did it (its answer was lost): nothing changed; it may be done again";
     } else {
       undecided(seq, "resolve", r, next);
       return;
     }
-    auto w = finish_queued(entry, seq);
+    auto w = finish_queued(entry, end);
     next(w ? Result<void>{} : Result<void>{w.error()});
   });
 }
@@ -272,7 +259,7 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
   request->terminal_id = config.terminal_id;
   // The host's answer: forwarded, declined when forwarded, or (an amount it was not asked
   // for) voided at once.
-  auto decided = [this, seq, next](JournalEntry row, host::HostResult r) mutable {
+  auto decided = [this, next](JournalEntry row, host::HostResult r) mutable {
     row.response_code = r.response_code;
     row.response_message = r.response_message;
     if (!r.host_reference.empty()) row.host_reference = r.host_reference;  // declined ones too
@@ -280,29 +267,28 @@ void Engine::Impl::forward(const QueueItem& item, JournalEntry entry, std::funct
       if (!r.auth_code.empty()) row.auth_code = r.auth_code;
       if (host::check_approved_amount(row.amount, r.approved_amount) == host::ApprovalCheck::host_error) {
         row.reason = "the host approved the forwarded sale for an amount it was not asked for: voided";
-        row.state = TxnState::reversal_pending;
-        if (!journal.update(row)) {
+        // Its forward item becomes a reversal item in the same commit.
+        auto queued = journal_move(row, RowEvent::reverse);
+        if (!queued || !*queued) {
           next(make_error(Errc::io_error, "journal unavailable"));
           return;
         }
-        void_with(row, r.host_reference, seq, next);
+        void_with(row, r.host_reference, **queued, next);
         return;
       }
-      row.state = TxnState::forwarded;
       row.approved_amount = r.approved_amount ? r.approved_amount : std::optional<Money>{row.amount};
     } else {
-      row.state = TxnState::forward_declined;
       row.reason = "declined when forwarded: " + r.response_message;
       log::warn(kComponent, "offline sale ", row.reference_id, " declined when forwarded");
     }
-    auto w = finish_queued(row, seq);
+    auto w = finish_queued(row, approved(r) ? RowEvent::forward_approved : RowEvent::forward_declined);
     next(w ? Result<void>{} : Result<void>{w.error()});
   };
   auto req = std::make_shared<host::AuthorizationRequest>(std::move(*request));
   // Sends it now, journaling when it left first.
   auto send_now = [this, seq, next, req, decided](JournalEntry row) mutable {
     row.sent_unix = now();
-    if (auto w = journal.update(row); !w) {
+    if (auto w = journal_move(row, RowEvent::resend); !w) {
       next(make_error(Errc::io_error, "journal unavailable"));
       return;
     }
@@ -412,7 +398,14 @@ void Engine::Impl::flush_next(std::shared_ptr<QueueReport> report, Handler<Queue
     flush_next(report, std::move(done));
   };
   switch (current.kind) {
-    case QueueKind::forward: forward(current, std::move(**row), std::move(next)); return;
+    case QueueKind::forward:
+      // An older version kept the forward item of an offline sale it was already reversing.
+      if ((*row)->state == TxnState::reversal_pending) {
+        reverse(current, std::move(**row), std::move(next));
+        return;
+      }
+      forward(current, std::move(**row), std::move(next));
+      return;
     case QueueKind::reversal: reverse(current, std::move(**row), std::move(next)); return;
     case QueueKind::resolve: resolve(current, std::move(**row), std::move(next)); return;
   }
@@ -448,57 +441,48 @@ void Engine::Impl::restore_unfinished(RecoveryReport& report) {
     return k == TxnKind::capture || k == TxnKind::void_ || k == TxnKind::refund || k == TxnKind::tip_adjust;
   };
   for (JournalEntry& e : *rows) {
-    e.updated_unix = now();
+    std::optional<RowEvent> event;
+    std::size_t* count = nullptr;  // the report's line for it
     switch (e.state) {
       case TxnState::created:
-        // Nothing left the terminal before the power went.
-        e.state = TxnState::cancelled;
+        // An older version's row: nothing left the terminal before the power went.
         e.reason = "power lost before anything was sent";
-        if (journal.update(e)) ++report.cancelled;
-        (void)journal.wipe_sealed(e.reference_id);
+        event = RowEvent::cancel;
+        count = &report.cancelled;
         break;
       case TxnState::sent:
+        e.reason = "power lost with the request at the host";
         if (is_follow_on(e.kind)) {
           // Never re-sent blindly: the host's recovery says what it did.
-          e.state = TxnState::in_doubt;
-          e.reason = "power lost with the request at the host";
-          if (journal.update_and_enqueue(e, QueueKind::resolve)) ++report.resolve_queued;
-          break;
+          event = RowEvent::doubt;
+          count = &report.resolve_queued;
+        } else {
+          event = RowEvent::reverse;
+          count = &report.reversal_queued;
         }
-        e.state = TxnState::reversal_pending;
-        e.reason = "power lost with the request at the host";
-        if (journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
         break;
       case TxnState::approved:
-        if (is_follow_on(e.kind)) {
-          // The host did it; only the receipt was left.
-          e.state = TxnState::completed;
-          if (journal.update(e)) ++report.completed;
-        } else if (e.entry_mode == StoredEntryMode::chip || e.kind == TxnKind::verify) {
+        if (!is_follow_on(e.kind) && (e.entry_mode == StoredEntryMode::chip || e.kind == TxnKind::verify)) {
           // The card never gave its final word (second GENERATE AC): the approval is undone.
-          e.state = TxnState::reversal_pending;
           e.reason = "power lost before the card completed";
-          if (journal.update_and_enqueue(e, QueueKind::reversal)) ++report.reversal_queued;
+          event = RowEvent::reverse;
+          count = &report.reversal_queued;
         } else {
-          // A swiped or keyed sale the host approved stands; its receipt can be reprinted.
-          e.state = TxnState::completed;
-          if (journal.update(e)) ++report.completed;
-          (void)journal.wipe_sealed(e.reference_id);
+          // A follow-on the host did, or a swiped or keyed sale the host approved: it stands;
+          // only the receipt was left, and it can be reprinted.
+          event = RowEvent::complete;
+          count = &report.completed;
         }
         break;
       case TxnState::reversal_pending:
-        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::reversal);
-        break;
       case TxnState::in_doubt:
-        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::resolve);
-        break;
       case TxnState::offline_approved:
-        if (!in_queue(e.reference_id)) (void)journal.enqueue(e.reference_id, QueueKind::forward);
+        if (!in_queue(e.reference_id)) event = RowEvent::requeue;
         break;
       default:
         break;
     }
-    if (env.journaled) env.journaled(e);
+    if (event && journal_move(e, *event) && count != nullptr) ++*count;
   }
 }
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <utility>
 
+#include "app/journal/lifecycle.hpp"
 #include "common/crypto/aead.hpp"
 
 namespace tender::app {
@@ -221,7 +222,6 @@ const RowSql& row_sql() {
 // Values for ?1, ?2, ... in order; a state list takes one parameter per state.
 void bind_next(Statement& st, int& index, std::string_view text) { st.bind(index++, text); }
 void bind_next(Statement& st, int& index, std::int64_t value) { st.bind(index++, value); }
-void bind_next(Statement& st, int& index, ByteView blob) { st.bind(index++, blob); }
 template <std::size_t N>
 void bind_next(Statement& st, int& index, const std::array<TxnState, N>& states) {
   for (TxnState state : states) st.bind(index++, to_string(state));
@@ -338,6 +338,7 @@ struct Journal::Impl {
   sqlite3* db = nullptr;
   DeviceKey key;
   JournalOptions options;
+  std::uint64_t commits = 0;
 
   Impl(sqlite3* handle, const DeviceKey& device_key, JournalOptions opts)
       : db(handle), key(device_key), options(opts) {}
@@ -361,6 +362,7 @@ struct Journal::Impl {
       exec("ROLLBACK");
       return db_error(operation, rc);
     }
+    ++commits;
     return result;
   }
 
@@ -394,19 +396,6 @@ struct Journal::Impl {
     }
     if (rc != SQLITE_DONE) return db_error(operation, rc);
     return out;
-  }
-
-  Result<void> update_row(std::string_view operation, const JournalEntry& entry) {
-    auto found = select(operation, "WHERE reference_id = ?1", entry.reference_id);
-    if (!found) return std::move(found).error();
-    if (found->empty()) return make_error(Errc::not_found, "journal: no such transaction");
-    if (is_final(found->front().state))
-      return make_error(Errc::invalid_argument, "journal: a transaction in a final state cannot change");
-    Statement st(db, row_sql().update);
-    if (!st.ok()) return db_error(operation, st.prepare_code());
-    bind_entry(st, entry, found->front().created_unix, now_unix());
-    if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(operation, rc);
-    return ok();
   }
 
   Result<std::size_t> count_queued(std::string_view operation, QueueKind kind) {
@@ -516,40 +505,75 @@ Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 Journal::~Journal() = default;
 
-Result<std::int64_t> Journal::insert(const JournalEntry& entry) {
+Result<std::optional<std::int64_t>> Journal::apply(RowEvent event, JournalEntry& entry, ByteView sealed) {
+  constexpr std::string_view op = "apply a move";
   if (entry.reference_id.empty())
     return make_error(Errc::invalid_argument, "journal: a transaction needs a reference id");
-  return impl_->write("insert", [&]() -> Result<std::int64_t> {
-    Statement st(impl_->db, row_sql().insert);
-    if (!st.ok()) return db_error("insert", st.prepare_code());
+  // Sealed before the write lock is taken: the cipher needs no database.
+  std::optional<Bytes> blob;
+  if (!sealed.empty()) {
+    auto b = seal_bytes(impl_->key, row_aad(entry.reference_id), sealed);
+    if (!b) return std::move(b).error();
+    blob = std::move(*b);
+  }
+  JournalEntry row = entry;
+  auto done = impl_->write(op, [&]() -> Result<std::optional<std::int64_t>> {
+    auto found = impl_->select(op, "WHERE reference_id = ?1", entry.reference_id);
+    if (!found) return std::move(found).error();
+    const std::optional<JournalEntry> stored =
+        found->empty() ? std::nullopt : std::optional<JournalEntry>{std::move(found->front())};
+    auto move = find_row_move(stored ? std::optional<TxnState>{stored->state} : std::nullopt, event);
+    if (!move) return std::move(move).error();
+    if ((move->sealed == Sealed::write) != blob.has_value())
+      return make_error(Errc::invalid_argument, blob ? "journal: this move seals nothing" : "journal: this move seals the request");
     const std::int64_t now = now_unix();
-    bind_entry(st, entry, entry.created_unix != 0 ? entry.created_unix : now, now);
-    const int rc = st.step();
-    if (rc == SQLITE_CONSTRAINT_UNIQUE)
-      return make_error(Errc::invalid_argument, "journal: the reference id exists already");
-    if (rc != SQLITE_DONE) return db_error("insert", rc);
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db));
+    row.state = move->to;
+    row.updated_unix = now;
+    if (stored) {
+      row.id = stored->id;
+      row.created_unix = stored->created_unix;
+      Statement st(impl_->db, row_sql().update);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      bind_entry(st, row, row.created_unix, now);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+    } else {
+      if (row.created_unix == 0) row.created_unix = now;
+      Statement st(impl_->db, row_sql().insert);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      bind_entry(st, row, row.created_unix, now);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+      row.id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(impl_->db));
+    }
+    if (move->sealed != Sealed::keep) {
+      const std::string_view sql = "UPDATE journal SET sealed = ?1 WHERE reference_id = ?2";
+      Statement st(impl_->db, sql);
+      if (!st.ok()) return db_error(op, st.prepare_code());
+      if (blob) st.bind(1, ByteView{*blob});
+      else st.bind_null(1);
+      st.bind(2, row.reference_id);
+      if (const int rc = st.step(); rc != SQLITE_DONE) return db_error(op, rc);
+    }
+    if (move->dequeue) {
+      if (auto r = impl_->run(op, "DELETE FROM queue WHERE reference_id = ?1", {}, row.reference_id); !r)
+        return std::move(r).error();
+    }
+    if (!move->enqueue) return std::optional<std::int64_t>{};
+    auto seq = impl_->enqueue_row(op, row.reference_id, *move->enqueue);
+    if (!seq) return std::move(seq).error();
+    return std::optional<std::int64_t>{*seq};
   });
+  if (done) entry = std::move(row);
+  return done;
 }
 
-Result<void> Journal::update(const JournalEntry& entry) {
-  return impl_->write("update", [&] { return impl_->update_row("update", entry); });
-}
+std::uint64_t Journal::commits() const noexcept { return impl_->commits; }
 
-Result<std::int64_t> Journal::update_and_enqueue(const JournalEntry& entry, QueueKind kind) {
-  constexpr std::string_view op = "update and enqueue";
-  return impl_->write(op, [&]() -> Result<std::int64_t> {
-    if (auto r = impl_->update_row(op, entry); !r) return std::move(r).error();
-    return impl_->enqueue_row(op, entry.reference_id, kind);
-  });
-}
-
-Result<void> Journal::update_and_dequeue(const JournalEntry& entry, std::int64_t seq) {
-  constexpr std::string_view op = "update and dequeue";
-  return impl_->write(op, [&]() -> Result<void> {
-    if (auto r = impl_->update_row(op, entry); !r) return r;
-    return impl_->dequeue_row(op, seq);
-  });
+Result<std::int64_t> Journal::next_id() const {
+  // sqlite_sequence exists from the schema's first AUTOINCREMENT table on; no entry yet: 1.
+  Statement st(impl_->db, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0) + 1");
+  if (!st.ok()) return db_error("read the next id", st.prepare_code());
+  if (const int rc = st.step(); rc != SQLITE_ROW) return db_error("read the next id", rc);
+  return st.int_at(0);
 }
 
 Result<std::optional<JournalEntry>> Journal::find(std::string_view reference_id) const {
@@ -585,15 +609,6 @@ Result<void> Journal::close_batch(std::string_view batch) {
                       [&] { return impl_->run("close the batch", sql, {}, batch, now_unix(), kSettlingStates); });
 }
 
-Result<void> Journal::seal(std::string_view reference_id, ByteView plaintext) {
-  auto sealed = seal_bytes(impl_->key, row_aad(reference_id), plaintext);
-  if (!sealed) return std::move(sealed).error();
-  return impl_->write("seal", [&] {
-    return impl_->run("seal", "UPDATE journal SET sealed = ?1 WHERE reference_id = ?2", "no such transaction",
-                      ByteView{*sealed}, reference_id);
-  });
-}
-
 Result<SecretBytes> Journal::unseal(std::string_view reference_id) const {
   Statement st(impl_->db, "SELECT sealed FROM journal WHERE reference_id = ?1");
   if (!st.ok()) return db_error("unseal", st.prepare_code());
@@ -603,13 +618,6 @@ Result<SecretBytes> Journal::unseal(std::string_view reference_id) const {
   if (rc != SQLITE_ROW) return db_error("unseal", rc);
   if (st.null_at(0)) return make_error(Errc::not_found, "journal: nothing sealed for the transaction");
   return open_sealed(impl_->key, row_aad(reference_id), st.blob_at(0));
-}
-
-Result<void> Journal::wipe_sealed(std::string_view reference_id) {
-  return impl_->write("wipe sealed data", [&] {
-    return impl_->run("wipe sealed data", "UPDATE journal SET sealed = NULL WHERE reference_id = ?1",
-                      "no such transaction", reference_id);
-  });
 }
 
 Result<std::int64_t> Journal::enqueue(std::string_view reference_id, QueueKind kind) {

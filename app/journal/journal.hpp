@@ -9,8 +9,9 @@
 //    needs to forward or replay the request, AES-256-GCM under the device key with the
 //    reference id as additional data (a blob moved to another row does not open). It is
 //    wiped (set to NULL, then the page is overwritten: secure_delete) once the transaction
-//    is final.
+//    is final, in the commit that makes it final.
 //
+// A row's state changes only by a move of its lifecycle (lifecycle.hpp, apply()).
 // Every call is one SQLite transaction: after it returns the change is on disk. Calls
 // block (fsync); the engine makes them between steps, never while a host request is out.
 // Not thread-safe: one io_context drives it.
@@ -38,7 +39,7 @@ std::optional<TxnKind> txn_kind_from_string(std::string_view text) noexcept;
 
 // Where a transaction stands. Final states never change again.
 enum class TxnState {
-  created,           // amount known; nothing has left the terminal
+  created,           // older versions only (written before the card was read): recovery cancels it
   sent,              // written just before the request goes to the host
   approved,          // the host approved (fully or partly); card completion / print follow
   completed,         // approved and finished at the terminal (receipt printed)      [final]
@@ -112,6 +113,8 @@ struct QueueItem {
 
 using DeviceKey = SecretArray<32>;
 
+enum class RowEvent : std::uint8_t;  // the lifecycle's events: app/journal/lifecycle.hpp
+
 struct JournalOptions {
   // Most offline approvals waiting to be forwarded at once; enqueue(forward) beyond it is
   // Errc::exhausted (the engine then declines offline). Reversals are never refused.
@@ -129,16 +132,22 @@ class Journal {
   Journal& operator=(Journal&&) noexcept;
   ~Journal();
 
-  // A new row (state as given, usually created). Errc::invalid_argument when the reference
-  // id exists already or is empty. Returns the assigned id.
-  Result<std::int64_t> insert(const JournalEntry& entry);
-  // Rewrites every field of the row with entry.reference_id except id and created_unix.
-  // Errc::not_found when there is none. A final row cannot change (Errc::invalid_argument).
-  Result<void> update(const JournalEntry& entry);
-  // update() and enqueue() in one SQLite transaction: both or neither.
-  Result<std::int64_t> update_and_enqueue(const JournalEntry& entry, QueueKind kind);
-  // update() and remove the queue item in one SQLite transaction.
-  Result<void> update_and_dequeue(const JournalEntry& entry, std::int64_t seq);
+  // One move of a row's lifecycle (lifecycle.hpp), in one SQLite transaction: the row written
+  // from `entry` in the move's end state and whatever else the move's table row writes (the
+  // sealed request, its wipe, queue items), all or nothing. The move is looked up from the
+  // row's state on disk (no row: the move inserts it), never from entry.state. `sealed` is the
+  // plaintext to seal, given exactly when the move seals. Errc::invalid_argument for a move
+  // the table does not have (nothing changes), Errc::exhausted when a forward would overfill
+  // the queue. On success entry.state, id, created_unix and updated_unix are the row's; the
+  // answer is the queue item the move added, if any.
+  Result<std::optional<std::int64_t>> apply(RowEvent event, JournalEntry& entry, ByteView sealed = {});
+  // Write transactions this handle committed, each one fsync of the WAL (synchronous=FULL):
+  // what the tests hold the lifecycle's one commit per move to.
+  [[nodiscard]] std::uint64_t commits() const noexcept;
+
+  // The id the next new row will get (AUTOINCREMENT: never one given before). The EMV
+  // kernel's transaction sequence counter is read before the row exists.
+  Result<std::int64_t> next_id() const;
 
   Result<std::optional<JournalEntry>> find(std::string_view reference_id) const;
   // Newest first; `limit` 0 = all.
@@ -150,14 +159,13 @@ class Journal {
   Result<std::vector<JournalEntry>> open_batch() const;
   Result<void> close_batch(std::string_view batch);
 
-  // The sealed card data of a transaction. seal() replaces what was there.
-  Result<void> seal(std::string_view reference_id, ByteView plaintext);
+  // The sealed card data of a transaction (written and wiped by the lifecycle's moves).
   // Errc::not_found when nothing is sealed; Errc::crypto_error when it does not open
   // (wrong device key, damaged, or moved from another row).
   Result<SecretBytes> unseal(std::string_view reference_id) const;
-  Result<void> wipe_sealed(std::string_view reference_id);
 
-  // Errc::exhausted for QueueKind::forward when the cap is reached.
+  // The queue alone (a row's state moves only by apply()). Errc::exhausted for
+  // QueueKind::forward when the cap is reached.
   Result<std::int64_t> enqueue(std::string_view reference_id, QueueKind kind);
   // In seq order.
   Result<std::vector<QueueItem>> queue() const;
