@@ -91,20 +91,14 @@ Result<LengthRead> parse_length(ByteView in) {
 std::size_t count_objects(TlvReader reader) {
   std::size_t count = 0;
   TlvObject object;
-  for (;;) {
-    auto more = reader.next(object);
-    if (!more || !*more) return count;
-    ++count;
-  }
+  while (reader.next(object)) ++count;
+  return count;
 }
 
 Result<void> decode_into(TlvReader reader, std::vector<TlvNode>& out) {
   out.reserve(count_objects(reader));
   TlvObject object;
-  for (;;) {
-    auto more = reader.next(object);
-    if (!more) return std::move(more).error();
-    if (!*more) return ok();
+  while (reader.next(object)) {
     TlvNode node{object.tag, object.value, {}};
     if (object.constructed()) {
       auto inner = decode_into(reader.contents(object), node.children);
@@ -112,6 +106,7 @@ Result<void> decode_into(TlvReader reader, std::vector<TlvNode>& out) {
     }
     out.push_back(std::move(node));
   }
+  return reader.status();
 }
 
 std::size_t length_field_size(std::size_t length) noexcept {

@@ -1,35 +1,80 @@
 #include "emv/tlv_view.hpp"
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 namespace tender::emv {
 namespace {
 
 // Depth first, as decode() goes, so the error reported is the first in encoding
-// order. The recursion is bounded by max_depth, which the reader enforces.
-Result<void> validate(TlvReader reader) {
+// order. The recursion is bounded by max_depth, which the reader enforces. Only
+// whether: the Error is worked out once, for the reader that stopped (`failed`).
+bool valid(TlvReader reader, TlvReader& failed) {
   TlvObject object;
-  for (;;) {
-    auto more = reader.next(object);
-    if (!more) return std::move(more).error();
-    if (!*more) return ok();
-    if (object.constructed()) {
-      if (auto inner = validate(reader.contents(object)); !inner) return inner;
-    }
+  while (reader.next(object)) {
+    if (object.constructed() && !valid(reader.contents(object), failed)) return false;
   }
+  if (!reader.done()) {
+    failed = reader;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-Error TlvReader::fault() const {
-  const auto offset = static_cast<std::size_t>(pos_ - root_);
-  if (depth_ > max_depth_) return tlv_detail::depth_fault(offset, max_depth_);
-  return tlv_detail::describe_fault(ByteView{pos_, end_}, offset);
+Result<void> TlvReader::status() const {
+  if ((state_ & kLeftMask) != 0) {
+    // Stopped at an object, or not stopped at all: read it again to tell.
+    TlvReader probe = *this;
+    TlvObject object;
+    if (probe.next(object)) return ok();
+    if ((probe.state_ & kLeftMask) != 0) return fault(probe.pos_, probe.state_);
+  }
+  if ((state_ & kRefused) != 0) return refusal(state_);
+  return ok();
+}
+
+Error TlvReader::fault(const Byte* pos, std::uint64_t state) {
+  const std::size_t left = state & kLeftMask;
+  return tlv_detail::describe_fault(ByteView{pos, left}, end_offset(state) - left);
+}
+
+Error TlvReader::refusal(std::uint64_t state) {
+  if ((state & kLevelsMask) == 0) {
+    return tlv_detail::depth_fault(end_offset(state), (state >> kMaxDepthShift) & kDepthBits);
+  }
+  return make_error(Errc::out_of_range, "BER-TLV data of more than " + std::to_string(kMaxData) +
+                                            " bytes; the decoder reads at most that");
+}
+
+TlvReader TlvReader::too_deep(ByteView contents, std::size_t end, std::uint64_t max_depth,
+                              bool allow_padding) noexcept {
+  std::size_t skip = 0;
+  if (allow_padding) {
+    while (skip < contents.size() && tlv_detail::is_padding(contents[skip])) ++skip;
+  }
+  const Byte* const first = contents.data() + skip;
+  if (skip == contents.size()) return TlvReader{first, pack(0, end, 0, max_depth, allow_padding)};
+  // An object where none may be: refused, the offset it starts at kept as the
+  // level's end (with nothing left, that is where the error points).
+  const std::size_t offset = end - (contents.size() - skip);
+  return TlvReader{first, pack(0, offset, 0, max_depth, allow_padding) | kRefused};
+}
+
+TlvReader TlvReader::deeper(ByteView contents, std::size_t end, std::uint64_t state) noexcept {
+  const std::uint64_t levels = (state & kLevelsMask) >> kLevelsShift;
+  const std::uint64_t max_depth = (state >> kMaxDepthShift) & kDepthBits;
+  const bool allow_padding = (state & kAllowPadding) != 0;
+  if (levels <= 1) return too_deep(contents, end, max_depth, allow_padding);
+  return TlvReader{contents.data(), pack(contents.size(), end, levels - 1, max_depth, allow_padding)};
 }
 
 Result<TlvView> TlvView::decode(ByteView data, const DecodeOptions& options) {
-  if (auto valid = validate(TlvReader{data, options}); !valid) return std::move(valid).error();
-  return TlvView{data, options.allow_padding, options.max_depth};
+  const TlvReader reader{data, options};
+  if (TlvReader failed = reader; !valid(reader, failed)) return failed.status().error();
+  return TlvView{data, options.allow_padding, std::min(options.max_depth, TlvReader::kMaxDepth)};
 }
 
 std::size_t TlvView::size() const noexcept {

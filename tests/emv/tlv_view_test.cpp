@@ -59,13 +59,12 @@ void walk(const TlvView& view, std::size_t depth, std::vector<Visit>& out) {
 // The single pass: every object checked as it is reached, the first error ends it.
 Result<void> walk(TlvReader reader, std::size_t depth, std::vector<Visit>& out) {
   TlvObject object;
-  for (;;) {
-    auto more = reader.next(object);
-    if (!more) return std::move(more).error();
-    if (!*more) return ok();
+  while (reader.next(object)) {
     out.push_back({object.tag, object.value.data(), object.value.size(), depth, object.constructed()});
     if (auto inner = walk(reader.contents(object), depth + 1, out); !inner) return inner;
   }
+  EXPECT_EQ(reader.done(), reader.status().has_value());
+  return reader.status();
 }
 
 // Asserts the view and the reader agree with the tree on `data`.
@@ -243,9 +242,11 @@ TEST(TlvViewObject, APrimitiveHasNoContentsHoweverItsValueLooks) {
   EXPECT_FALSE(view->find(0x5A, TlvView::Search::depth_first));
   TlvReader reader{data};
   TlvObject object;
-  ASSERT_TRUE(reader.next(object).value());
+  ASSERT_TRUE(reader.next(object));
+  TlvReader contents = reader.contents(object);
   TlvObject inner;
-  EXPECT_FALSE(reader.contents(object).next(inner).value());
+  EXPECT_FALSE(contents.next(inner));
+  EXPECT_TRUE(contents.done());
 }
 
 template <class T>
@@ -272,15 +273,32 @@ TEST(TlvReader, AFailedReadDoesNotAdvance) {
   const Bytes data = hex("5A 01 12 9F02 06 0000");
   TlvReader reader{data};
   TlvObject object;
-  ASSERT_TRUE(reader.next(object).value());
+  EXPECT_TRUE(reader.status());  // the 5A ahead reads
+  ASSERT_TRUE(reader.next(object));
   EXPECT_EQ(object.tag, 0x5AU);
-  auto first = reader.next(object);
+  EXPECT_FALSE(reader.status());  // the 9F02 ahead does not
+  ASSERT_FALSE(reader.next(object));
+  EXPECT_FALSE(reader.done());
+  const auto first = reader.status();
   ASSERT_FALSE(first);
-  auto second = reader.next(object);
+  ASSERT_FALSE(reader.next(object));
+  const auto second = reader.status();
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, Errc::truncated);
   EXPECT_EQ(second.error().message, first.error().message);
   EXPECT_NE(first.error().message.find("tag 9F02 at offset 3"), std::string::npos) << first.error().message;
+}
+
+TEST(TlvReader, TheEndOfALevelIsDoneAndOk) {
+  const Bytes data = hex("00 5A 01 12 FF 00");
+  TlvReader reader{data};
+  TlvObject object;
+  ASSERT_TRUE(reader.next(object));
+  EXPECT_FALSE(reader.next(object));
+  EXPECT_TRUE(reader.done());
+  EXPECT_TRUE(reader.status());
+  EXPECT_FALSE(reader.next(object));  // and stays there
+  EXPECT_TRUE(reader.done());
 }
 
 TEST(TlvReader, ChecksOnlyWhatItReaches) {
@@ -289,10 +307,12 @@ TEST(TlvReader, ChecksOnlyWhatItReaches) {
   const Bytes data = hex("70 04 5A 08 4761 5F34 01 01");
   TlvReader reader{data};
   TlvObject object;
-  ASSERT_TRUE(reader.next(object).value());
+  ASSERT_TRUE(reader.next(object));
   EXPECT_EQ(object.tag, 0x70U);
-  ASSERT_TRUE(reader.next(object).value());
+  ASSERT_TRUE(reader.next(object));
   EXPECT_EQ(object.tag, 0x5F34U);
+  EXPECT_FALSE(reader.next(object));
+  EXPECT_TRUE(reader.done());
   EXPECT_FALSE(TlvView::decode(data));
 }
 
@@ -301,15 +321,80 @@ TEST(TlvReader, NestingBeyondTheLimitIsMalformedWhereItIsReached) {
   const DecodeOptions two{.max_depth = 2, .allow_padding = true};
   TlvReader reader{data, two};
   TlvObject outer;
-  ASSERT_TRUE(reader.next(outer).value());
+  ASSERT_TRUE(reader.next(outer));
   TlvReader middle = reader.contents(outer);
   TlvObject inner;
-  ASSERT_TRUE(middle.next(inner).value());
+  ASSERT_TRUE(middle.next(inner));
+  TlvReader deep = middle.contents(inner);
   TlvObject innermost;
-  auto deep = middle.contents(inner).next(innermost);
+  ASSERT_FALSE(deep.next(innermost));
+  const auto status = deep.status();
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, Errc::malformed);
+  EXPECT_EQ(status.error().message, decode(data, two).error().message);
+  EXPECT_NE(status.error().message.find("offset 4"), std::string::npos) << status.error().message;
+}
+
+TEST(TlvReader, PaddingOnlyBelowTheLimitIsNoObject) {
+  // The limit is on objects; a template below it holding padding alone is empty.
+  const DecodeOptions one{.max_depth = 1, .allow_padding = true};
+  const Bytes padding_only = hex("70 03 00 FF 00 5A 01 12");
+  expect_agreement("padding below the limit", padding_only, one);
+  EXPECT_TRUE(TlvView::decode(padding_only, one));
+  const Bytes object_after_padding = hex("70 03 00 5A 00");
+  expect_agreement("an object after padding below the limit", object_after_padding, one);
+  auto deep = decode(object_after_padding, one);
   ASSERT_FALSE(deep);
-  EXPECT_EQ(deep.error().code, Errc::malformed);
-  EXPECT_EQ(deep.error().message, decode(data, two).error().message);
+  EXPECT_NE(deep.error().message.find("object at offset 3"), std::string::npos) << deep.error().message;
+  // Strict: 00 is no padding, so it is an object where none may be.
+  expect_agreement("strict below the limit", hex("70 01 00"), DecodeOptions{.max_depth = 1, .allow_padding = false});
+  expect_agreement("limit 0", hex("5A 01 12"), DecodeOptions{.max_depth = 0, .allow_padding = true});
+  expect_agreement("limit 0, padding only", hex("00 FF"), DecodeOptions{.max_depth = 0, .allow_padding = true});
+}
+
+TEST(TlvReader, DeeperLimitsThanTheReaderCountsAreItsOwn) {
+  // max_depth is kept in 7 bits: a larger limit is TlvReader::kMaxDepth, for the
+  // tree and the views alike.
+  const Bytes data = test_vectors::wrap(TlvReader::kMaxDepth + 2, 0x70);
+  const DecodeOptions huge{.max_depth = 1000, .allow_padding = true};
+  expect_agreement("past kMaxDepth", data, huge);
+  auto tree = decode(data, huge);
+  ASSERT_FALSE(tree);
+  EXPECT_NE(tree.error().message.find("limit of 127"), std::string::npos) << tree.error().message;
+  const Bytes at_limit = test_vectors::wrap(TlvReader::kMaxDepth - 1, 0x70);
+  expect_agreement("at kMaxDepth", at_limit, huge);
+  EXPECT_TRUE(decode(at_limit, huge));
+}
+
+TEST(TlvReader, OffsetsBeyondSixteenBitsAreExact) {
+  // Error offsets are counted from where each level ends, in 24 bits: a fault deep in
+  // a large buffer still names its own offset.
+  Bytes data = encode_tlv(0x9F4B, Bytes(70000, 0x11));  // 9F4B 83 011170 + 70000 bytes
+  const std::size_t template_at = data.size();
+  append_tlv(data, 0x70, hex("5A 01 12 5F24 05 2212"));  // 5F24 claims 5 bytes, 2 remain
+  expect_agreement("large buffer", data, DecodeOptions{});
+  auto tree = decode(data);
+  ASSERT_FALSE(tree);
+  const std::string where = "tag 5F24 at offset " + std::to_string(template_at + 2 + 3);
+  EXPECT_NE(tree.error().message.find(where), std::string::npos) << tree.error().message;
+}
+
+TEST(TlvReader, MoreDataThanALengthCanStateIsRefused) {
+  // 16 MiB: no card response or host message comes near it; the reader's counts
+  // are 24 bits. Refused, not misread, by the reader, the view and the tree.
+  const Bytes data(TlvReader::kMaxData + 1, 0x00);
+  TlvReader reader{data};
+  TlvObject object;
+  EXPECT_FALSE(reader.next(object));
+  EXPECT_FALSE(reader.done());
+  ASSERT_FALSE(reader.status());
+  EXPECT_EQ(reader.status().error().code, Errc::out_of_range);
+  ASSERT_FALSE(TlvView::decode(data));
+  EXPECT_EQ(TlvView::decode(data).error().code, Errc::out_of_range);
+  ASSERT_FALSE(decode(data));
+  EXPECT_EQ(decode(data).error().code, Errc::out_of_range);
+  // One byte fewer is read (padding throughout).
+  EXPECT_TRUE(decode(ByteView{data}.first(TlvReader::kMaxData)));
 }
 
 }  // namespace
