@@ -4,8 +4,10 @@
 #include <map>
 #include <optional>
 
+#include "bench/tlv_records.hpp"
 #include "emv/dol.hpp"
 #include "emv/tlv.hpp"
+#include "emv/tlv_view.hpp"
 
 namespace {
 
@@ -14,47 +16,89 @@ using tender::Bytes;
 using tender::ByteView;
 using namespace tender::emv;
 
-Bytes hex(const char* text) { return tender::from_hex(text).value(); }
+using tender::bench::hex;
 
-// A READ RECORD response of 242 bytes: the risk management and ODA record of a
-// contact card (CDOL1/2, CVM list, IACs, dates, PAN, issuer certificate).
-Bytes read_record_response() {
-  Bytes body;
-  append_tlv(body, 0x8C, hex("9F02069F03069F1A0295055F2A029A039C019F3704"));
-  append_tlv(body, 0x8D, hex("8A029F02069F03069F1A0295055F2A029A039C019F3704"));
-  append_tlv(body, 0x8E, hex("000000000000000042031E031F00"));
-  append_tlv(body, 0x9F0D, hex("B060240000"));
-  append_tlv(body, 0x9F0E, hex("0010000000"));
-  append_tlv(body, 0x9F0F, hex("B060249800"));
-  append_tlv(body, 0x5F25, hex("200101"));
-  append_tlv(body, 0x5F24, hex("221231"));
-  append_tlv(body, 0x5A, hex("4761739001010010"));
-  append_tlv(body, 0x5F34, hex("01"));
-  append_tlv(body, 0x9F07, hex("FF00"));
-  append_tlv(body, 0x9F08, hex("0096"));
-  append_tlv(body, 0x5F28, hex("0840"));
-  append_tlv(body, 0x9F42, hex("0840"));
-  append_tlv(body, 0x8F, hex("92"));
-  Bytes certificate(96);
-  for (std::size_t i = 0; i < certificate.size(); ++i) certificate[i] = static_cast<Byte>(0x10 + i);
-  append_tlv(body, 0x90, certificate);
-  append_tlv(body, 0x9F32, hex("03"));
-  return encode_tlv(0x70, body);
+enum Record { kReadRecord, kFci, kGpo };
+
+Bytes record(std::int64_t kind) {
+  switch (kind) {
+    case kFci:
+      return tender::bench::fci_response();
+    case kGpo:
+      return tender::bench::gpo_format2_response();
+    default:
+      return tender::bench::read_record_response();
+  }
 }
 
+void label(benchmark::State& state, const Bytes& response) {
+  static constexpr const char* kNames[] = {"READ RECORD", "FCI", "GPO format 2"};
+  state.SetLabel(kNames[state.range(0)]);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * response.size()));
+  state.counters["bytes"] = static_cast<double>(response.size());
+}
+
+// The tree, as tools use it: a vector of nodes per level.
 void BM_TlvDecode(benchmark::State& state) {
-  const Bytes response = read_record_response();
+  const Bytes response = record(state.range(0));
   for (auto _ : state) {
     auto nodes = decode(response);
     benchmark::DoNotOptimize(nodes);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * response.size()));
-  state.counters["bytes"] = static_cast<double>(response.size());
+  label(state, response);
 }
-BENCHMARK(BM_TlvDecode);
+BENCHMARK(BM_TlvDecode)->DenseRange(kReadRecord, kGpo);
+
+// What the kernel does with a response before using it: validate every level in place.
+void BM_TlvViewDecode(benchmark::State& state) {
+  const Bytes response = record(state.range(0));
+  for (auto _ : state) {
+    auto view = TlvView::decode(response);
+    benchmark::DoNotOptimize(view);
+  }
+  label(state, response);
+}
+BENCHMARK(BM_TlvViewDecode)->DenseRange(kReadRecord, kGpo);
+
+// Validate, then find one object inside the template (PAN, PDOL, AFL): the kernel's
+// usual question.
+void BM_TlvViewFind(benchmark::State& state) {
+  const Bytes response = record(state.range(0));
+  static constexpr Tag kWanted[] = {0x5A, 0x9F38, 0x94};
+  const Tag wanted = kWanted[state.range(0)];
+  for (auto _ : state) {
+    auto view = TlvView::decode(response);
+    auto found = view->find(wanted, TlvView::Search::depth_first);
+    benchmark::DoNotOptimize(found);
+  }
+  label(state, response);
+}
+BENCHMARK(BM_TlvViewFind)->DenseRange(kReadRecord, kGpo);
+
+// One pass with TlvReader over every object at every level, each checked as it is
+// reached: the work bench/tlv_vs_emv_utils times against emv-utils' iterator.
+std::uint64_t walk(TlvReader reader) {
+  std::uint64_t sum = 0;
+  TlvObject object;
+  while (reader.next(object)) {
+    sum += object.tag + object.value.size() + (object.value.empty() ? 0U : object.value[0]);
+    if (object.constructed()) sum += walk(reader.contents(object));
+  }
+  return reader.done() ? sum : 0;
+}
+
+void BM_TlvReaderWalk(benchmark::State& state) {
+  const Bytes response = record(state.range(0));
+  for (auto _ : state) {
+    std::uint64_t sum = walk(TlvReader{response});
+    benchmark::DoNotOptimize(sum);
+  }
+  label(state, response);
+}
+BENCHMARK(BM_TlvReaderWalk)->DenseRange(kReadRecord, kGpo);
 
 void BM_TlvEncode(benchmark::State& state) {
-  const Bytes response = read_record_response();
+  const Bytes response = tender::bench::read_record_response();
   const auto nodes = decode(response).value();
   for (auto _ : state) {
     Bytes out = encode(nodes);

@@ -1,10 +1,12 @@
 #include "emv/app_processing.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "emv/dol.hpp"
 #include "emv/tal.hpp"
+#include "emv/tlv_view.hpp"
 
 namespace tender::emv {
 namespace {
@@ -18,11 +20,18 @@ std::string where(Byte sfi, unsigned record) {
   return "SFI " + std::to_string(sfi) + " record " + std::to_string(record);
 }
 
-bool is_single_record_template(ByteView record, std::vector<TlvNode>& nodes) {
-  auto decoded = decode(record);
-  if (!decoded || decoded->size() != 1 || (*decoded)[0].tag != 0x70) return false;
-  nodes = std::move(*decoded);
-  return true;
+// A READ RECORD response that is one well-formed '70' template: its objects, in place.
+struct RecordTemplate {
+  TlvObject object;
+  TlvView contents;
+};
+
+std::optional<RecordTemplate> single_record_template(ByteView record) {
+  auto view = TlvView::decode(record);
+  if (!view) return std::nullopt;
+  const auto object = view->single();
+  if (!object || object->tag != 0x70) return std::nullopt;
+  return RecordTemplate{*object, view->contents(*object)};
 }
 
 }  // namespace
@@ -95,23 +104,21 @@ Result<void> read_application_data(Context& ctx, Ttl& ttl) {
                          icc::sw_to_hex(response->sw));
       }
       const bool for_oda = record < entry.first_record + entry.oda_records;
-      std::vector<TlvNode> nodes;
-      const bool is_template = is_single_record_template(response->data, nodes);
+      const auto record_template = single_record_template(response->data);
       if (entry.sfi > 10) {
         // Book 3 10.3: tag and length included; a record that is not '70' fails ODA.
         if (for_oda) {
           ctx.static_data.insert(ctx.static_data.end(), response->data.begin(), response->data.end());
-          if (!is_template) ctx.static_data_invalid = true;
+          if (!record_template) ctx.static_data_invalid = true;
         }
         continue;
       }
-      if (!is_template) return terminate(where(entry.sfi, record) + " is not a '70' template");
-      const TlvNode& record_template = nodes[0];
+      if (!record_template) return terminate(where(entry.sfi, record) + " is not a '70' template");
       if (for_oda) {
-        ctx.static_data.insert(ctx.static_data.end(), record_template.value.begin(),
-                               record_template.value.end());
+        ctx.static_data.insert(ctx.static_data.end(), record_template->object.value.begin(),
+                               record_template->object.value.end());
       }
-      for (const TlvNode& object : record_template.children) {
+      for (const TlvObject& object : record_template->contents) {
         if (std::ranges::find(from_records, object.tag) != from_records.end()) {
           return terminate("data object " + tag_to_hex(object.tag) + " appears in more than one record");
         }

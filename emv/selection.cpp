@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/log.hpp"
+#include "emv/tlv_view.hpp"
 
 namespace tender::emv {
 namespace {
@@ -28,9 +29,9 @@ CandidateList outcome(SelectionOutcome o, std::string reason) {
   return CandidateList{o, {}, std::move(reason)};
 }
 
-std::optional<Byte> single_byte(const TlvNode& node, Tag tag) {
-  const TlvNode* c = find_child(node, tag);
-  if (c == nullptr || c->value.size() != 1) return std::nullopt;
+std::optional<Byte> single_byte(const TlvView& entry, Tag tag) {
+  const auto c = entry.find(tag);
+  if (!c || c->value.size() != 1) return std::nullopt;
   return c->value[0];
 }
 
@@ -38,20 +39,24 @@ std::optional<Byte> single_byte(const TlvNode& node, Tag tag) {
 // Returns false when the record is not a well-formed '70'.
 bool add_directory_entries(ByteView record, const TerminalConfig& config,
                            std::optional<Byte> code_table, std::vector<Candidate>& out) {
-  auto nodes = decode(record);
-  if (!nodes || nodes->size() != 1 || (*nodes)[0].tag != 0x70) return false;
-  for (const TlvNode& entry : (*nodes)[0].children) {
-    if (entry.tag != 0x61) continue;
-    const TlvNode* adf = find_child(entry, 0x4F);
-    const TlvNode* label = find_child(entry, 0x50);
+  auto view = TlvView::decode(record);
+  if (!view) return false;
+  const auto record_template = view->single();
+  if (!record_template || record_template->tag != 0x70) return false;
+  const TlvView entries = view->contents(*record_template);
+  for (const TlvObject& application_template : entries) {
+    if (application_template.tag != 0x61) continue;
+    const TlvView entry = entries.contents(application_template);
+    const auto adf = entry.find(0x4F);
+    const auto label = entry.find(0x50);
     // An entry without an ADF name is a DDF (9D) or malformed: not followed.
-    if (adf == nullptr || adf->value.size() < 5 || adf->value.size() > 16 || label == nullptr) continue;
+    if (!adf || adf->value.size() < 5 || adf->value.size() > 16 || !label) continue;
     const auto index = match_terminal_aid(config, adf->value);
     if (!index) continue;
     Candidate c;
     c.adf_name.assign(adf->value.begin(), adf->value.end());
     c.label = printable(label->value);
-    if (const TlvNode* name = find_child(entry, 0x9F12)) c.preferred_name = printable(name->value);
+    if (const auto name = entry.find(0x9F12)) c.preferred_name = printable(name->value);
     c.priority = single_byte(entry, 0x87);
     c.issuer_code_table_index = code_table;
     c.aid_index = *index;

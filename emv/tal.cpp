@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/secure_zero.hpp"
+#include "emv/tlv_view.hpp"
 
 namespace tender::emv {
 namespace {
@@ -54,52 +55,49 @@ Result<CardResponse> send(Ttl& ttl, TalCommand command, CommandApdu apdu) {
 
 Error malformed(std::string_view what) { return make_error(Errc::malformed, std::string(what)); }
 
-// The response as exactly one data object (padding aside).
-Result<std::vector<TlvNode>> one_object(ByteView response, std::string_view what) {
-  auto nodes = decode(response);
-  if (!nodes) return make_error(nodes.error().code, std::string(what) + ": " + nodes.error().message);
-  if (nodes->size() != 1) return malformed(std::string(what) + " is not a single data object");
-  return nodes;
+// A response that must be exactly one data object (padding aside), validated at
+// every level before any of it is used, and viewed in place: these parsers run on
+// every card response, so they build no tree.
+struct OneObject {
+  TlvObject object;
+  TlvView contents;  // empty for a primitive object
+};
+
+Result<OneObject> one_object(ByteView response, std::string_view what) {
+  auto view = TlvView::decode(response);
+  if (!view) return make_error(view.error().code, std::string(what) + ": " + view.error().message);
+  const auto object = view->single();
+  if (!object) return malformed(std::string(what) + " is not a single data object");
+  return OneObject{*object, view->contents(*object)};
 }
 
-std::vector<DataObject> primitives(const TlvNode& node) {
+std::vector<DataObject> primitives(const TlvView& contents) {
   std::vector<DataObject> out;
-  for (const TlvNode& c : node.children)
+  for (const TlvObject& c : contents)
     if (!c.constructed()) out.push_back(DataObject{c.tag, Bytes(c.value.begin(), c.value.end())});
   return out;
 }
 
-Result<std::optional<Byte>> one_byte(const TlvNode& parent, Tag tag) {
-  const TlvNode* node = find_child(parent, tag);
-  if (node == nullptr) return std::optional<Byte>{};
-  if (node->value.size() != 1) return malformed("FCI " + tag_to_hex(tag) + " is not one byte");
-  return std::optional<Byte>{node->value[0]};
+Result<std::optional<Byte>> one_byte(const TlvView& parent, Tag tag) {
+  const auto object = parent.find(tag);
+  if (!object) return std::optional<Byte>{};
+  if (object->value.size() != 1) return malformed("FCI " + tag_to_hex(tag) + " is not one byte");
+  return std::optional<Byte>{object->value[0]};
 }
 
-Bytes value_of(const TlvNode& parent, Tag tag) {
-  const TlvNode* node = find_child(parent, tag);
-  return node ? Bytes(node->value.begin(), node->value.end()) : Bytes{};
+Bytes value_of(const TlvView& parent, Tag tag) {
+  const auto object = parent.find(tag);
+  return object ? Bytes(object->value.begin(), object->value.end()) : Bytes{};
 }
 
-// The raw encodings of a template's objects except `skip`, walking the bytes again so
-// a card's own (possibly non-minimal) length encoding is what gets hashed.
-Result<Bytes> raw_objects_except(ByteView contents, Tag skip) {
+// A template's objects except `skip`, each as the card encoded it (its own, possibly
+// non-minimal, length form), since that is what gets hashed.
+Bytes raw_objects_except(const TlvView& contents, Tag skip) {
   Bytes out;
-  ByteView in = contents;
-  while (!in.empty()) {
-    if (in[0] == 0x00 || in[0] == 0xFF) {
-      in = in.subspan(1);
-      continue;
-    }
-    ByteView cursor = in;
-    auto tag = read_tag(cursor);
-    if (!tag) return std::move(tag).error();
-    auto length = read_length(cursor);
-    if (!length) return std::move(length).error();
-    if (*length > cursor.size()) return make_error(Errc::truncated, "response object runs past its template");
-    const std::size_t header = in.size() - cursor.size();
-    if (*tag != skip) out.insert(out.end(), in.begin(), in.begin() + static_cast<std::ptrdiff_t>(header + *length));
-    in = cursor.subspan(*length);
+  for (const TlvObject& object : contents) {
+    if (object.tag == skip) continue;
+    const ByteView encoding = object.encoding();
+    out.insert(out.end(), encoding.begin(), encoding.end());
   }
   return out;
 }
@@ -220,36 +218,36 @@ Result<CardResponse> issuer_script_command(Ttl& ttl, ByteView command_apdu) {
 }
 
 Result<Fci> parse_fci(ByteView response) {
-  auto nodes = one_object(response, "FCI");
-  if (!nodes) return std::move(nodes).error();
-  const TlvNode& fci = (*nodes)[0];
-  if (fci.tag != 0x6F) return malformed("FCI is not a '6F' template");
-  const TlvNode* df_name = find_child(fci, 0x84);
-  const TlvNode* proprietary = find_child(fci, 0xA5);
-  if (df_name == nullptr || proprietary == nullptr) return malformed("FCI lacks 84 or A5");
+  auto fci = one_object(response, "FCI");
+  if (!fci) return std::move(fci).error();
+  if (fci->object.tag != 0x6F) return malformed("FCI is not a '6F' template");
+  const auto df_name = fci->contents.find(0x84);
+  const auto proprietary_template = fci->contents.find(0xA5);
+  if (!df_name || !proprietary_template) return malformed("FCI lacks 84 or A5");
+  const TlvView proprietary = fci->contents.contents(*proprietary_template);
   Fci out;
   out.df_name.assign(df_name->value.begin(), df_name->value.end());
-  auto sfi = one_byte(*proprietary, 0x88);
-  auto priority = one_byte(*proprietary, 0x87);
-  auto code_table = one_byte(*proprietary, 0x9F11);
+  auto sfi = one_byte(proprietary, 0x88);
+  auto priority = one_byte(proprietary, 0x87);
+  auto code_table = one_byte(proprietary, 0x9F11);
   if (!sfi) return std::move(sfi).error();
   if (!priority) return std::move(priority).error();
   if (!code_table) return std::move(code_table).error();
   out.sfi = *sfi;
   out.priority = *priority;
   out.issuer_code_table_index = *code_table;
-  out.label = value_of(*proprietary, 0x50);
-  out.pdol = value_of(*proprietary, 0x9F38);
-  out.language_preference = value_of(*proprietary, 0x5F2D);
-  out.preferred_name = value_of(*proprietary, 0x9F12);
-  out.discretionary = value_of(*proprietary, 0xBF0C);
+  out.label = value_of(proprietary, 0x50);
+  out.pdol = value_of(proprietary, 0x9F38);
+  out.language_preference = value_of(proprietary, 0x5F2D);
+  out.preferred_name = value_of(proprietary, 0x9F12);
+  out.discretionary = value_of(proprietary, 0xBF0C);
   return out;
 }
 
 Result<ProcessingOptions> parse_processing_options(ByteView response) {
-  auto nodes = one_object(response, "GPO response");
-  if (!nodes) return std::move(nodes).error();
-  const TlvNode& node = (*nodes)[0];
+  auto one = one_object(response, "GPO response");
+  if (!one) return std::move(one).error();
+  const TlvObject& node = one->object;
   ProcessingOptions out;
   if (node.tag == 0x80) {
     // Format 1: AIP (2) | AFL (4n).
@@ -258,12 +256,12 @@ Result<ProcessingOptions> parse_processing_options(ByteView response) {
     out.afl.assign(node.value.begin() + 2, node.value.end());
     out.objects = {DataObject{0x82, out.aip}, DataObject{0x94, out.afl}};
   } else if (node.tag == 0x77) {
-    const TlvNode* aip = find_child(node, 0x82);
-    const TlvNode* afl = find_child(node, 0x94);
-    if (aip == nullptr || afl == nullptr) return malformed("GPO format 2 response lacks 82 or 94");
+    const auto aip = one->contents.find(0x82);
+    const auto afl = one->contents.find(0x94);
+    if (!aip || !afl) return malformed("GPO format 2 response lacks 82 or 94");
     out.aip.assign(aip->value.begin(), aip->value.end());
     out.afl.assign(afl->value.begin(), afl->value.end());
-    out.objects = primitives(node);
+    out.objects = primitives(one->contents);
   } else {
     return malformed("GPO response is neither '80' nor '77'");
   }
@@ -273,9 +271,10 @@ Result<ProcessingOptions> parse_processing_options(ByteView response) {
 }
 
 Result<GenerateAcResponse> parse_generate_ac_response(ByteView response) {
-  auto nodes = one_object(response, "GENERATE AC response");
-  if (!nodes) return std::move(nodes).error();
-  const TlvNode& node = (*nodes)[0];
+  auto one = one_object(response, "GENERATE AC response");
+  if (!one) return std::move(one).error();
+  const TlvObject& node = one->object;
+  const TlvView& contents = one->contents;
   GenerateAcResponse out;
   if (node.tag == 0x80) {
     // Format 1: CID (1) | ATC (2) | AC (8) | IAD (0..32).
@@ -292,44 +291,42 @@ Result<GenerateAcResponse> parse_generate_ac_response(ByteView response) {
   }
   if (node.tag != 0x77) return malformed("GENERATE AC response is neither '80' nor '77'");
   out.format2 = true;
-  const TlvNode* cid = find_child(node, 0x9F27);
-  const TlvNode* atc = find_child(node, 0x9F36);
-  if (cid == nullptr || cid->value.size() != 1) return malformed("GENERATE AC: 9F27 missing or not 1 byte");
-  if (atc == nullptr || atc->value.size() != 2) return malformed("GENERATE AC: 9F36 missing or not 2 bytes");
+  const auto cid = contents.find(0x9F27);
+  const auto atc = contents.find(0x9F36);
+  if (!cid || cid->value.size() != 1) return malformed("GENERATE AC: 9F27 missing or not 1 byte");
+  if (!atc || atc->value.size() != 2) return malformed("GENERATE AC: 9F36 missing or not 2 bytes");
   out.cid = cid->value[0];
   out.atc.assign(atc->value.begin(), atc->value.end());
-  out.ac = value_of(node, 0x9F26);
-  out.iad = value_of(node, 0x9F10);
-  out.sdad = value_of(node, 0x9F4B);
+  out.ac = value_of(contents, 0x9F26);
+  out.iad = value_of(contents, 0x9F10);
+  out.sdad = value_of(contents, 0x9F4B);
   if (!out.ac.empty() && out.ac.size() != 8) return malformed("GENERATE AC: 9F26 is not 8 bytes");
   if (out.ac.empty() && out.sdad.empty()) return malformed("GENERATE AC: neither 9F26 nor 9F4B");
   if (out.iad.size() > 32) return malformed("GENERATE AC: 9F10 over 32 bytes");
-  out.objects = primitives(node);
-  auto raw = raw_objects_except(node.value, 0x9F4B);
-  if (!raw) return std::move(raw).error();
-  out.objects_except_sdad = std::move(*raw);
+  out.objects = primitives(contents);
+  out.objects_except_sdad = raw_objects_except(contents, 0x9F4B);
   return out;
 }
 
 Result<Bytes> parse_internal_authenticate_response(ByteView response) {
-  auto nodes = one_object(response, "INTERNAL AUTHENTICATE response");
-  if (!nodes) return std::move(nodes).error();
-  const TlvNode& node = (*nodes)[0];
+  auto one = one_object(response, "INTERNAL AUTHENTICATE response");
+  if (!one) return std::move(one).error();
+  const TlvObject& node = one->object;
   if (node.tag == 0x80) return Bytes(node.value.begin(), node.value.end());
   if (node.tag == 0x77) {
-    if (const TlvNode* sdad = find_child(node, 0x9F4B)) return Bytes(sdad->value.begin(), sdad->value.end());
+    if (const auto sdad = one->contents.find(0x9F4B)) return Bytes(sdad->value.begin(), sdad->value.end());
     return malformed("INTERNAL AUTHENTICATE format 2 response lacks 9F4B");
   }
   return malformed("INTERNAL AUTHENTICATE response is neither '80' nor '77'");
 }
 
 Result<Bytes> parse_get_data_response(ByteView response, Tag tag) {
-  auto nodes = one_object(response, "GET DATA response");
-  if (!nodes) return std::move(nodes).error();
-  if ((*nodes)[0].tag != tag || (*nodes)[0].constructed()) {
+  auto one = one_object(response, "GET DATA response");
+  if (!one) return std::move(one).error();
+  if (one->object.tag != tag || one->object.constructed()) {
     return malformed("GET DATA response is not the requested " + tag_to_hex(tag));
   }
-  return Bytes((*nodes)[0].value.begin(), (*nodes)[0].value.end());
+  return Bytes(one->object.value.begin(), one->object.value.end());
 }
 
 }  // namespace tender::emv

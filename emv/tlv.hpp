@@ -57,9 +57,14 @@ struct DecodeOptions {
   bool allow_padding = true;
 };
 
-// Decodes a sequence of TLV objects; constructed objects are decoded recursively.
+// Decodes a sequence of TLV objects into a tree; constructed objects are decoded
+// recursively. A vector per level: for tools and for code that keeps the tree. Code
+// that only reads a response uses TlvView or TlvReader (tlv_view.hpp), which apply
+// the same rules, with the same errors, in place.
 // Errc::truncated when the data ends inside an object, Errc::malformed for an
-// indefinite or over-long length, an over-long tag, or nesting beyond max_depth.
+// indefinite or over-long length, an over-long tag, or nesting beyond max_depth
+// (which counts up to 127, TlvReader::kMaxDepth). Errc::out_of_range for data of
+// more than kMaxLength bytes (16 MiB): the readers count in 24 bits.
 Result<std::vector<TlvNode>> decode(ByteView data, const DecodeOptions& options = {});
 // Decoding a temporary buffer would leave every TlvNode::value dangling.
 Result<std::vector<TlvNode>> decode(Bytes&& data, const DecodeOptions& options = {}) = delete;

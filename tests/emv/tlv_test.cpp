@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/emv/tlv_vectors.hpp"
 #include "tests/test_hex.hpp"
 
 #include <string>
@@ -15,27 +16,10 @@ using tender::test::hex;
 
 std::string hex_of(ByteView bytes) { return to_hex(bytes); }
 
-// GET PROCESSING OPTIONS response, format 2: AIP 1980, AFL of two entries.
-const Bytes kGpoResponse = hex("77 0E 82 02 19 80 94 08 08 01 01 00 10 01 03 01");
-
-// READ RECORD response with the public Visa test card PAN 4761739001010010.
-const Bytes kRecord = hex(
-    "70 3A"
-    " 5A 08 4761739001010010"
-    " 5F24 03 221231"
-    " 57 12 4761739001010010D221220100000000000F"
-    " 5F20 0F 43415244484F4C4445522F56495341"  // "CARDHOLDER/VISA"
-    " 5F34 01 01");
-
-// SELECT response: FCI template -> proprietary template -> issuer discretionary
-// data -> application template -> ADF name; with 3-byte tags inside.
-const Bytes kNested = hex(
-    "6F 1F"
-    " 84 07 A0000000031010"
-    " A5 14"
-    "  50 04 56495341"
-    "  BF0C 0B"
-    "   61 09 4F 07 A0000000031010");
+using test_vectors::kGpoResponse;
+using test_vectors::kNested;
+using test_vectors::kRecord;
+using test_vectors::wrap;
 
 TEST(TlvTag, ToHexUsesAsManyBytesAsTheTagHas) {
   EXPECT_EQ(tag_to_hex(0x70), "70");
@@ -467,12 +451,6 @@ TEST(TlvErrors, TagWithoutLengthIsTruncated) {
     ASSERT_FALSE(r) << text;
     EXPECT_EQ(r.error().code, Errc::truncated) << text;
   }
-}
-
-Bytes wrap(std::size_t levels, Tag tag) {
-  Bytes data = hex("5A 01 12");
-  for (std::size_t i = 0; i < levels; ++i) data = encode_tlv(tag, data);
-  return data;
 }
 
 TEST(TlvDepth, DepthBombIsRejected) {
