@@ -102,8 +102,8 @@ class EvdevDecoder {
 class EvdevReader {
  public:
   // Opens `path` non-blocking and grabs it (EVIOCGRAB) so that no other reader of
-  // the device, the console or X/Wayland, sees the swipe. A file or pipe cannot be
-  // grabbed (ENOTTY): that is logged and reading goes on. Errc::io_error when the
+  // the device, the console or X/Wayland, sees the swipe. A file or pipe is not grabbed
+  // (nor a character device that answers ENOTTY): that is logged and reading goes on. Errc::io_error when the
   // path cannot be opened or another process holds the grab (EBUSY);
   // Errc::invalid_argument for a timeout that is not positive.
   static Result<EvdevReader> open(

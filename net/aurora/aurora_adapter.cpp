@@ -302,10 +302,12 @@ void AuroraAdapter::calculate_amount(host::CalculateAmountRequest request,
     handler(make_error(Errc::unsupported, "Aurora has no currencyId for this currency"));
     return;
   }
-  std::string target = std::string(api::kCalculatePath) + "?" + std::string(api::kAmountQuery) + "=" +
-                       request.base_amount.format() + "&" + std::string(api::kCurrencyIdQuery) + "=" +
-                       std::to_string(*currency_id);
-  if (request.tip) target += "&" + std::string(api::kTipAmountQuery) + "=" + request.tip->format();
+  // Appended piece by piece: `"&" + std::string(...)` inserts at the front, which g++ 12 at -O2
+  // misreads as an overlapping memcpy (-Wrestrict, -Warray-bounds; GCC bug 105651).
+  std::string target(api::kCalculatePath);
+  target.append("?").append(api::kAmountQuery).append("=").append(request.base_amount.format());
+  target.append("&").append(api::kCurrencyIdQuery).append("=").append(std::to_string(*currency_id));
+  if (request.tip) target.append("&").append(api::kTipAmountQuery).append("=").append(request.tip->format());
   const Currency currency = request.base_amount.currency();
   get(std::move(target), [currency, handler = std::move(handler)](Exchange exchange) {
     if (!exchange.response) {

@@ -20,6 +20,19 @@
 
 namespace tender::emv::kt {
 
+// The order of the FCI table's AIDs: std::less<Bytes>'s order, byte by byte. Written out
+// because std::less<Bytes> compares with a memcmp whose length g++ 12 cannot bound at -O2
+// (a -Wstringop-overread false positive where the table's insert is inlined).
+struct AidOrder {
+  bool operator()(const Bytes& a, const Bytes& b) const {
+    const std::size_t common = a.size() < b.size() ? a.size() : b.size();
+    for (std::size_t i = 0; i < common; ++i) {
+      if (a[i] != b[i]) return a[i] < b[i];
+    }
+    return a.size() < b.size();
+  }
+};
+
 class TestCard final : public icc::Card {
  public:
   using Handler = std::function<Bytes(ByteView command)>;
@@ -27,7 +40,7 @@ class TestCard final : public icc::Card {
   // ---- Static content ----
   Bytes atr_bytes = hex("3B 80 01 01");  // TD1 = 01: T=1
   std::optional<Bytes> pse_fci;           // SELECT 1PAY.SYS.DDF01; absent: 6A82
-  std::map<Bytes, Bytes> fci;             // AID -> FCI for SELECT
+  std::map<Bytes, Bytes, AidOrder> fci;   // AID -> FCI for SELECT
   Bytes gpo_response = hex("80 06 1C00 08010100");  // format 1 AIP 1C00 (SDA? no) + AFL
   std::map<std::pair<int, int>, Bytes> records;      // (SFI, record) -> record
   std::map<Tag, Bytes> get_data;                      // GET DATA answers (value only)

@@ -310,7 +310,7 @@ int main(int argc, char** argv) {
     };
     if (arg == "--runs") runs = std::stoll(value());
     else if (arg == "--seed") seed = std::stoull(value());
-    else if (arg == "--max-len") max_len = std::stoull(value());
+    else if (arg == "--max-len") max_len = static_cast<std::size_t>(std::stoull(value()));
     else if (arg == "--max-seconds") max_seconds = std::stod(value());
     else if (arg == "--only") only = std::stoll(value());
     else if (arg == "--artifact-dir") artifact_dir = value();

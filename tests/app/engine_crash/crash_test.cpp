@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -188,7 +189,7 @@ class EngineCrash : public ::testing::Test {
       const fs::path state = root_ / (host + "-random-" + std::to_string(run));
       fs::create_directories(state);
       Process p = spawn(child_args(host, state));
-      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<long>(0, span_us)(rng)));
+      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<std::int64_t>(0, span_us)(rng)));
       kill(p.pid, SIGKILL);
       const Exit e = finish(p);
       if (e.killed) ++killed;

@@ -39,6 +39,8 @@ class Rng {
   }
   // 0 .. n-1 (n > 0).
   std::uint64_t below(std::uint64_t n) { return next() % n; }
+  // An index into a container of n elements (size_t is 32 bits on armhf).
+  std::size_t index(std::size_t n) { return static_cast<std::size_t>(below(n)); }
   std::int64_t range(std::int64_t lo, std::int64_t hi) {  // lo .. hi inclusive
     return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
   }
@@ -432,7 +434,7 @@ class World {
       const auto day = floor<days>(t);
       const year_month_day ymd{day};
       const hh_mm_ss hms{floor<seconds>(t - day)};
-      const auto bcd = [](long v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); };
+      const auto bcd = [](std::int64_t v) { return static_cast<Byte>(((v / 10) << 4) | (v % 10)); };
       emv::TransactionInput input;
       input.amount = amount;
       input.date = {bcd(static_cast<int>(ymd.year()) % 100), bcd(static_cast<unsigned>(ymd.month())),

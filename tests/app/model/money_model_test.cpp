@@ -188,7 +188,7 @@ class Runner {
       if (keep(r)) v.push_back(r);
     if (v.empty()) return std::nullopt;
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-    return v[rng_.below(v.size())];
+    return v[rng_.index(v.size())];
   }
   bool has_follow_on(const app::JournalEntry& p, TxnKind kind) {
     for (auto& r : rows())
@@ -240,7 +240,7 @@ class Runner {
       choices.push_back(f);
     }
     if (choices.empty() || !rng_.percent(45)) return a;
-    const Fault f = choices[rng_.below(choices.size())];
+    const Fault f = choices[rng_.index(choices.size())];
     a.fault = f;
     hs::Script s;
     switch (f) {
@@ -395,7 +395,7 @@ class Runner {
           note(line + "another terminal settles the batch");
           return;
         }
-        const auto [card, cents] = used_[rng_.below(used_.size())];
+        const auto [card, cents] = used_[rng_.index(used_.size())];
         const bool auth = rng_.percent(30);
         lookalike(card, cents, auth);
         note(line + "another terminal: " + (auth ? "auth " : "sale ") + std::string(label(card)) + " " + money(cents));
@@ -409,7 +409,7 @@ class Runner {
     std::int64_t cents;
     const bool offline = op == Op::offline_sale;
     if (!used_.empty() && rng_.percent(20)) {  // the same card and amount again (a second purchase)
-      std::tie(card, cents) = used_[rng_.below(used_.size())];
+      std::tie(card, cents) = used_[rng_.index(used_.size())];
       if (offline && (card == Card::chip || card == Card::pin_swipe || cents > 5000)) {
         card = pick_card(true);
         cents = amount(100, 5000);

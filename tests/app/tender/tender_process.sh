@@ -13,17 +13,23 @@
 #   - never a clear PAN or track in the printer file, stdout or stderr.
 # No chip: the PC/SC path needs pcscd with a virtual reader and is tested by pcsc_test.
 # Every wait is bounded; the simulator and any terminal left are killed on exit (trap).
+#   usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING [LONG_BYTES]
+# LONG_BYTES: the size of a long where tender runs (CMAKE_SIZEOF_VOID_P: 4 for an armhf
+# build under qemu), which sets its input_event layout; default: this machine's.
 set -euo pipefail
-tender=${1:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
-sim=${2:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
-swipe=${3:?usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING}
+usage="usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING [LONG_BYTES]"
+tender=${1:?$usage}
+sim=${2:?$usage}
+swipe=${3:?$usage}
+long_bytes=${4:-$(($(getconf LONG_BIT) / 8))}
 failures=0; passes=0
 pass() { passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# The recording is in the 64-bit little-endian input_event layout (24-byte records).
-if [[ $(getconf LONG_BIT) != 64 || $(printf '\1\0' | od -An -tu2 | tr -d ' ') != 1 ]]; then
-  echo "tender_process: skipped (the swipe recording is for 64-bit little-endian hosts)"
+# The recording is in the 64-bit little-endian input_event layout (24-byte records); a
+# 32-bit tender reads 16-byte ones (4-byte seconds and microseconds), converted below.
+if [[ ($long_bytes != 8 && $long_bytes != 4) || $(printf '\1\0' | od -An -tu2 | tr -d ' ') != 1 ]]; then
+  echo "tender_process: skipped (the swipe recording is for little-endian machines with a 4- or 8-byte long)"
   exit 0
 fi
 
@@ -43,6 +49,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+if [[ $long_bytes == 4 ]]; then
+  # Each record: the low (little-endian first) 4 bytes of seconds and of microseconds, then
+  # type, code and value as they are. The recording's times fit in 32 bits.
+  xxd -p -c 24 "$swipe" | sed -E 's/^(.{8}).{8}(.{8}).{8}(.{16})$/\1\2\3/' | xxd -r -p >"$work/swipe32.bin"
+  swipe=$work/swipe32.bin
+fi
 
 # --- the simulator ------------------------------------------------------------------
 mkdir -p "$work/sim" "$work/state"

@@ -48,8 +48,23 @@ struct Capk {
   Bytes modulus, exponent;
 };
 
-std::map<std::pair<Bytes, Byte>, Capk> load_capks() {
-  std::map<std::pair<Bytes, Byte>, Capk> out;
+// The order of (RID, index) keys: std::less's order, byte by byte. Written out because
+// std::less<std::pair<Bytes, Byte>> compares the RIDs with a memcmp whose length g++ 12 cannot
+// bound at -O3 (a -Wstringop-overread false positive where the map's lookup is inlined).
+struct CapkKeyOrder {
+  bool operator()(const std::pair<Bytes, Byte>& a, const std::pair<Bytes, Byte>& b) const {
+    const std::size_t common = a.first.size() < b.first.size() ? a.first.size() : b.first.size();
+    for (std::size_t i = 0; i < common; ++i) {
+      if (a.first[i] != b.first[i]) return a.first[i] < b.first[i];
+    }
+    if (a.first.size() != b.first.size()) return a.first.size() < b.first.size();
+    return a.second < b.second;
+  }
+};
+using CapkTable = std::map<std::pair<Bytes, Byte>, Capk, CapkKeyOrder>;
+
+CapkTable load_capks() {
+  CapkTable out;
   const auto json = nlohmann::json::parse(builtin_capk_json());
   for (const auto& k : json.at("capks")) {
     const Bytes rid = hex(k.at("rid").get<std::string>());

@@ -2,6 +2,8 @@
 // test card (pcsc_fixture.hpp). And the PC/SC error table, which needs no pcscd.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include <chrono>
 #include <thread>
 
@@ -24,7 +26,7 @@ using test::pcsc::TestCard;
 
 TEST(PcscError, MapsTheCodesCallersBranchOn) {
   struct Case {
-    long code;
+    std::uint32_t code;  // pcsclite.h casts these to LONG, a long: 32 bits on armhf, so negative there
     Errc errc;
     const char* name;
   };
@@ -42,7 +44,7 @@ TEST(PcscError, MapsTheCodesCallersBranchOn) {
       {0x80100008L, Errc::malformed, "SCARD_E_INSUFFICIENT_BUFFER"},
   };
   for (const auto& c : cases) {
-    const Error e = pcsc_error(c.code, "do a thing");
+    const Error e = pcsc_error(static_cast<long>(c.code), "do a thing");
     EXPECT_EQ(e.code, c.errc) << c.name;
     EXPECT_NE(e.message.find("do a thing: "), std::string::npos) << e.message;
     EXPECT_NE(e.message.find(c.name), std::string::npos) << e.message;
@@ -50,7 +52,7 @@ TEST(PcscError, MapsTheCodesCallersBranchOn) {
 }
 
 TEST(PcscError, UnknownCodeKeepsItsNumber) {
-  const Error e = pcsc_error(0x801000FFL, "transmit");
+  const Error e = pcsc_error(static_cast<long>(std::uint32_t{0x801000FF}), "transmit");
   EXPECT_EQ(e.code, Errc::io_error);
   EXPECT_EQ(e.message, "transmit: PC/SC error 0x801000FF");
 }
