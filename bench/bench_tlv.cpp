@@ -49,31 +49,23 @@ void BM_TlvDecode(benchmark::State& state) {
 }
 BENCHMARK(BM_TlvDecode)->DenseRange(kReadRecord, kGpo);
 
-// What the kernel does with a response before using it: validate every level in place.
-void BM_TlvViewDecode(benchmark::State& state) {
-  const Bytes response = record(state.range(0));
-  for (auto _ : state) {
-    auto view = TlvView::decode(response);
-    benchmark::DoNotOptimize(view);
-  }
-  label(state, response);
-}
-BENCHMARK(BM_TlvViewDecode)->DenseRange(kReadRecord, kGpo);
-
-// Validate, then find one object inside the template (PAN, PDOL, AFL): the kernel's
-// usual question.
-void BM_TlvViewFind(benchmark::State& state) {
+// What the kernel does with a response: one walk() that checks every level in place
+// and keeps the object it wants (PAN, PDOL, AFL), used only if the walk is ok.
+void BM_TlvWalkFind(benchmark::State& state) {
   const Bytes response = record(state.range(0));
   static constexpr Tag kWanted[] = {0x5A, 0x9F38, 0x94};
   const Tag wanted = kWanted[state.range(0)];
   for (auto _ : state) {
-    auto view = TlvView::decode(response);
-    auto found = view->find(wanted, TlvView::Search::depth_first);
+    TlvObject found;
+    auto walked = walk(response, [&](const TlvObject& object, TlvParent) {
+      if (object.tag == wanted && found.tag == 0) found = object;
+    });
+    benchmark::DoNotOptimize(walked);
     benchmark::DoNotOptimize(found);
   }
   label(state, response);
 }
-BENCHMARK(BM_TlvViewFind)->DenseRange(kReadRecord, kGpo);
+BENCHMARK(BM_TlvWalkFind)->DenseRange(kReadRecord, kGpo);
 
 // One pass with TlvReader over every object at every level, each checked as it is
 // reached: the work bench/tlv_vs_emv_utils times against emv-utils' iterator.

@@ -20,18 +20,22 @@ std::string where(Byte sfi, unsigned record) {
   return "SFI " + std::to_string(sfi) + " record " + std::to_string(record);
 }
 
-// A READ RECORD response that is one well-formed '70' template: its objects, in place.
-struct RecordTemplate {
-  TlvObject object;
-  TlvView contents;
-};
-
-std::optional<RecordTemplate> single_record_template(ByteView record) {
-  auto view = TlvView::decode(record);
-  if (!view) return std::nullopt;
-  const auto object = view->single();
-  if (!object || object->tag != 0x70) return std::nullopt;
-  return RecordTemplate{*object, view->contents(*object)};
+// A READ RECORD response that is one well-formed '70' template (one walk, nothing
+// built): the template, and in `objects` the data objects directly inside it. The
+// caller keeps `objects` from record to record, so a transaction allocates it once.
+std::optional<TlvObject> single_record_template(ByteView record, std::vector<TlvObject>& objects) {
+  objects.clear();
+  TlvObject top;
+  std::size_t count = 0;
+  const auto walked = walk(record, [&](const TlvObject& object, TlvParent parent) {
+    if (parent.top_level()) {
+      if (count++ == 0) top = object;
+    } else if (count == 1 && parent.is(top)) {
+      objects.push_back(object);
+    }
+  });
+  if (!walked || count != 1 || top.tag != 0x70) return std::nullopt;
+  return top;
 }
 
 }  // namespace
@@ -95,6 +99,7 @@ Result<void> read_application_data(Context& ctx, Ttl& ttl) {
   ctx.static_data.clear();
   ctx.static_data_invalid = false;
   std::vector<Tag> from_records;
+  std::vector<TlvObject> objects;
   for (const AflEntry& entry : *afl) {
     for (unsigned record = entry.first_record; record <= entry.last_record; ++record) {
       auto response = read_record(ttl, entry.sfi, static_cast<Byte>(record));
@@ -104,7 +109,7 @@ Result<void> read_application_data(Context& ctx, Ttl& ttl) {
                          icc::sw_to_hex(response->sw));
       }
       const bool for_oda = record < entry.first_record + entry.oda_records;
-      const auto record_template = single_record_template(response->data);
+      const auto record_template = single_record_template(response->data, objects);
       if (entry.sfi > 10) {
         // Book 3 10.3: tag and length included; a record that is not '70' fails ODA.
         if (for_oda) {
@@ -115,10 +120,10 @@ Result<void> read_application_data(Context& ctx, Ttl& ttl) {
       }
       if (!record_template) return terminate(where(entry.sfi, record) + " is not a '70' template");
       if (for_oda) {
-        ctx.static_data.insert(ctx.static_data.end(), record_template->object.value.begin(),
-                               record_template->object.value.end());
+        ctx.static_data.insert(ctx.static_data.end(), record_template->value.begin(),
+                               record_template->value.end());
       }
-      for (const TlvObject& object : record_template->contents) {
+      for (const TlvObject& object : objects) {
         if (std::ranges::find(from_records, object.tag) != from_records.end()) {
           return terminate("data object " + tag_to_hex(object.tag) + " appears in more than one record");
         }

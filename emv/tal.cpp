@@ -55,51 +55,67 @@ Result<CardResponse> send(Ttl& ttl, TalCommand command, CommandApdu apdu) {
 
 Error malformed(std::string_view what) { return make_error(Errc::malformed, std::string(what)); }
 
-// A response that must be exactly one data object (padding aside), validated at
-// every level before any of it is used, and viewed in place: these parsers run on
-// every card response, so they build no tree.
-struct OneObject {
-  TlvObject object;
-  TlvView contents;  // empty for a primitive object
+// A response that must be exactly one data object (padding aside), well formed at
+// every level, read in one walk (tlv_view.hpp): these parsers run on every card
+// response, so they build no tree and read each header once. `inside` sees every
+// object below the response's object, with its parent; what it collects is used only
+// once the whole response has proved well formed and single.
+template <typename Inside>
+Result<TlvObject> one_object(ByteView response, std::string_view what, Inside&& inside) {
+  TlvObject top;
+  std::size_t count = 0;
+  auto walked = walk(response, [&](const TlvObject& object, TlvParent parent) {
+    if (parent.top_level()) {
+      if (count++ == 0) top = object;
+    } else if (count == 1) {
+      inside(object, parent, top);
+    }
+  });
+  if (!walked) return make_error(walked.error().code, std::string(what) + ": " + walked.error().message);
+  if (count != 1) return malformed(std::string(what) + " is not a single data object");
+  return top;
+}
+
+Result<TlvObject> one_object(ByteView response, std::string_view what) {
+  return one_object(response, what, [](const TlvObject&, TlvParent, const TlvObject&) {});
+}
+
+// The first object of each of `tags` offered, as find() on a level would pick it.
+template <std::size_t N>
+struct FirstOf {
+  std::array<Tag, N> tags;
+  std::array<std::optional<TlvObject>, N> found{};
+
+  void offer(const TlvObject& object) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (tags[i] == object.tag) {
+        if (!found[i]) found[i] = object;
+        return;
+      }
+    }
+  }
+  [[nodiscard]] const std::optional<TlvObject>& operator[](Tag tag) const {
+    for (std::size_t i = 0; i < N; ++i)
+      if (tags[i] == tag) return found[i];
+    static const std::optional<TlvObject> kNone;
+    return kNone;
+  }
 };
+template <typename... T>
+FirstOf(std::array<Tag, sizeof...(T)>, T...) -> FirstOf<sizeof...(T)>;
 
-Result<OneObject> one_object(ByteView response, std::string_view what) {
-  auto view = TlvView::decode(response);
-  if (!view) return make_error(view.error().code, std::string(what) + ": " + view.error().message);
-  const auto object = view->single();
-  if (!object) return malformed(std::string(what) + " is not a single data object");
-  return OneObject{*object, view->contents(*object)};
+void add_primitive(std::vector<DataObject>& out, const TlvObject& object) {
+  if (!object.constructed()) out.push_back(DataObject{object.tag, Bytes(object.value.begin(), object.value.end())});
 }
 
-std::vector<DataObject> primitives(const TlvView& contents) {
-  std::vector<DataObject> out;
-  for (const TlvObject& c : contents)
-    if (!c.constructed()) out.push_back(DataObject{c.tag, Bytes(c.value.begin(), c.value.end())});
-  return out;
-}
-
-Result<std::optional<Byte>> one_byte(const TlvView& parent, Tag tag) {
-  const auto object = parent.find(tag);
+Result<std::optional<Byte>> one_byte(const std::optional<TlvObject>& object, Tag tag) {
   if (!object) return std::optional<Byte>{};
   if (object->value.size() != 1) return malformed("FCI " + tag_to_hex(tag) + " is not one byte");
   return std::optional<Byte>{object->value[0]};
 }
 
-Bytes value_of(const TlvView& parent, Tag tag) {
-  const auto object = parent.find(tag);
+Bytes value_of(const std::optional<TlvObject>& object) {
   return object ? Bytes(object->value.begin(), object->value.end()) : Bytes{};
-}
-
-// A template's objects except `skip`, each as the card encoded it (its own, possibly
-// non-minimal, length form), since that is what gets hashed.
-Bytes raw_objects_except(const TlvView& contents, Tag skip) {
-  Bytes out;
-  for (const TlvObject& object : contents) {
-    if (object.tag == skip) continue;
-    const ByteView encoding = object.encoding();
-    out.insert(out.end(), encoding.begin(), encoding.end());
-  }
-  return out;
 }
 
 }  // namespace
@@ -218,37 +234,48 @@ Result<CardResponse> issuer_script_command(Ttl& ttl, ByteView command_apdu) {
 }
 
 Result<Fci> parse_fci(ByteView response) {
-  auto fci = one_object(response, "FCI");
+  FirstOf<2> fci_fields{{0x84, 0xA5}};
+  FirstOf<8> proprietary{{0x88, 0x87, 0x9F11, 0x50, 0x9F38, 0x5F2D, 0x9F12, 0xBF0C}};
+  auto fci = one_object(response, "FCI", [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+    if (parent.is(top)) {
+      fci_fields.offer(object);
+    } else if (const auto& a5 = fci_fields[0xA5]; a5 && parent.is(*a5)) {
+      proprietary.offer(object);
+    }
+  });
   if (!fci) return std::move(fci).error();
-  if (fci->object.tag != 0x6F) return malformed("FCI is not a '6F' template");
-  const auto df_name = fci->contents.find(0x84);
-  const auto proprietary_template = fci->contents.find(0xA5);
-  if (!df_name || !proprietary_template) return malformed("FCI lacks 84 or A5");
-  const TlvView proprietary = fci->contents.contents(*proprietary_template);
+  if (fci->tag != 0x6F) return malformed("FCI is not a '6F' template");
+  const auto& df_name = fci_fields[0x84];
+  if (!df_name || !fci_fields[0xA5]) return malformed("FCI lacks 84 or A5");
   Fci out;
   out.df_name.assign(df_name->value.begin(), df_name->value.end());
-  auto sfi = one_byte(proprietary, 0x88);
-  auto priority = one_byte(proprietary, 0x87);
-  auto code_table = one_byte(proprietary, 0x9F11);
+  auto sfi = one_byte(proprietary[0x88], 0x88);
+  auto priority = one_byte(proprietary[0x87], 0x87);
+  auto code_table = one_byte(proprietary[0x9F11], 0x9F11);
   if (!sfi) return std::move(sfi).error();
   if (!priority) return std::move(priority).error();
   if (!code_table) return std::move(code_table).error();
   out.sfi = *sfi;
   out.priority = *priority;
   out.issuer_code_table_index = *code_table;
-  out.label = value_of(proprietary, 0x50);
-  out.pdol = value_of(proprietary, 0x9F38);
-  out.language_preference = value_of(proprietary, 0x5F2D);
-  out.preferred_name = value_of(proprietary, 0x9F12);
-  out.discretionary = value_of(proprietary, 0xBF0C);
+  out.label = value_of(proprietary[0x50]);
+  out.pdol = value_of(proprietary[0x9F38]);
+  out.language_preference = value_of(proprietary[0x5F2D]);
+  out.preferred_name = value_of(proprietary[0x9F12]);
+  out.discretionary = value_of(proprietary[0xBF0C]);
   return out;
 }
 
 Result<ProcessingOptions> parse_processing_options(ByteView response) {
-  auto one = one_object(response, "GPO response");
-  if (!one) return std::move(one).error();
-  const TlvObject& node = one->object;
+  FirstOf<2> fields{{0x82, 0x94}};
   ProcessingOptions out;
+  auto one = one_object(response, "GPO response", [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+    if (!parent.is(top)) return;
+    fields.offer(object);
+    add_primitive(out.objects, object);
+  });
+  if (!one) return std::move(one).error();
+  const TlvObject& node = *one;
   if (node.tag == 0x80) {
     // Format 1: AIP (2) | AFL (4n).
     if (node.value.size() < 2) return malformed("GPO format 1 response shorter than the AIP");
@@ -256,12 +283,11 @@ Result<ProcessingOptions> parse_processing_options(ByteView response) {
     out.afl.assign(node.value.begin() + 2, node.value.end());
     out.objects = {DataObject{0x82, out.aip}, DataObject{0x94, out.afl}};
   } else if (node.tag == 0x77) {
-    const auto aip = one->contents.find(0x82);
-    const auto afl = one->contents.find(0x94);
+    const auto& aip = fields[0x82];
+    const auto& afl = fields[0x94];
     if (!aip || !afl) return malformed("GPO format 2 response lacks 82 or 94");
     out.aip.assign(aip->value.begin(), aip->value.end());
     out.afl.assign(afl->value.begin(), afl->value.end());
-    out.objects = primitives(one->contents);
   } else {
     return malformed("GPO response is neither '80' nor '77'");
   }
@@ -271,11 +297,23 @@ Result<ProcessingOptions> parse_processing_options(ByteView response) {
 }
 
 Result<GenerateAcResponse> parse_generate_ac_response(ByteView response) {
-  auto one = one_object(response, "GENERATE AC response");
-  if (!one) return std::move(one).error();
-  const TlvObject& node = one->object;
-  const TlvView& contents = one->contents;
+  FirstOf<5> fields{{0x9F27, 0x9F36, 0x9F26, 0x9F10, 0x9F4B}};
   GenerateAcResponse out;
+  auto one = one_object(response, "GENERATE AC response",
+                        [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+                          if (!parent.is(top)) return;
+                          fields.offer(object);
+                          add_primitive(out.objects, object);
+                          // What CDA hashes: the template's objects but the SDAD, each as
+                          // the card encoded it (its own, possibly non-minimal, length form).
+                          if (object.tag != 0x9F4B) {
+                            const ByteView encoding = object.encoding();
+                            out.objects_except_sdad.insert(out.objects_except_sdad.end(), encoding.begin(),
+                                                           encoding.end());
+                          }
+                        });
+  if (!one) return std::move(one).error();
+  const TlvObject& node = *one;
   if (node.tag == 0x80) {
     // Format 1: CID (1) | ATC (2) | AC (8) | IAD (0..32).
     const ByteView v = node.value;
@@ -291,30 +329,32 @@ Result<GenerateAcResponse> parse_generate_ac_response(ByteView response) {
   }
   if (node.tag != 0x77) return malformed("GENERATE AC response is neither '80' nor '77'");
   out.format2 = true;
-  const auto cid = contents.find(0x9F27);
-  const auto atc = contents.find(0x9F36);
+  const auto& cid = fields[0x9F27];
+  const auto& atc = fields[0x9F36];
   if (!cid || cid->value.size() != 1) return malformed("GENERATE AC: 9F27 missing or not 1 byte");
   if (!atc || atc->value.size() != 2) return malformed("GENERATE AC: 9F36 missing or not 2 bytes");
   out.cid = cid->value[0];
   out.atc.assign(atc->value.begin(), atc->value.end());
-  out.ac = value_of(contents, 0x9F26);
-  out.iad = value_of(contents, 0x9F10);
-  out.sdad = value_of(contents, 0x9F4B);
+  out.ac = value_of(fields[0x9F26]);
+  out.iad = value_of(fields[0x9F10]);
+  out.sdad = value_of(fields[0x9F4B]);
   if (!out.ac.empty() && out.ac.size() != 8) return malformed("GENERATE AC: 9F26 is not 8 bytes");
   if (out.ac.empty() && out.sdad.empty()) return malformed("GENERATE AC: neither 9F26 nor 9F4B");
   if (out.iad.size() > 32) return malformed("GENERATE AC: 9F10 over 32 bytes");
-  out.objects = primitives(contents);
-  out.objects_except_sdad = raw_objects_except(contents, 0x9F4B);
   return out;
 }
 
 Result<Bytes> parse_internal_authenticate_response(ByteView response) {
-  auto one = one_object(response, "INTERNAL AUTHENTICATE response");
+  FirstOf<1> sdad{{0x9F4B}};
+  auto one = one_object(response, "INTERNAL AUTHENTICATE response",
+                        [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+                          if (parent.is(top)) sdad.offer(object);
+                        });
   if (!one) return std::move(one).error();
-  const TlvObject& node = one->object;
+  const TlvObject& node = *one;
   if (node.tag == 0x80) return Bytes(node.value.begin(), node.value.end());
   if (node.tag == 0x77) {
-    if (const auto sdad = one->contents.find(0x9F4B)) return Bytes(sdad->value.begin(), sdad->value.end());
+    if (const auto& found = sdad[0x9F4B]) return Bytes(found->value.begin(), found->value.end());
     return malformed("INTERNAL AUTHENTICATE format 2 response lacks 9F4B");
   }
   return malformed("INTERNAL AUTHENTICATE response is neither '80' nor '77'");
@@ -323,10 +363,10 @@ Result<Bytes> parse_internal_authenticate_response(ByteView response) {
 Result<Bytes> parse_get_data_response(ByteView response, Tag tag) {
   auto one = one_object(response, "GET DATA response");
   if (!one) return std::move(one).error();
-  if (one->object.tag != tag || one->object.constructed()) {
+  if (one->tag != tag || one->constructed()) {
     return malformed("GET DATA response is not the requested " + tag_to_hex(tag));
   }
-  return Bytes(one->object.value.begin(), one->object.value.end());
+  return Bytes(one->value.begin(), one->value.end());
 }
 
 }  // namespace tender::emv

@@ -1,14 +1,10 @@
-// The view decoders (TlvReader, TlvView) against the tree decoder: on every input of
-// tlv_test and every prefix of each, the same objects where the bytes decode and the
-// same Error (code and message) where they do not.
+// The view decoders (TlvReader, walk()) against the tree decoder: on every input of
+// tlv_test and every prefix of each, the same objects under the same parents where the
+// bytes decode and the same Error (code and message) where they do not.
 #include "emv/tlv_view.hpp"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <iterator>
-#include <optional>
-#include <ranges>
 #include <string>
 #include <vector>
 
@@ -20,77 +16,82 @@ namespace tender::emv {
 namespace {
 
 using tender::test::hex;
-using test_vectors::kGpoResponse;
 using test_vectors::kNested;
-using test_vectors::kRecord;
 
-static_assert(std::forward_iterator<TlvView::iterator>);
-static_assert(std::sentinel_for<std::default_sentinel_t, TlvView::iterator>);
-static_assert(std::ranges::forward_range<TlvView>);
-
-// One object as met in a depth-first walk: what the three decoders must agree on.
+// One object as met in a depth-first walk: what the decoders must agree on. `parent`
+// is where the enclosing object's contents start (nullptr at the top level).
 struct Visit {
   Tag tag;
   const Byte* value;
   std::size_t size;
-  std::size_t depth;
+  const Byte* parent;
   bool constructed;
   bool operator==(const Visit&) const = default;
 };
 
 std::ostream& operator<<(std::ostream& out, const Visit& v) {
-  return out << tag_to_hex(v.tag) << " depth " << v.depth << " size " << v.size;
+  return out << tag_to_hex(v.tag) << " size " << v.size << (v.parent == nullptr ? " at the top" : "");
 }
 
-void walk(std::span<const TlvNode> nodes, std::size_t depth, std::vector<Visit>& out) {
+void walk(std::span<const TlvNode> nodes, const Byte* parent, std::vector<Visit>& out) {
   for (const TlvNode& node : nodes) {
-    out.push_back({node.tag, node.value.data(), node.value.size(), depth, node.constructed()});
-    walk(node.children, depth + 1, out);
+    out.push_back({node.tag, node.value.data(), node.value.size(), parent, node.constructed()});
+    walk(node.children, node.value.data(), out);
   }
 }
 
-void walk(const TlvView& view, std::size_t depth, std::vector<Visit>& out) {
-  for (const TlvObject& object : view) {
-    out.push_back({object.tag, object.value.data(), object.value.size(), depth, object.constructed()});
-    walk(view.contents(object), depth + 1, out);
-  }
-}
-
-// The single pass: every object checked as it is reached, the first error ends it.
-Result<void> walk(TlvReader reader, std::size_t depth, std::vector<Visit>& out) {
+// TlvReader by hand: every object checked as it is reached, the first error ends it.
+Result<void> walk(TlvReader reader, const Byte* parent, std::vector<Visit>& out) {
   TlvObject object;
   while (reader.next(object)) {
-    out.push_back({object.tag, object.value.data(), object.value.size(), depth, object.constructed()});
-    if (auto inner = walk(reader.contents(object), depth + 1, out); !inner) return inner;
+    out.push_back({object.tag, object.value.data(), object.value.size(), parent, object.constructed()});
+    if (auto inner = walk(reader.contents(object), object.value.data(), out); !inner) return inner;
   }
   EXPECT_EQ(reader.done(), reader.status().has_value());
   return reader.status();
 }
 
-// Asserts the view and the reader agree with the tree on `data`.
+// walk(): the same objects through its visitor, and the parent it names.
+Result<void> walk_visits(ByteView data, const DecodeOptions& options, std::vector<Visit>& out) {
+  return walk(
+      data,
+      [&out](const TlvObject& object, TlvParent parent) {
+        // The parent's tag is the tag of the object whose contents it names.
+        for (const Visit& before : out) {
+          if (before.value == parent.contents) EXPECT_EQ(before.tag, parent.tag);
+        }
+        out.push_back({object.tag, object.value.data(), object.value.size(), parent.contents, object.constructed()});
+      },
+      options);
+}
+
+// Asserts the reader and walk() agree with the tree on `data`.
 void expect_agreement(const std::string& name, ByteView data, const DecodeOptions& options) {
   SCOPED_TRACE(name);
   auto tree = decode(data, options);
-  auto view = TlvView::decode(data, options);
   std::vector<Visit> read;
-  auto walked = walk(TlvReader{data, options}, 1, read);
-  ASSERT_EQ(view.has_value(), tree.has_value());
+  auto by_hand = walk(TlvReader{data, options}, nullptr, read);
+  std::vector<Visit> visited;
+  auto walked = walk_visits(data, options, visited);
+  ASSERT_EQ(by_hand.has_value(), tree.has_value());
   ASSERT_EQ(walked.has_value(), tree.has_value());
+  // Up to a fault, walk() has shown the visitor exactly what the reader read.
+  EXPECT_EQ(visited, read);
   if (!tree) {
-    EXPECT_EQ(view.error().code, tree.error().code);
-    EXPECT_EQ(view.error().message, tree.error().message);
+    EXPECT_EQ(by_hand.error().code, tree.error().code);
+    EXPECT_EQ(by_hand.error().message, tree.error().message);
     EXPECT_EQ(walked.error().code, tree.error().code);
     EXPECT_EQ(walked.error().message, tree.error().message);
     return;
   }
   std::vector<Visit> from_tree;
-  std::vector<Visit> from_view;
-  walk(*tree, 1, from_tree);
-  walk(*view, 1, from_view);
-  EXPECT_EQ(from_view, from_tree);
+  walk(*tree, nullptr, from_tree);
   EXPECT_EQ(read, from_tree);
-  EXPECT_EQ(view->size(), tree->size());
-  EXPECT_EQ(view->empty(), tree->empty());
+  EXPECT_EQ(visited, from_tree);
+}
+
+Result<void> well_formed(ByteView data, const DecodeOptions& options = {}) {
+  return walk(data, [](const TlvObject&, TlvParent) {}, options);
 }
 
 TEST(TlvViewAgreement, EveryTlvTestVector) {
@@ -109,7 +110,7 @@ TEST(TlvViewAgreement, EveryPrefixOfEveryVector) {
 }
 
 TEST(TlvViewAgreement, MalformedInputsGiveTheTreesTypedError) {
-  // Each case must fail, so a view that accepted it would fail here, not agree.
+  // Each case must fail, so a walk that accepted it would fail here, not agree.
   const std::pair<const char*, Errc> cases[] = {
       {"9F02 06 00000000", Errc::truncated},     {"9F02 01 00 70 04 5A 08 4761", Errc::truncated},
       {"70 80 5A 01 12 00 00", Errc::malformed}, {"5A 84 00 00 00 01 12", Errc::malformed},
@@ -119,127 +120,60 @@ TEST(TlvViewAgreement, MalformedInputsGiveTheTreesTypedError) {
   };
   for (const auto& [text, code] : cases) {
     const Bytes data = hex(text);
-    auto view = TlvView::decode(data);
-    ASSERT_FALSE(view) << text;
-    EXPECT_EQ(view.error().code, code) << text;
-    EXPECT_EQ(view.error().message, decode(data).error().message) << text;
+    auto walked = well_formed(data);
+    ASSERT_FALSE(walked) << text;
+    EXPECT_EQ(walked.error().code, code) << text;
+    EXPECT_EQ(walked.error().message, decode(data).error().message) << text;
   }
   const Bytes deep = test_vectors::wrap(100, 0x70);
-  auto bomb = TlvView::decode(deep);
+  auto bomb = well_formed(deep);
   ASSERT_FALSE(bomb);
   EXPECT_EQ(bomb.error().code, Errc::malformed);
   EXPECT_NE(bomb.error().message.find("nested"), std::string::npos) << bomb.error().message;
 }
 
-// Re-encodes through the view: a constructed object from its contents, a primitive
-// from its value, as encode() does from a tree.
-Bytes reencode(const TlvView& view) {
-  Bytes out;
-  for (const TlvObject& object : view) {
-    append_tlv(out, object.tag, object.constructed() ? ByteView{reencode(view.contents(object))} : object.value);
-  }
-  return out;
-}
-
-TEST(TlvViewRoundTrip, ReEncodingMatchesTheTreeAndDecodesAgain) {
-  for (const auto& v : test_vectors::all()) {
-    auto tree = decode(v.data, v.options);
-    if (!tree) continue;
-    auto view = TlvView::decode(v.data, v.options);
-    ASSERT_TRUE(view) << v.name;
-    const Bytes again = reencode(*view);
-    EXPECT_EQ(to_hex(again), to_hex(encode(*tree))) << v.name;
-    auto second = TlvView::decode(again, v.options);
-    ASSERT_TRUE(second) << v.name;
-    EXPECT_EQ(to_hex(reencode(*second)), to_hex(again)) << v.name;
-  }
-}
-
-TEST(TlvViewFind, AgreesWithTheTreeForEveryTagPresentAndSomeAbsent) {
-  for (const auto& v : test_vectors::all()) {
-    auto tree = decode(v.data, v.options);
-    if (!tree) continue;
-    auto view = TlvView::decode(v.data, v.options);
-    ASSERT_TRUE(view);
-    std::vector<Visit> visits;
-    walk(*tree, 1, visits);
-    std::vector<Tag> tags{0x9F26, 0x01, 0xDF818101};
-    for (const Visit& visit : visits) tags.push_back(visit.tag);
-    for (const Tag tag : tags) {
-      const TlvNode* node = find(*tree, tag);
-      const auto object = view->find(tag, TlvView::Search::depth_first);
-      ASSERT_EQ(object.has_value(), node != nullptr) << v.name << " " << tag_to_hex(tag);
-      if (node == nullptr) continue;
-      EXPECT_EQ(object->value.data(), node->value.data()) << v.name << " " << tag_to_hex(tag);
-      EXPECT_EQ(object->value.size(), node->value.size()) << v.name << " " << tag_to_hex(tag);
-      const auto top = std::ranges::find(*tree, tag, &TlvNode::tag);
-      const auto here = view->find(tag);
-      ASSERT_EQ(here.has_value(), top != tree->end()) << v.name << " " << tag_to_hex(tag);
-      if (here) {
-        EXPECT_EQ(here->value.data(), top->value.data());
-      }
+TEST(TlvWalk, ParentsTellTemplatesOfOneTagApart) {
+  // Two A5 templates in one FCI: a parser that wants the first one's 50 must not take
+  // the second's. TlvParent::is() names the object, not the tag.
+  const Bytes data = hex("6F 12 84 02 A0 01 A5 04 50 02 41 42 A5 04 50 02 43 44");
+  TlvObject first_a5;
+  std::string labels;
+  std::string parents;
+  ASSERT_TRUE(walk(data, [&](const TlvObject& object, TlvParent parent) {
+    if (object.tag == 0xA5 && first_a5.tag == 0) first_a5 = object;
+    if (object.tag == 0x50) {
+      labels.append(object.value.begin(), object.value.end());
+      parents += parent.is(first_a5) ? "first " : "other ";
+      EXPECT_EQ(parent.tag, 0xA5U);
     }
-  }
+    if (object.tag == 0x6F) EXPECT_TRUE(parent.top_level());
+  }));
+  EXPECT_EQ(labels, "ABCD");
+  EXPECT_EQ(parents, "first other ");
 }
 
-TEST(TlvViewFind, ThisLevelDoesNotLookInsideTemplates) {
-  auto view = TlvView::decode(kNested);
-  ASSERT_TRUE(view) << view.error().describe();
-  EXPECT_FALSE(view->find(0x84));
-  const auto fci = view->single();
-  ASSERT_TRUE(fci);
-  const TlvView contents = view->contents(*fci);
-  const auto df_name = contents.find(0x84);
-  ASSERT_TRUE(df_name);
-  EXPECT_EQ(to_hex(df_name->value), "A0000000031010");
-  EXPECT_FALSE(contents.find(0x4F));
-  const auto adf = contents.find(0x4F, TlvView::Search::depth_first);
-  ASSERT_TRUE(adf);
-  EXPECT_EQ(adf->value.data(), kNested.data() + 26);
-}
-
-TEST(TlvViewObject, EncodingIsTheCardsOwnHeaderAndValue) {
-  // 81 05: a non-minimal length a card may send; encoding() keeps it, as ODA hashes it.
+TEST(TlvWalk, EncodingIsTheCardsOwnHeaderAndValue) {
+  // 81 02: a non-minimal length a card may send; encoding() keeps it, as ODA hashes it.
   const Bytes data = hex("77 0D 9F27 01 80 9F36 81 02 0001 00 00 00");
-  auto view = TlvView::decode(data);
-  ASSERT_TRUE(view) << view.error().describe();
-  const auto rmtf2 = view->single();
-  ASSERT_TRUE(rmtf2);
-  EXPECT_EQ(rmtf2->header_size, 2U);
-  EXPECT_TRUE(rmtf2->constructed());
-  const auto atc = view->contents(*rmtf2).find(0x9F36);
-  ASSERT_TRUE(atc);
-  EXPECT_EQ(atc->header_size, 4U);
-  EXPECT_FALSE(atc->constructed());
-  EXPECT_EQ(to_hex(atc->encoding()), "9F3681020001");
-  EXPECT_EQ(view->contents(*rmtf2).size(), 2U);  // the trailing '00's are padding
-  EXPECT_EQ(to_hex(rmtf2->encoding()), to_hex(data));
+  std::vector<TlvObject> objects;
+  ASSERT_TRUE(walk(data, [&](const TlvObject& object, TlvParent) { objects.push_back(object); }));
+  ASSERT_EQ(objects.size(), 3U);  // the trailing '00's are padding
+  const TlvObject& rmtf2 = objects[0];
+  EXPECT_EQ(rmtf2.header_size, 2U);
+  EXPECT_TRUE(rmtf2.constructed());
+  EXPECT_EQ(to_hex(rmtf2.encoding()), to_hex(data));
+  const TlvObject& atc = objects[2];
+  EXPECT_EQ(atc.tag, 0x9F36U);
+  EXPECT_EQ(atc.header_size, 4U);
+  EXPECT_FALSE(atc.constructed());
+  EXPECT_EQ(to_hex(atc.encoding()), "9F3681020001");
 }
 
-TEST(TlvViewObject, SingleIsNulloptForNoneOrSeveral) {
-  const Bytes padding = hex("00 00");
-  auto none = TlvView::decode(padding);
-  ASSERT_TRUE(none);
-  EXPECT_FALSE(none->single());
-  EXPECT_TRUE(none->empty());
-  const Bytes two = hex("5A 01 12 5F34 01 01");
-  auto several = TlvView::decode(two);
-  ASSERT_TRUE(several);
-  EXPECT_FALSE(several->single());
-  EXPECT_EQ(several->size(), 2U);
-  const TlvView empty;
-  EXPECT_TRUE(empty.empty());
-  EXPECT_FALSE(empty.find(0x5A, TlvView::Search::depth_first));
-}
-
-TEST(TlvViewObject, APrimitiveHasNoContentsHoweverItsValueLooks) {
+TEST(TlvWalk, APrimitiveHasNoContentsHoweverItsValueLooks) {
   const Bytes data = hex("80 06 5A 01 12 5A 01 34");  // format 1: AIP and AFL, not TLV
-  auto view = TlvView::decode(data);
-  ASSERT_TRUE(view);
-  const auto format1 = view->single();
-  ASSERT_TRUE(format1);
-  EXPECT_TRUE(view->contents(*format1).empty());
-  EXPECT_FALSE(view->find(0x5A, TlvView::Search::depth_first));
+  std::vector<Tag> tags;
+  ASSERT_TRUE(walk(data, [&](const TlvObject& object, TlvParent) { tags.push_back(object.tag); }));
+  EXPECT_EQ(tags, std::vector<Tag>{0x80});
   TlvReader reader{data};
   TlvObject object;
   ASSERT_TRUE(reader.next(object));
@@ -249,24 +183,20 @@ TEST(TlvViewObject, APrimitiveHasNoContentsHoweverItsValueLooks) {
   EXPECT_TRUE(contents.done());
 }
 
-template <class T>
-concept ViewableFrom = requires(T&& data) { TlvView::decode(std::forward<T>(data)); };
-
-TEST(TlvViewObject, TemporaryBuffersAreRefusedAtCompileTime) {
-  static_assert(ViewableFrom<const Bytes&>);
-  static_assert(ViewableFrom<ByteView>);
-  static_assert(!ViewableFrom<Bytes>, "objects would dangle");
-}
-
-TEST(TlvViewObject, AnObjectFromElsewhereCannotMakeItReadOutOfBounds) {
-  // contents() takes objects of its own view; one made up stops the walk early
-  // (ASan would see a read past this 3-byte heap buffer).
-  const Bytes bytes = hex("70 7F 5A");
-  auto view = TlvView::decode(ByteView{});
-  ASSERT_TRUE(view);
-  const TlvObject made_up{0x70, ByteView{bytes}, 0, true};
-  EXPECT_EQ(view->contents(made_up).size(), 0U);
-  EXPECT_FALSE(view->contents(made_up).find(0x5A, TlvView::Search::depth_first));
+TEST(TlvWalk, TheNestedTestVectorKeepsItsParents) {
+  // kNested (an FCI with templates inside templates): every object's parent is the
+  // object it lies in, by position.
+  std::vector<Visit> visits;
+  ASSERT_TRUE(walk_visits(kNested, DecodeOptions{}, visits));
+  ASSERT_EQ(visits.size(), 7U);  // 6F 84 A5 50 BF0C 61 4F
+  for (const Visit& v : visits) {
+    if (v.parent == nullptr) continue;
+    bool inside = false;
+    for (const Visit& p : visits) {
+      if (p.value == v.parent) inside = v.value >= p.value && v.value + v.size <= p.value + p.size;
+    }
+    EXPECT_TRUE(inside) << v;
+  }
 }
 
 TEST(TlvReader, AFailedReadDoesNotAdvance) {
@@ -303,7 +233,7 @@ TEST(TlvReader, TheEndOfALevelIsDoneAndOk) {
 
 TEST(TlvReader, ChecksOnlyWhatItReaches) {
   // One pass: a malformed object inside a template is found when the walk enters it,
-  // not before. TlvView::decode() is what rejects it up front.
+  // not before. walk() is what rejects it as a whole.
   const Bytes data = hex("70 04 5A 08 4761 5F34 01 01");
   TlvReader reader{data};
   TlvObject object;
@@ -313,7 +243,7 @@ TEST(TlvReader, ChecksOnlyWhatItReaches) {
   EXPECT_EQ(object.tag, 0x5F34U);
   EXPECT_FALSE(reader.next(object));
   EXPECT_TRUE(reader.done());
-  EXPECT_FALSE(TlvView::decode(data));
+  EXPECT_FALSE(well_formed(data));
 }
 
 TEST(TlvReader, NestingBeyondTheLimitIsMalformedWhereItIsReached) {
@@ -340,7 +270,7 @@ TEST(TlvReader, PaddingOnlyBelowTheLimitIsNoObject) {
   const DecodeOptions one{.max_depth = 1, .allow_padding = true};
   const Bytes padding_only = hex("70 03 00 FF 00 5A 01 12");
   expect_agreement("padding below the limit", padding_only, one);
-  EXPECT_TRUE(TlvView::decode(padding_only, one));
+  EXPECT_TRUE(well_formed(padding_only, one));
   const Bytes object_after_padding = hex("70 03 00 5A 00");
   expect_agreement("an object after padding below the limit", object_after_padding, one);
   auto deep = decode(object_after_padding, one);
@@ -381,7 +311,7 @@ TEST(TlvReader, OffsetsBeyondSixteenBitsAreExact) {
 
 TEST(TlvReader, MoreDataThanALengthCanStateIsRefused) {
   // 16 MiB: no card response or host message comes near it; the reader's counts
-  // are 24 bits. Refused, not misread, by the reader, the view and the tree.
+  // are 24 bits. Refused, not misread, by the reader, walk() and the tree.
   const Bytes data(TlvReader::kMaxData + 1, 0x00);
   TlvReader reader{data};
   TlvObject object;
@@ -389,8 +319,8 @@ TEST(TlvReader, MoreDataThanALengthCanStateIsRefused) {
   EXPECT_FALSE(reader.done());
   ASSERT_FALSE(reader.status());
   EXPECT_EQ(reader.status().error().code, Errc::out_of_range);
-  ASSERT_FALSE(TlvView::decode(data));
-  EXPECT_EQ(TlvView::decode(data).error().code, Errc::out_of_range);
+  ASSERT_FALSE(well_formed(data));
+  EXPECT_EQ(well_formed(data).error().code, Errc::out_of_range);
   ASSERT_FALSE(decode(data));
   EXPECT_EQ(decode(data).error().code, Errc::out_of_range);
   // One byte fewer is read (padding throughout).

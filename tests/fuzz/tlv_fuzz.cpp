@@ -1,7 +1,7 @@
 // libFuzzer target for the BER-TLV decoders and the DOL parser: all read bytes
 // straight from the card. Beyond "no crash, no leak", it checks that decoding is
 // stable: what decode() accepts, encode() writes in a form decode() reads back to
-// the same tree; and that the view decoders the kernel uses (TlvView, TlvReader)
+// the same tree; and that the view decoders the kernel uses (walk(), TlvReader)
 // agree with the tree on every input: the same objects, or the same Error.
 #include <cstddef>
 #include <cstdint>
@@ -21,36 +21,30 @@ using tender::emv::DecodeOptions;
 using tender::emv::TlvNode;
 using tender::emv::TlvObject;
 using tender::emv::TlvReader;
-using tender::emv::TlvView;
+using tender::emv::TlvParent;
 
-// An object as a depth-first walk meets it.
+// An object as a depth-first walk meets it; `parent` is where the contents of the
+// object holding it start (nullptr at the top level).
 struct Visit {
   tender::emv::Tag tag;
   const tender::Byte* value;
   std::size_t size;
-  std::size_t depth;
+  const tender::Byte* parent;
   bool operator==(const Visit&) const = default;
 };
 
-void walk(std::span<const TlvNode> nodes, std::size_t depth, std::vector<Visit>& out) {
+void walk(std::span<const TlvNode> nodes, const tender::Byte* parent, std::vector<Visit>& out) {
   for (const TlvNode& node : nodes) {
-    out.push_back({node.tag, node.value.data(), node.value.size(), depth});
-    walk(node.children, depth + 1, out);
+    out.push_back({node.tag, node.value.data(), node.value.size(), parent});
+    walk(node.children, node.value.data(), out);
   }
 }
 
-void walk(const TlvView& view, std::size_t depth, std::vector<Visit>& out) {
-  for (const TlvObject& object : view) {
-    out.push_back({object.tag, object.value.data(), object.value.size(), depth});
-    walk(view.contents(object), depth + 1, out);
-  }
-}
-
-tender::Result<void> walk(TlvReader reader, std::size_t depth, std::vector<Visit>& out) {
+tender::Result<void> walk(TlvReader reader, const tender::Byte* parent, std::vector<Visit>& out) {
   TlvObject object;
   while (reader.next(object)) {
-    out.push_back({object.tag, object.value.data(), object.value.size(), depth});
-    if (auto inner = walk(reader.contents(object), depth + 1, out); !inner) return inner;
+    out.push_back({object.tag, object.value.data(), object.value.size(), parent});
+    if (auto inner = walk(reader.contents(object), object.value.data(), out); !inner) return inner;
   }
   auto status = reader.status();
   if (status.has_value() != reader.done()) std::abort();
@@ -61,28 +55,28 @@ bool same_error(const tender::Error& a, const tender::Error& b) {
   return a.code == b.code && a.message == b.message;
 }
 
-// The view and the single-pass reader against the tree decoder.
+// walk() and the reader by hand against the tree decoder.
 void cross_check(ByteView input, const DecodeOptions& options) {
   auto tree = tender::emv::decode(input, options);
-  auto view = TlvView::decode(input, options);
   std::vector<Visit> read;
-  auto walked = walk(TlvReader{input, options}, 1, read);
-  if (tree.has_value() != view.has_value() || tree.has_value() != walked.has_value()) std::abort();
+  auto by_hand = walk(TlvReader{input, options}, nullptr, read);
+  std::vector<Visit> visited;
+  auto walked = tender::emv::walk(
+      input,
+      [&visited](const TlvObject& object, TlvParent parent) {
+        visited.push_back({object.tag, object.value.data(), object.value.size(), parent.contents});
+      },
+      options);
+  if (tree.has_value() != by_hand.has_value() || tree.has_value() != walked.has_value()) std::abort();
+  // Up to a fault, walk() showed its visitor exactly what the reader read.
+  if (visited != read) std::abort();
   if (!tree) {
-    if (!same_error(tree.error(), view.error()) || !same_error(tree.error(), walked.error())) std::abort();
+    if (!same_error(tree.error(), by_hand.error()) || !same_error(tree.error(), walked.error())) std::abort();
     return;
   }
   std::vector<Visit> from_tree;
-  std::vector<Visit> from_view;
-  walk(*tree, 1, from_tree);
-  walk(*view, 1, from_view);
-  if (from_view != from_tree || read != from_tree) std::abort();
-  for (const tender::emv::Tag tag : {0x5AU, 0x70U, 0x9F4BU}) {
-    const TlvNode* node = tender::emv::find(*tree, tag);
-    const auto object = view->find(tag, TlvView::Search::depth_first);
-    if ((node == nullptr) != !object.has_value()) std::abort();
-    if (node != nullptr && node->value.data() != object->value.data()) std::abort();
-  }
+  walk(*tree, nullptr, from_tree);
+  if (read != from_tree) std::abort();
 }
 
 bool same_tree(std::span<const TlvNode> a, std::span<const TlvNode> b) {
