@@ -33,19 +33,19 @@ std::ostream& operator<<(std::ostream& out, const Visit& v) {
   return out << tag_to_hex(v.tag) << " size " << v.size << (v.parent == nullptr ? " at the top" : "");
 }
 
-void walk(std::span<const TlvNode> nodes, const Byte* parent, std::vector<Visit>& out) {
+void walk_tree(std::span<const TlvNode> nodes, const Byte* parent, std::vector<Visit>& out) {
   for (const TlvNode& node : nodes) {
     out.push_back({node.tag, node.value.data(), node.value.size(), parent, node.constructed()});
-    walk(node.children, node.value.data(), out);
+    walk_tree(node.children, node.value.data(), out);
   }
 }
 
 // TlvReader by hand: every object checked as it is reached, the first error ends it.
-Result<void> walk(TlvReader reader, const Byte* parent, std::vector<Visit>& out) {
+Result<void> walk_reader(TlvReader reader, const Byte* parent, std::vector<Visit>& out) {
   TlvObject object;
   while (reader.next(object)) {
     out.push_back({object.tag, object.value.data(), object.value.size(), parent, object.constructed()});
-    if (auto inner = walk(reader.contents(object), object.value.data(), out); !inner) return inner;
+    if (auto inner = walk_reader(reader.contents(object), object.value.data(), out); !inner) return inner;
   }
   EXPECT_EQ(reader.done(), reader.status().has_value());
   return reader.status();
@@ -58,7 +58,9 @@ Result<void> walk_visits(ByteView data, const DecodeOptions& options, std::vecto
       [&out](const TlvObject& object, TlvParent parent) {
         // The parent's tag is the tag of the object whose contents it names.
         for (const Visit& before : out) {
-          if (before.value == parent.contents) EXPECT_EQ(before.tag, parent.tag);
+          if (before.value == parent.contents) {
+            EXPECT_EQ(before.tag, parent.tag);
+          }
         }
         out.push_back({object.tag, object.value.data(), object.value.size(), parent.contents, object.constructed()});
       },
@@ -70,7 +72,7 @@ void expect_agreement(const std::string& name, ByteView data, const DecodeOption
   SCOPED_TRACE(name);
   auto tree = decode(data, options);
   std::vector<Visit> read;
-  auto by_hand = walk(TlvReader{data, options}, nullptr, read);
+  auto by_hand = walk_reader(TlvReader{data, options}, nullptr, read);
   std::vector<Visit> visited;
   auto walked = walk_visits(data, options, visited);
   ASSERT_EQ(by_hand.has_value(), tree.has_value());
@@ -85,7 +87,7 @@ void expect_agreement(const std::string& name, ByteView data, const DecodeOption
     return;
   }
   std::vector<Visit> from_tree;
-  walk(*tree, nullptr, from_tree);
+  walk_tree(*tree, nullptr, from_tree);
   EXPECT_EQ(read, from_tree);
   EXPECT_EQ(visited, from_tree);
 }
@@ -135,7 +137,7 @@ TEST(TlvViewAgreement, MalformedInputsGiveTheTreesTypedError) {
 TEST(TlvWalk, ParentsTellTemplatesOfOneTagApart) {
   // Two A5 templates in one FCI: a parser that wants the first one's 50 must not take
   // the second's. TlvParent::is() names the object, not the tag.
-  const Bytes data = hex("6F 12 84 02 A0 01 A5 04 50 02 41 42 A5 04 50 02 43 44");
+  const Bytes data = hex("6F 10 84 02 A0 01 A5 04 50 02 41 42 A5 04 50 02 43 44");
   TlvObject first_a5;
   std::string labels;
   std::string parents;
@@ -146,7 +148,9 @@ TEST(TlvWalk, ParentsTellTemplatesOfOneTagApart) {
       parents += parent.is(first_a5) ? "first " : "other ";
       EXPECT_EQ(parent.tag, 0xA5U);
     }
-    if (object.tag == 0x6F) EXPECT_TRUE(parent.top_level());
+    if (object.tag == 0x6F) {
+      EXPECT_TRUE(parent.top_level());
+    }
   }));
   EXPECT_EQ(labels, "ABCD");
   EXPECT_EQ(parents, "first other ");
