@@ -5,15 +5,20 @@
 #include <utility>
 
 namespace tender::emv {
-Result<void> TlvReader::status() const {
-  if ((state_ & kLeftMask) != 0) {
+Error tlv_detail::walk_too_deep(std::size_t max_depth) {
+  return make_error(Errc::invalid_argument, "walk() nests at most " + std::to_string(kWalkMaxDepth) +
+                                                " levels; max_depth " + std::to_string(max_depth) + " asks for more");
+}
+
+Result<void> TlvReader::status_of(const Byte* pos, std::uint64_t state) {
+  if ((state & kLeftMask) != 0) {
     // Stopped at an object, or not stopped at all: read it again to tell.
-    TlvReader probe = *this;
+    TlvReader probe{pos, state};
     TlvObject object;
     if (probe.next(object)) return ok();
     if ((probe.state_ & kLeftMask) != 0) return fault(probe.pos_, probe.state_);
   }
-  if ((state_ & kRefused) != 0) return refusal(state_);
+  if ((state & kRefused) != 0) return refusal(state);
   return ok();
 }
 

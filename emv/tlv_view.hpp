@@ -97,6 +97,8 @@ inline bool read_object(const Byte* p, const Byte* end, TlvObject& out) noexcept
 // the message.
 Error describe_fault(ByteView at, std::size_t offset);
 Error depth_fault(std::size_t offset, std::size_t max_depth);
+// walk() asked to nest deeper than it can (Errc::invalid_argument).
+Error walk_too_deep(std::size_t max_depth);
 
 }  // namespace tlv_detail
 
@@ -146,7 +148,7 @@ class TlvReader {
   // Why next() returned false: ok() at the end of the level, or the Error decode()
   // gives for the same bytes (the object it stopped at, a level nested too deep,
   // data over kMaxData). Asked earlier, it is about the object next() would read.
-  [[nodiscard]] Result<void> status() const;
+  [[nodiscard]] Result<void> status() const { return status_of(pos_, state_); }
   // Read to the end of the level, nothing wrong: status() is ok() and next() has
   // nothing more. Cheaper than status(), which words the Error.
   [[nodiscard]] bool done() const noexcept { return (state_ & (kLeftMask | kRefused)) == 0; }
@@ -215,6 +217,7 @@ class TlvReader {
 
   // Static, taking values: were `this` to escape into an out-of-line call, the reader
   // would live in memory, and every next() would store and reload it.
+  static Result<void> status_of(const Byte* pos, std::uint64_t state);
   static Error fault(const Byte* pos, std::uint64_t state);
   static Error refusal(std::uint64_t state);
 
@@ -234,45 +237,50 @@ struct TlvParent {
   [[nodiscard]] bool top_level() const noexcept { return contents == nullptr; }
 };
 
+// The deepest nesting walk() takes: its stack of levels is on the machine's stack.
+// Annex B data nest 4 deep at most; decode() and TlvReader go to kMaxDepth.
+inline constexpr std::size_t kWalkMaxDepth = 16;
+
 template <typename Visit>
 Result<void> walk(ByteView data, Visit&& visit, const DecodeOptions& options = {}) {
-  // A loop with a stack of the levels above, not a recursion: the whole walk then
-  // inlines into its caller, so the reader of the current level and whatever the
-  // visitor keeps stay in registers (through a recursive call both went to memory,
-  // and the walk ran at two thirds of TlvReader's speed: bench/tlv_vs_emv_utils).
+  // A loop over a stack of the levels above, not a recursion: the whole walk then
+  // inlines into its caller, so the current level's reader and whatever the visitor
+  // keeps stay in registers. Through a recursive call both went to memory, and so
+  // they did with a stack for every level TlvReader allows (4 KiB, a frame too large
+  // for g++ to inline): either way the walk ran at about two thirds of the reader's
+  // speed (bench/tlv_vs_emv_utils); with kWalkMaxDepth levels, at nineteen twentieths.
   // Depth first, as decode() goes, so the fault found is the first in encoding order.
+  if (options.max_depth > kWalkMaxDepth) [[unlikely]] return tlv_detail::walk_too_deep(options.max_depth);
+  // A level entered: the reader to go back to, and the object whose contents are read
+  // now. The parent is looked up here, not carried in a register: a visitor that does
+  // not ask for it costs nothing, and the loop's registers suffice.
   struct Above {
     TlvReader reader;
-    TlvParent parent;
+    TlvParent inner;
   };
-  // One slot per level the reader lets hold objects (max_depth, at most kMaxDepth):
-  // 4 KiB of stack, left unwritten until a level is entered.
-  union Slot {
+  union Slot {  // left unwritten until a level is entered
     Slot() noexcept {}
     Above above;
   };
-  Slot above[TlvReader::kMaxDepth];
+  Slot above[kWalkMaxDepth];
   std::size_t depth = 0;
   TlvReader reader{data, options};
-  TlvParent parent;
   TlvObject object;
   for (;;) {
     while (reader.next(object)) {
-      visit(static_cast<const TlvObject&>(object), parent);
+      visit(static_cast<const TlvObject&>(object), depth == 0 ? TlvParent{} : above[depth - 1].above.inner);
       if (object.constructed()) {
-        // Below max_depth, contents() gives a reader that reads nothing and is
-        // refused, so depth never passes max_depth (<= kMaxDepth).
-        above[depth].above = Above{reader, parent};
+        // Below max_depth contents() gives a reader that reads nothing, so depth stays
+        // under max_depth (<= kWalkMaxDepth).
+        above[depth].above = Above{reader, TlvParent{object.tag, object.value.data()}};
         ++depth;
         reader = reader.contents(object);
-        parent = TlvParent{object.tag, object.value.data()};
       }
     }
     if (!reader.done()) [[unlikely]] return reader.status();
     if (depth == 0) return ok();
     --depth;
     reader = above[depth].above.reader;
-    parent = above[depth].above.parent;
   }
 }
 

@@ -76,6 +76,20 @@ void expect_agreement(const std::string& name, ByteView data, const DecodeOption
   std::vector<Visit> visited;
   auto walked = walk_visits(data, options, visited);
   ASSERT_EQ(by_hand.has_value(), tree.has_value());
+  if (options.max_depth > kWalkMaxDepth) {
+    // Deeper than walk()'s stack: refused before any object, whatever the bytes.
+    ASSERT_FALSE(walked);
+    EXPECT_EQ(walked.error().code, Errc::invalid_argument);
+    EXPECT_TRUE(visited.empty());
+    if (tree) {
+      std::vector<Visit> from_tree;
+      walk_tree(*tree, nullptr, from_tree);
+      EXPECT_EQ(read, from_tree);
+    } else {
+      EXPECT_EQ(by_hand.error().message, tree.error().message);
+    }
+    return;
+  }
   ASSERT_EQ(walked.has_value(), tree.has_value());
   // Up to a fault, walk() has shown the visitor exactly what the reader read.
   EXPECT_EQ(visited, read);
@@ -185,6 +199,26 @@ TEST(TlvWalk, APrimitiveHasNoContentsHoweverItsValueLooks) {
   TlvObject inner;
   EXPECT_FALSE(contents.next(inner));
   EXPECT_TRUE(contents.done());
+}
+
+TEST(TlvWalk, NestsAsDeepAsItsStackAndRefusesToBeAskedForMore) {
+  const DecodeOptions deepest{.max_depth = kWalkMaxDepth, .allow_padding = true};
+  // kWalkMaxDepth levels: every slot of its stack in use (ASan sees an overrun).
+  const Bytes at_limit = test_vectors::wrap(kWalkMaxDepth - 1, 0x70);
+  expect_agreement("at kWalkMaxDepth", at_limit, deepest);
+  std::size_t objects = 0;
+  ASSERT_TRUE(walk(at_limit, [&](const TlvObject&, TlvParent) { ++objects; }, deepest));
+  EXPECT_EQ(objects, kWalkMaxDepth);
+  // One deeper is the tree's "nested too deep", at the same offset.
+  expect_agreement("past kWalkMaxDepth", test_vectors::wrap(kWalkMaxDepth, 0x70), deepest);
+  ASSERT_FALSE(well_formed(test_vectors::wrap(kWalkMaxDepth, 0x70), deepest));
+  // Asked for a deeper limit than it can hold, it says so and visits nothing.
+  const DecodeOptions deeper{.max_depth = kWalkMaxDepth + 1, .allow_padding = true};
+  objects = 0;
+  auto refused = walk(at_limit, [&](const TlvObject&, TlvParent) { ++objects; }, deeper);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+  EXPECT_EQ(objects, 0U);
 }
 
 TEST(TlvWalk, TheNestedTestVectorKeepsItsParents) {
