@@ -5,8 +5,11 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "app/journal/journal.hpp"
+#include "app/journal/lifecycle.hpp"
 #include "drivers/icc/sim/builtin.hpp"
 #include "net/hostsim/behaviour.hpp"
 
@@ -70,6 +73,27 @@ Error bad(std::size_t index, const std::string& what) {
   return make_error(Errc::malformed, "step " + std::to_string(index) + ": " + what);
 }
 
+// The journal states a power cut can wait for: those a move of the row's lifecycle writes.
+// (`created` is not one: a row is first written as the request leaves; only an older
+// version's rows are found in it.) As "sent, approved, ...", in the table's order.
+std::string power_cut_states() {
+  std::vector<TxnState> states;
+  for (const RowMove& move : row_moves()) {
+    if (std::find(states.begin(), states.end(), move.to) == states.end()) states.push_back(move.to);
+  }
+  std::string out;
+  for (const TxnState state : states) {
+    if (!out.empty()) out += ", ";
+    out += to_string(state);
+  }
+  return out;
+}
+
+bool written_by_a_move(TxnState state) {
+  const auto moves = row_moves();
+  return std::any_of(moves.begin(), moves.end(), [state](const RowMove& move) { return move.to == state; });
+}
+
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
@@ -126,7 +150,9 @@ Result<void> check_text(const StepSpec& spec, std::size_t index, const std::stri
       }
       return ok();
     case StepKind::power_cut:
-      if (!txn_state_from_string(text)) return bad(index, "power_cut: takes true or a journal state (created, sent, ...)");
+      if (const auto state = txn_state_from_string(text); !state || !written_by_a_move(*state)) {
+        return bad(index, "power_cut: takes true or a journal state a row is written in (" + power_cut_states() + ")");
+      }
       return ok();
     case StepKind::expect_outcome:
       if (std::find(kOutcomes.begin(), kOutcomes.end(), text) == kOutcomes.end() && !txn_state_from_string(text)) {

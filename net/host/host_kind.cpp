@@ -1,13 +1,10 @@
 #include "net/host/host_kind.hpp"
 
+#include "net/host/table.hpp"
+
 namespace tender::net::host {
 
-std::string_view to_string(HostKind kind) noexcept {
-  for (const auto& [k, name] : kHostKinds) {
-    if (k == kind) return name;
-  }
-  return "unknown";
-}
+std::string_view to_string(HostKind kind) noexcept { return table_lookup(kHostKinds, kind).value_or("unknown"); }
 
 std::optional<HostKind> host_kind_from(std::string_view name) noexcept {
   for (const auto& [kind, n] : kHostKinds) {

@@ -139,7 +139,14 @@ TEST(EmuScenario, ValuesOfTheFormatAreCheckedWhenParsed) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {R"({"key": "ESC"})", "step 1: key: takes ENTER, CANCEL or one digit 0-9"},
       {R"({"pin": "12a4"})", "step 1: pin: takes 4 to 12 digits"},
-      {R"({"power_cut": "halfway"})", "step 1: power_cut: takes true or a journal state (created, sent, ...)"},
+      {R"({"power_cut": "halfway"})",
+       "step 1: power_cut: takes true or a journal state a row is written in (sent, offline_approved, declined, "
+       "failed, cancelled, approved, reversal_pending, in_doubt, completed, reversed, forwarded, forward_declined)"},
+      // No move writes `created` (the row is first written as the request leaves): a cut
+      // waiting for it would never come, so the scenario is refused instead of passing.
+      {R"({"power_cut": "created"})", "step 1: power_cut: takes true or a journal state a row is written in (sent, "
+                                      "offline_approved, declined, failed, cancelled, approved, reversal_pending, "
+                                      "in_doubt, completed, reversed, forwarded, forward_declined)"},
       {R"({"host_behaviour": "explode"})", "step 1: host_behaviour: unknown behaviour"},
       {R"({"expect_outcome": "great"})",
        "step 1: expect_outcome: not an outcome (approved, declined, reversed, approved_offline, cancelled, failed)"},
