@@ -59,7 +59,7 @@ struct DecodeOptions {
 
 // Decodes a sequence of TLV objects into a tree; constructed objects are decoded
 // recursively. A vector per level: for tools and for code that keeps the tree. Code
-// that only reads a response uses TlvView or TlvReader (tlv_view.hpp), which apply
+// that only reads a response uses walk() or TlvReader (tlv_view.hpp), which apply
 // the same rules, with the same errors, in place.
 // Errc::truncated when the data ends inside an object, Errc::malformed for an
 // indefinite or over-long length, an over-long tag, or nesting beyond max_depth

@@ -110,11 +110,11 @@ Result<void> well_formed(ByteView data, const DecodeOptions& options = {}) {
   return walk(data, [](const TlvObject&, TlvParent) {}, options);
 }
 
-TEST(TlvViewAgreement, EveryTlvTestVector) {
+TEST(TlvInPlaceAgreement, EveryTlvTestVector) {
   for (const auto& v : test_vectors::all()) expect_agreement(v.name, v.data, v.options);
 }
 
-TEST(TlvViewAgreement, EveryPrefixOfEveryVector) {
+TEST(TlvInPlaceAgreement, EveryPrefixOfEveryVector) {
   for (const auto& v : test_vectors::all()) {
     if (v.data.size() > 600) continue;  // the long values add prefixes, not cases
     for (std::size_t n = 0; n < v.data.size(); ++n) {
@@ -125,7 +125,7 @@ TEST(TlvViewAgreement, EveryPrefixOfEveryVector) {
   }
 }
 
-TEST(TlvViewAgreement, MalformedInputsGiveTheTreesTypedError) {
+TEST(TlvInPlaceAgreement, MalformedInputsGiveTheTreesTypedError) {
   // Each case must fail, so a walk that accepted it would fail here, not agree.
   const std::pair<const char*, Errc> cases[] = {
       {"9F02 06 00000000", Errc::truncated},     {"9F02 01 00 70 04 5A 08 4761", Errc::truncated},
