@@ -7,11 +7,10 @@
 
 #include "tests/test_hex.hpp"
 #include <mbedtls/aes.h>
-#include <mbedtls/cipher.h>
-#include <mbedtls/cmac.h>
 
 #include <bit>
 
+#include "common/crypto/cmac.hpp"
 #include "drivers/pinpad/pin_block.hpp"
 
 namespace tender::pinpad::aes {
@@ -65,12 +64,10 @@ Bytes initial_key_id() { return hex(kInitialKeyId); }
 SecretBytes initial_key128() { return derive_initial_key(hex(kBdk128), initial_key_id()).value(); }
 
 std::string cmac_aes128(ByteView key, std::string_view message) {
-  std::array<Byte, 16> mac{};
-  const int rc = mbedtls_cipher_cmac(mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB),
-                                     key.data(), key.size() * 8, as_bytes(message).data(),
-                                     message.size(), mac.data());
-  EXPECT_EQ(rc, 0);
-  return to_hex(mac);
+  EXPECT_EQ(key.size(), 16U);
+  auto mac = crypto::aes_cmac(key, as_bytes(message));
+  EXPECT_TRUE(mac) << mac.error().message;
+  return mac ? to_hex(*mac) : std::string{};
 }
 
 SecretBytes working_key(std::string_view ksn_hex, KeyUsage usage, KeyType type) {
