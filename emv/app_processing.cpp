@@ -25,17 +25,11 @@ std::string where(Byte sfi, unsigned record) {
 // caller keeps `objects` from record to record, so a transaction allocates it once.
 std::optional<TlvObject> single_record_template(ByteView record, std::vector<TlvObject>& objects) {
   objects.clear();
-  TlvObject top;
-  std::size_t count = 0;
-  const auto walked = walk(record, [&](const TlvObject& object, TlvParent parent) {
-    if (parent.top_level()) {
-      if (count++ == 0) top = object;
-    } else if (count == 1 && parent.is(top)) {
-      objects.push_back(object);
-    }
+  const auto single = walk_single(record, [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+    if (parent.is(top)) objects.push_back(object);
   });
-  if (!walked || count != 1 || top.tag != 0x70) return std::nullopt;
-  return top;
+  if (!single || !*single || (*single)->tag != 0x70) return std::nullopt;
+  return **single;
 }
 
 }  // namespace

@@ -32,47 +32,36 @@ CandidateList outcome(SelectionOutcome o, std::string reason) {
 // The objects of one Application Template '61' that selection reads, the first of each.
 struct DirectoryEntry {
   const Byte* contents = nullptr;  // the template's, to know its objects in the walk
-  std::optional<TlvObject> adf_name, label, preferred_name, priority;
-
-  void offer(const TlvObject& object) {
-    const std::pair<Tag, std::optional<TlvObject>*> fields[] = {
-        {0x4F, &adf_name}, {0x50, &label}, {0x9F12, &preferred_name}, {0x87, &priority}};
-    for (const auto& [tag, field] : fields) {
-      if (object.tag == tag && !*field) *field = object;
-    }
-  }
+  FirstOf<4> fields{{0x4F, 0x50, 0x9F12, 0x87}};
 };
 
 // One directory record (Book 1 12.2.3): '70' holding Application Templates '61', read
 // in one walk. Returns false when the record is not a well-formed '70'.
 bool add_directory_entries(ByteView record, const TerminalConfig& config,
                            std::optional<Byte> code_table, std::vector<Candidate>& out) {
-  TlvObject top;
-  std::size_t count = 0;
   std::vector<DirectoryEntry> entries;
-  const auto walked = walk(record, [&](const TlvObject& object, TlvParent parent) {
-    if (parent.top_level()) {
-      if (count++ == 0) top = object;
-    } else if (count != 1) {
-      return;
-    } else if (parent.is(top)) {
-      if (object.tag == 0x61 && object.constructed()) entries.push_back(DirectoryEntry{object.value.data(), {}, {}, {}, {}});
+  const auto single = walk_single(record, [&](const TlvObject& object, TlvParent parent, const TlvObject& top) {
+    if (parent.is(top)) {
+      if (object.tag == 0x61 && object.constructed()) entries.push_back(DirectoryEntry{object.value.data()});
     } else if (!entries.empty() && parent.contents == entries.back().contents) {
-      entries.back().offer(object);
+      entries.back().fields.offer(object);
     }
   });
-  if (!walked || count != 1 || top.tag != 0x70) return false;
+  if (!single || !*single || (*single)->tag != 0x70) return false;
   for (const DirectoryEntry& entry : entries) {
-    const auto& adf = entry.adf_name;
+    const auto& adf = entry.fields[0x4F];
+    const auto& label = entry.fields[0x50];
     // An entry without an ADF name is a DDF (9D) or malformed: not followed.
-    if (!adf || adf->value.size() < 5 || adf->value.size() > 16 || !entry.label) continue;
+    if (!adf || adf->value.size() < 5 || adf->value.size() > 16 || !label) continue;
     const auto index = match_terminal_aid(config, adf->value);
     if (!index) continue;
     Candidate c;
     c.adf_name.assign(adf->value.begin(), adf->value.end());
-    c.label = printable(entry.label->value);
-    if (entry.preferred_name) c.preferred_name = printable(entry.preferred_name->value);
-    if (entry.priority && entry.priority->value.size() == 1) c.priority = entry.priority->value[0];
+    c.label = printable(label->value);
+    if (const auto& name = entry.fields[0x9F12]) c.preferred_name = printable(name->value);
+    if (const auto& priority = entry.fields[0x87]; priority && priority->value.size() == 1) {
+      c.priority = priority->value[0];
+    }
     c.issuer_code_table_index = code_table;
     c.aid_index = *index;
     out.push_back(std::move(c));

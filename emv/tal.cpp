@@ -62,47 +62,15 @@ Error malformed(std::string_view what) { return make_error(Errc::malformed, std:
 // once the whole response has proved well formed and single.
 template <typename Inside>
 Result<TlvObject> one_object(ByteView response, std::string_view what, Inside&& inside) {
-  TlvObject top;
-  std::size_t count = 0;
-  auto walked = walk(response, [&](const TlvObject& object, TlvParent parent) {
-    if (parent.top_level()) {
-      if (count++ == 0) top = object;
-    } else if (count == 1) {
-      inside(object, parent, top);
-    }
-  });
-  if (!walked) return make_error(walked.error().code, std::string(what) + ": " + walked.error().message);
-  if (count != 1) return malformed(std::string(what) + " is not a single data object");
-  return top;
+  auto single = walk_single(response, inside);
+  if (!single) return make_error(single.error().code, std::string(what) + ": " + single.error().message);
+  if (!*single) return malformed(std::string(what) + " is not a single data object");
+  return **single;
 }
 
 Result<TlvObject> one_object(ByteView response, std::string_view what) {
   return one_object(response, what, [](const TlvObject&, TlvParent, const TlvObject&) {});
 }
-
-// The first object of each of `tags` offered, as find() on a level would pick it.
-template <std::size_t N>
-struct FirstOf {
-  std::array<Tag, N> tags;
-  std::array<std::optional<TlvObject>, N> found{};
-
-  void offer(const TlvObject& object) {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (tags[i] == object.tag) {
-        if (!found[i]) found[i] = object;
-        return;
-      }
-    }
-  }
-  [[nodiscard]] const std::optional<TlvObject>& operator[](Tag tag) const {
-    for (std::size_t i = 0; i < N; ++i)
-      if (tags[i] == tag) return found[i];
-    static const std::optional<TlvObject> kNone;
-    return kNone;
-  }
-};
-template <typename... T>
-FirstOf(std::array<Tag, sizeof...(T)>, T...) -> FirstOf<sizeof...(T)>;
 
 void add_primitive(std::vector<DataObject>& out, const TlvObject& object) {
   if (!object.constructed()) out.push_back(DataObject{object.tag, Bytes(object.value.begin(), object.value.end())});

@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <array>
 #include <cstdint>
+#include <optional>
 
 #include "common/bytes.hpp"
 #include "common/result.hpp"
@@ -283,5 +285,51 @@ Result<void> walk(ByteView data, Visit&& visit, const DecodeOptions& options = {
     reader = above[depth].above.reader;
   }
 }
+
+// Most card responses must be exactly one data object (padding aside): walk() for them.
+// `inside(object, parent, top)` sees every object below the first top-level one; the
+// result is that object when it is the only one, nullopt when there are none or several,
+// or the walk's fault. What `inside` collected is the caller's to use only on a value.
+template <typename Inside>
+Result<std::optional<TlvObject>> walk_single(ByteView data, Inside&& inside, const DecodeOptions& options = {}) {
+  TlvObject top;
+  std::size_t count = 0;
+  auto walked = walk(
+      data,
+      [&](const TlvObject& object, TlvParent parent) {
+        if (parent.top_level()) {
+          if (count++ == 0) top = object;
+        } else if (count == 1) {
+          inside(object, parent, static_cast<const TlvObject&>(top));
+        }
+      },
+      options);
+  if (!walked) return std::move(walked).error();
+  if (count != 1) return std::optional<TlvObject>{};
+  return std::optional<TlvObject>{top};
+}
+
+// The first object of each of `tags` offered, as a search of one level in encoding order
+// picks it: what the response parsers keep of a template while walk() goes through it.
+template <std::size_t N>
+struct FirstOf {
+  std::array<Tag, N> tags;
+  std::array<std::optional<TlvObject>, N> found{};
+
+  void offer(const TlvObject& object) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (tags[i] == object.tag) {
+        if (!found[i]) found[i] = object;
+        return;
+      }
+    }
+  }
+  [[nodiscard]] const std::optional<TlvObject>& operator[](Tag tag) const {
+    for (std::size_t i = 0; i < N; ++i)
+      if (tags[i] == tag) return found[i];
+    static const std::optional<TlvObject> kNone;
+    return kNone;
+  }
+};
 
 }  // namespace tender::emv
