@@ -196,7 +196,9 @@ ReceiptData receipt_data(const JournalEntry& e, const EngineConfig& config) {
     d.tsi = e.tsi;
   }
   d.auth_code = e.auth_code;
-  d.host_reference = e.host_reference;
+  // The number the host gives the customer (ConnexPay's refNumber) when it has one apart from
+  // its transaction id: what its own receipts and its support desk know the sale by.
+  d.host_reference = e.receipt_reference.empty() ? e.host_reference : e.receipt_reference;
   d.reference_id = e.reference_id;
   d.response_message = e.response_message;
   d.cvm = e.cvm == Cvm::online_pin || e.cvm == Cvm::offline_pin ? ReceiptCvm::pin_verified

@@ -150,7 +150,8 @@ Error damaged() { return make_error(Errc::malformed, "journal: a stored row is d
 
 constexpr int kBusyTimeoutMs = 5000;
 // 2: sent_unix (when the latest request left: a host's recovery window is counted from it).
-constexpr int kSchemaVersion = 2;
+// 3: receipt_reference (the host's number for the customer, when it is not its transaction id).
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS journal("
@@ -164,29 +165,34 @@ constexpr const char* kSchema =
     " auth_code TEXT NOT NULL, host_reference TEXT NOT NULL, response_code TEXT NOT NULL,"
     " response_message TEXT NOT NULL, reason TEXT NOT NULL, offline INTEGER NOT NULL,"
     " batch TEXT NOT NULL, created_unix INTEGER NOT NULL, updated_unix INTEGER NOT NULL,"
-    " sealed BLOB, sent_unix INTEGER NOT NULL DEFAULT 0);"
+    " sealed BLOB, sent_unix INTEGER NOT NULL DEFAULT 0, receipt_reference TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS journal_state ON journal(state);"
     "CREATE INDEX IF NOT EXISTS journal_batch ON journal(batch, state);"
     "CREATE TABLE IF NOT EXISTS queue("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, reference_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
 // A version 1 row does not say whether it was ever sent: every one counts as sent when it was
 // created, so a forward asks the host's recovery before sending it (sent_unix 0 = never sent).
 constexpr const char* kMigrateFrom1 =
     "ALTER TABLE journal ADD COLUMN sent_unix INTEGER NOT NULL DEFAULT 0;"
     "UPDATE journal SET sent_unix = created_unix;"
-    "PRAGMA user_version = 2;";
+    "ALTER TABLE journal ADD COLUMN receipt_reference TEXT NOT NULL DEFAULT '';"
+    "PRAGMA user_version = 3;";
+// Version 2 rows printed the host's transaction id: they have no other number to show.
+constexpr const char* kMigrateFrom2 =
+    "ALTER TABLE journal ADD COLUMN receipt_reference TEXT NOT NULL DEFAULT '';"
+    "PRAGMA user_version = 3;";
 
-// Parameter ?1..?29 of the row writers and column 1..29 of the readers (0 is id), in this
+// Parameter ?1..?30 of the row writers and column 1..30 of the readers (0 is id), in this
 // order, so the statements cannot disagree about a field's place.
-constexpr std::array<std::string_view, 29> kColumns{
+constexpr std::array<std::string_view, 30> kColumns{
     "reference_id",   "kind",           "state",           "entry_mode",         "amount_minor",
     "amount_currency", "tip_minor",     "tip_currency",    "surcharge_minor",    "surcharge_currency",
     "approved_minor", "approved_currency", "original_reference", "masked_pan",   "card_label",
     "aid",            "tvr",            "tsi",             "cvm",                "auth_code",
     "host_reference", "response_code",  "response_message", "reason",            "offline",
-    "batch",          "created_unix",   "updated_unix",    "sent_unix"};
+    "batch",          "created_unix",   "updated_unix",    "sent_unix",          "receipt_reference"};
 
 // "?first, ?first+1, ...": values enter through bind(), only numbers go into the SQL text.
 std::string params(std::size_t first, std::size_t count) {
@@ -249,7 +255,7 @@ void bind_entry(Statement& st, const JournalEntry& e, std::int64_t created, std:
            std::optional<Money>{e.amount}, e.tip, e.surcharge, e.approved_amount, e.original_reference,
            e.masked_pan, e.card_label, e.aid, e.tvr, e.tsi, to_string(e.cvm), e.auth_code, e.host_reference,
            e.response_code, e.response_message, e.reason, std::int64_t{e.offline ? 1 : 0}, e.batch, created,
-           updated, e.sent_unix);
+           updated, e.sent_unix, e.receipt_reference);
 }
 
 bool money_at(Statement& st, int col, std::optional<Money>& out) {
@@ -291,6 +297,7 @@ Result<JournalEntry> entry_at(Statement& st) {
   e.created_unix = st.int_at(27);
   e.updated_unix = st.int_at(28);
   e.sent_unix = st.int_at(29);
+  e.receipt_reference = st.text_at(30);
   return e;
 }
 
@@ -471,7 +478,7 @@ Result<Journal> Journal::open(const std::filesystem::path& file, const DeviceKey
   };
   auto version = pragma("PRAGMA user_version", "read the schema version");
   if (!version) return std::move(version).error();
-  if (*version != "0" && *version != "1" && *version != std::to_string(kSchemaVersion))
+  if (*version != "0" && *version != "1" && *version != "2" && *version != std::to_string(kSchemaVersion))
     return make_error(Errc::unsupported, "journal: the database has an unknown schema version");
 
   // journal_mode is stored in the file; synchronous and secure_delete belong to the
@@ -490,9 +497,10 @@ Result<Journal> Journal::open(const std::filesystem::path& file, const DeviceKey
       return ok();
     });
     if (!created) return std::move(created).error();
-  } else if (*version == "1") {
+  } else if (*version == "1" || *version == "2") {
+    const char* migration = *version == "1" ? kMigrateFrom1 : kMigrateFrom2;
     auto migrated = impl->write("migrate the schema", [&]() -> Result<void> {
-      if (const int rc = impl->exec(kMigrateFrom1); rc != SQLITE_OK) return db_error("migrate the schema", rc);
+      if (const int rc = impl->exec(migration); rc != SQLITE_OK) return db_error("migrate the schema", rc);
       return ok();
     });
     if (!migrated) return std::move(migrated).error();

@@ -88,6 +88,9 @@ struct JournalEntry {
   Cvm cvm = Cvm::none;
   std::string auth_code;
   std::string host_reference;      // the host's transaction id
+  // The host's number for the customer when it is not its transaction id (ConnexPay's
+  // refNumber, its receipts' "REF #"); empty: the receipt shows host_reference.
+  std::string receipt_reference;
   std::string response_code;
   std::string response_message;    // the host's text (never card data)
   std::string reason;              // why declined / failed / reversed (engine's words)

@@ -657,7 +657,9 @@ TEST_F(JournalTest, VersionOneRowsCountAsSentWhenCreated) {
   }
   {
     RawDb raw(file_);
-    ASSERT_EQ(raw.exec("ALTER TABLE journal DROP COLUMN sent_unix; PRAGMA user_version = 1"), SQLITE_OK);
+    ASSERT_EQ(raw.exec("ALTER TABLE journal DROP COLUMN sent_unix; ALTER TABLE journal DROP COLUMN receipt_reference;"
+                       " PRAGMA user_version = 1"),
+              SQLITE_OK);
   }
   Journal j = open_journal(key_);
   auto row = j.find("11111111-1111-4111-8111-111111111111");
@@ -666,6 +668,30 @@ TEST_F(JournalTest, VersionOneRowsCountAsSentWhenCreated) {
   JournalEntry fresh = sample("22222222-2222-4222-8222-222222222222");
   ASSERT_TRUE(j.apply(RowEvent::cancel, fresh));
   EXPECT_EQ((*j.find("22222222-2222-4222-8222-222222222222"))->sent_unix, 0);
+}
+
+// A version 2 journal has no receipt reference: its rows keep printing the host's id, and a new
+// row keeps the one it is given.
+TEST_F(JournalTest, VersionTwoRowsHaveNoReceiptReference) {
+  {
+    Journal j = open_journal(key_);
+    JournalEntry e = sample("33333333-3333-4333-8333-333333333333");
+    e.host_reference = "59344814-87c2-4a62-9859-9b0f5ecadf1e";
+    ASSERT_TRUE(j.apply(RowEvent::approve_offline, e, kSealed));
+  }
+  {
+    RawDb raw(file_);
+    ASSERT_EQ(raw.exec("ALTER TABLE journal DROP COLUMN receipt_reference; PRAGMA user_version = 2"), SQLITE_OK);
+  }
+  Journal j = open_journal(key_);
+  auto row = j.find("33333333-3333-4333-8333-333333333333");
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((*row)->host_reference, "59344814-87c2-4a62-9859-9b0f5ecadf1e");
+  EXPECT_TRUE((*row)->receipt_reference.empty());
+  JournalEntry fresh = sample("44444444-4444-4444-8444-444444444444");
+  fresh.receipt_reference = "16286858";
+  ASSERT_TRUE(j.apply(RowEvent::cancel, fresh));
+  EXPECT_EQ((*j.find("44444444-4444-4444-8444-444444444444"))->receipt_reference, "16286858");
 }
 
 TEST_F(JournalTest, NewerSchemaVersionIsUnsupported) {
