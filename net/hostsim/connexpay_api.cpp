@@ -201,7 +201,8 @@ Result<std::string> ConnexPayApi::other_device_sale(std::int64_t amount, std::st
   const Json answer = parse_object(out.response.body);
   bool ok = true;
   const auto guid = string_member(answer, "guid", ok);
-  if (out.response.status != kOk || !guid) return make_error(Errc::invalid_argument, "the other device's sale was refused");
+  if (out.response.status != kOk || !guid)
+    return make_error(Errc::invalid_argument, "the other device's sale was refused: " + out.response.body);
   return *guid;
 }
 

@@ -19,6 +19,12 @@ namespace connexpay {
 Result<std::optional<std::int64_t>> amount_member(const Json& body, std::string_view key) {
   const Json* value = member(body, key);
   if (value == nullptr || value->is_null()) return std::optional<std::int64_t>{};
+  // A negative amount binds (a decimal) and breaks "must be greater than zero" (H L6333);
+  // only its sign matters, so no arithmetic is done on it.
+  if (value->is_number() && *value < 0) return std::optional<std::int64_t>{-1};
+  // A non-negative integer built in process (not parsed) is signed: the same amount.
+  if (value->is_number_integer() && !value->is_number_unsigned())
+    return amount_member(Json{{key, value->get<std::uint64_t>()}}, key);
   auto minor = value->is_string() ? decimal_text_to_minor(value->get_ref<const std::string&>()) : decimal_to_minor(*value);
   if (!minor) return std::move(minor).error();
   return std::optional<std::int64_t>{*minor};
