@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fake_verifiers.hpp"
 #include "fixtures.hpp"
 #include "net/hostsim/connexpay_views.hpp"
 
@@ -166,7 +167,9 @@ class ConnexPayTest : public ::testing::Test {
  public:
   ManualClock clock{utc(2018, 9, 10, 13, 36, 13)};  // the document's sale example date
   HostSimConfig config{};
-  HostSimulator sim{config, clock};
+  FakePinVerifier pin;   // answers yes unless a test says otherwise
+  FakeChipIssuer issuer;
+  HostSimulator sim{config, clock, nullptr, &pin, &issuer};
   std::string bearer;
   int orders = 0;
 

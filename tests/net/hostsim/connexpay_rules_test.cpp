@@ -33,7 +33,7 @@ struct RuleCase {
   const char* path = "/api/v1/sales";
 };
 
-void pin(Json& b) {
+void add_pin(Json& b) {
   b["Card"]["Pin"] = "0123456789ABCDEF";
   b["Card"]["Ksn"] = "FFFF9876543210E00001";
   b["TerminalData"]["CardholderAuthenticationMethod"] = "PIN";
@@ -124,19 +124,19 @@ const RuleCase kCases[] = {
      Rule::encryption_not_enabled},
     {"PinNotAPinBlock_D9210", Base::swiped,
      [](Json& b, auto&) {
-       pin(b);
+       add_pin(b);
        b["Card"]["Pin"] = "1111";
      },
      Rule::pin_invalid},
     {"PinWithoutKsn_D9120", Base::swiped,
      [](Json& b, auto&) {
-       pin(b);
+       add_pin(b);
        b["Card"].erase("Ksn");
      },
      Rule::pin_without_ksn},
     {"KsnShorterThan16_D9212", Base::swiped,
      [](Json& b, auto&) {
-       pin(b);
+       add_pin(b);
        b["Card"]["Ksn"] = "2222222222";
      },
      Rule::ksn_short},
@@ -148,7 +148,7 @@ const RuleCase kCases[] = {
      Rule::terminal_data_missing},
     {"PinWithoutPinMethod_E9295", Base::swiped,
      [](Json& b, auto&) {
-       pin(b);
+       add_pin(b);
        b["TerminalData"]["CardholderAuthenticationMethod"] = "NOT_AUTHENTICATED";
      },
      Rule::auth_method_not_pin},
@@ -179,7 +179,7 @@ TEST_F(ConnexPayTest, RuleBasesAreAccepted) {
     EXPECT_EQ(body_of(a)["status"], "Transaction - Approved");
   }
   Json with_pin = swiped(16.34);
-  pin(with_pin);
+  add_pin(with_pin);
   EXPECT_EQ(post("/api/v1/AuthOnlys", with_pin).response.status, 200);
 }
 
