@@ -167,7 +167,7 @@ ApiReply ConnexPayApi::bad_request(std::string_view field, std::string_view why)
 }
 
 // [SIM] A device's open batch has a guid before it closes (answers show batchGuid on open
-// transactions, H L962): derived from the device and how many batches it closed. The batch
+// transactions, H L966): derived from the device and how many batches it closed. The batch
 // close answer names the closed batch with its own new guid.
 std::string ConnexPayApi::batch_guid(const Txn& txn) const {
   if (!txn.batch_id.empty()) return txn.batch_id;

@@ -74,7 +74,7 @@ inline constexpr std::string_view kNewAmount = "NewAmount";                 // [
 inline constexpr std::string_view kSaleGuid = "SaleGuid";                   // [E H L2727]
 inline constexpr std::string_view kReturnGuid = "ReturnGuid";               // [E V1, H L6396]
 inline constexpr std::string_view kVoidReason = "VoidReason";               // [E H]
-inline constexpr std::string_view kMerchantGuid = "MerchantGuid";           // [E H L4820]
+inline constexpr std::string_view kMerchantGuid = "MerchantGuid";           // [E H L4824]
 inline constexpr std::string_view kAmountFrom = "AmountFrom";               // [E H L4825]
 inline constexpr std::string_view kAmountTo = "AmountTo";
 inline constexpr std::string_view kTimeStampFrom = "TimeStampFrom";
@@ -123,14 +123,14 @@ inline constexpr std::array<unsigned, 12> kRequiredEmvTags = {
     0x9F26, 0x9F27, 0x9F10, 0x9F37, 0x9F36, 0x95, 0x9A, 0x9C, 0x9F02, 0x5F2A, 0x82, 0x9F1A};
 
 // ---- Answers (camelCase [E]) ---------------------------------------------------------------
-inline constexpr std::string_view kApproved = "Transaction - Approved";     // [E H L951]
+inline constexpr std::string_view kApproved = "Transaction - Approved";     // [E H L953]
 inline constexpr std::string_view kDeclined = "Transaction - Declined";     // [E H §10.6]
 inline constexpr std::array<std::string_view, 6> kTransactionStatuses = {   // [E H Search tables]
     "Transaction - Approved", "Transaction - Declined", "Transaction - Created - Local",
     "Transaction - Created - Error: Processor not reached", "Transaction - Processor Error",
     "Transaction - Approved - Warning"};
-inline constexpr std::string_view kBatchOpen = "Batch - Open";              // [E H L952]
-inline constexpr std::string_view kBatchClosed = "Batch - Closed";          // [E H return example]
+inline constexpr std::string_view kBatchOpen = "Batch - Open";              // [E H L954]
+inline constexpr std::string_view kBatchClosed = "Batch - Closed";          // [E H L3143]
 inline constexpr std::string_view kTimeoutReversalDone =                    // [E H L1589]
     "Device Guid and Sequence Number combination found and voided.";
 inline constexpr std::string_view kBatchPass = "PASS";                      // [E H L4013]
@@ -367,6 +367,6 @@ inline constexpr std::array<SearchEntity, 5> kSearchEntities = {{
     {"captures", TxnType::capture},
     {"voids", TxnType::void_record},
 }};
-inline constexpr std::int64_t kDefaultPageSize = 500;  // [E H L4810]
+inline constexpr std::int64_t kDefaultPageSize = 500;  // [E H L4818-L4819]
 
 }  // namespace tender::net::hostsim::connexpay

@@ -12,7 +12,7 @@
 namespace tender::net::hostsim::connexpay {
 
 // A decimal-dollar amount: a JSON number with at most two decimals, or [SIM] the same as a
-// string (Json.NET binds "1500" to a decimal; H's C# sample sends Amount = "1500", L723).
+// string (Json.NET binds "1500" to a decimal; H's C# sample sends Amount = "1500", L721).
 // nullopt when absent; an error when present and not an amount (a 400).
 Result<std::optional<std::int64_t>> amount_member(const Json& body, std::string_view key);
 
