@@ -85,6 +85,19 @@ inline constexpr std::string_view kStatus = "Status";
 inline constexpr std::array<std::string_view, 3> kVoidReferenceNumbers = {
     "SaleReferenceNumber", "AuthOnlyReferenceNumber", "ReturnReferenceNumber"};
 
+// Text limits [E V1]: "The maximum length is 100 alpha-numeric characters" (SequenceNumber;
+// [SIM] '-' allowed too, as V1's own examples "T001-000123" and "Sample-seq-1" use it) and
+// OrderNumber "max 50 alphanumeric plus -". A longer or other text does not bind (400).
+struct TextLimit {
+  std::string_view field;
+  std::size_t max;
+};
+inline constexpr std::array<TextLimit, 2> kTextLimits = {{{kSequenceNumber, 100}, {kOrderNumber, 50}}};
+// Required by V1 on a sale (`required: [DeviceGuid, Amount, ConnexPayTransaction, RiskData]`);
+// H's example carries both. [SIM] AuthOnly requires neither (H's AuthOnly example has none).
+inline constexpr std::array<std::string_view, 2> kSaleRequiredObjects = {"ConnexPayTransaction", "RiskData"};
+inline constexpr std::string_view kExpectedPayments = "ExpectedPayments";  // [E H, V1] Mandatory
+
 // ---- Money ---------------------------------------------------------------------------------
 inline constexpr std::int64_t kMinAmount = 50;             // "Min. amt.: $0.50" [E H L1028, L1811, L3206]
 inline constexpr std::int64_t kMaxAmount = 99'999'999;     // [E C1] "greater than $999,999.99"
@@ -171,6 +184,8 @@ enum class Rule {
   invalid_device,        // DeviceGuid unknown
   foreign_device,        // a device of another merchant
   amount_not_positive,
+  authonly_amount_not_positive,
+  capture_amount_not_positive,
   amount_below_minimum,
   amount_above_maximum,
   invalid_source,
@@ -239,11 +254,14 @@ struct RuleRow {
 };
 
 // In Rule's order (connexpay_rules_test checks it). Texts are verbatim from H unless [SIM].
-inline constexpr std::array<RuleRow, 61> kRules = {{
+inline constexpr std::array<RuleRow, 63> kRules = {{
     {Rule::invalid_device, Shape::unprocessable, "", "Invalid Device GUID"},  // H L6316
     {Rule::foreign_device, Shape::unprocessable, "",
      "No Devices were found for the given User/Merchant relationship"},  // H L6311
-    {Rule::amount_not_positive, Shape::unprocessable, "", "The Sale amount must be greater than zero"},  // H L6333
+    // H L6333 "The (transaction) amount must be greater than zero", per transaction.
+    {Rule::amount_not_positive, Shape::unprocessable, "", "The Sale amount must be greater than zero"},
+    {Rule::authonly_amount_not_positive, Shape::unprocessable, "", "The AuthOnly amount must be greater than zero"},
+    {Rule::capture_amount_not_positive, Shape::unprocessable, "", "The Capture amount must be greater than zero"},
     // [SIM] text: H states the $0.50 minimum without a message; modelled on C1's observed
     // "Amount field don't allow a value greater than $999,999.99".
     {Rule::amount_below_minimum, Shape::unprocessable, "", "Amount field don't allow a value less than $0.50"},

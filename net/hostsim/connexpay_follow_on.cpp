@@ -62,7 +62,7 @@ ApiReply ConnexPayApi::capture(const Json& body) {
   if (!new_amount) return bad_request(kNewAmount, "Could not convert to decimal.");
   const std::int64_t amount = new_amount->value_or(auth->authorized);
   if (*new_amount) {
-    if (const auto rule = amount_rule(amount)) return refuse(*rule);
+    if (const auto rule = amount_rule(amount, Rule::capture_amount_not_positive)) return refuse(*rule);
   }
   // The Ledger's rule (capture <= authorized), answered with the processor's row [I].
   if (amount > auth->authorized) return refuse(Rule::capture_over_authorized);

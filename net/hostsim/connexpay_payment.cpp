@@ -30,8 +30,8 @@ Result<std::optional<std::int64_t>> amount_member(const Json& body, std::string_
   return std::optional<std::int64_t>{*minor};
 }
 
-std::optional<Rule> amount_rule(std::int64_t minor) {
-  if (minor <= 0) return Rule::amount_not_positive;
+std::optional<Rule> amount_rule(std::int64_t minor, Rule not_positive) {
+  if (minor <= 0) return not_positive;
   if (minor < kMinAmount) return Rule::amount_below_minimum;
   if (minor > kMaxAmount) return Rule::amount_above_maximum;
   return std::nullopt;
@@ -265,7 +265,26 @@ ApiReply ConnexPayApi::payment(const Json& body, TxnType type) {
   const auto amount = amount_member(body, kAmount);
   if (!amount) return bad_request(kAmount, "Could not convert to decimal.");
   if (!*amount) return bad_request(kAmount, "The Amount field is required.");
-  if (const auto rule = amount_rule(**amount)) return refuse(*rule);
+  const Rule not_positive = type == TxnType::sale ? Rule::amount_not_positive : Rule::authonly_amount_not_positive;
+  if (const auto rule = amount_rule(**amount, not_positive)) return refuse(*rule);
+  if (type == TxnType::sale) {
+    for (const std::string_view key : kSaleRequiredObjects) {
+      const Json* object = member(body, key);
+      if (object == nullptr || !object->is_object()) return bad_request(key, "The " + std::string(key) + " field is required.");
+    }
+    const Json* expected = member(*member(body, kSaleRequiredObjects[0]), kExpectedPayments);
+    if (expected == nullptr || !(expected->is_number_integer() || expected->is_string()))
+      return bad_request(kExpectedPayments, "The ExpectedPayments field is required.");
+  }
+  for (const TextLimit& limit : kTextLimits) {
+    bool text_ok = true;
+    const auto value = string_member(body, limit.field, text_ok);
+    const bool allowed = !value || std::all_of(value->begin(), value->end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
+    });
+    if (!text_ok || !allowed || (value && value->size() > limit.max))
+      return bad_request(limit.field, "At most " + std::to_string(limit.max) + " alphanumeric characters or '-'.");
+  }
   std::string bad_field;
   const auto request = read_request(body, bad_field);
   if (!request) return bad_request(bad_field, "The value is not valid.");

@@ -46,6 +46,8 @@ const RuleCase kCases[] = {
     {"DeviceOfAnotherMerchant", Base::keyed, [](Json& b, auto& c) { b["DeviceGuid"] = c.foreign_device_guid; },
      Rule::foreign_device},
     {"AmountZero", Base::keyed, [](Json& b, auto&) { b["Amount"] = 0; }, Rule::amount_not_positive},
+    {"AuthOnlyAmountZero", Base::keyed, [](Json& b, auto&) { b["Amount"] = 0; }, Rule::authonly_amount_not_positive,
+     "/api/v1/AuthOnlys"},
     {"AmountNegative", Base::keyed, [](Json& b, auto&) { b["Amount"] = -1.5; }, Rule::amount_not_positive},
     {"AmountBelowFiftyCents", Base::keyed, [](Json& b, auto&) { b["Amount"] = 0.49; }, Rule::amount_below_minimum},
     {"AuthOnlyAmountBelowFiftyCents", Base::keyed, [](Json& b, auto&) { b["Amount"] = 0.49; },

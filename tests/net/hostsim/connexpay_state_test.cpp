@@ -85,6 +85,8 @@ Json sale_body(const ConnexPayConfig& cx, double amount, std::string_view sequen
           {"SequenceNumber", sequence},
           {"OrderNumber", std::string(sequence) + "-order"},
           {"CardDataSource", "MANUAL"},
+          {"ConnexPayTransaction", {{"ExpectedPayments", 1}}},
+          {"RiskData", Json::object()},
           {"Card", {{"CardNumber", kVisa}, {"ExpirationDate", "3012"}}}};
 }
 

@@ -288,6 +288,8 @@ TEST_F(ConnexPayTest, CaptureRules) {
   expect_refused(post("/api/v1/Captures", body), Rule::capture_over_authorized);
   body["NewAmount"] = 0.49;
   expect_refused(post("/api/v1/Captures", body), Rule::amount_below_minimum);
+  body["NewAmount"] = 0;
+  expect_refused(post("/api/v1/Captures", body), Rule::capture_amount_not_positive);
   const Json declined = ok_sale(keyed(111.51), "/api/v1/AuthOnlys");
   body["AuthOnlyGuid"] = declined["guid"];
   body.erase("NewAmount");
@@ -509,6 +511,27 @@ TEST_F(ConnexPayTest, MalformedBodiesAre400WithModelState) {
   wrong = fallback(10);
   wrong["LastChipRead"] = "MAYBE";
   EXPECT_TRUE(body_of(post("/api/v1/sales", wrong))["modelState"].contains("LastChipRead"));
+  // V1's required objects of a sale, and its text limits.
+  for (const char* required : {"ConnexPayTransaction", "RiskData"}) {
+    Json without = keyed(10);
+    without.erase(required);
+    const auto r = post("/api/v1/sales", without);
+    EXPECT_EQ(r.response.status, 400);
+    EXPECT_TRUE(body_of(r)["modelState"].contains(required)) << required;
+  }
+  Json no_payments = keyed(10);
+  no_payments["ConnexPayTransaction"] = Json::object();
+  EXPECT_EQ(post("/api/v1/sales", no_payments).response.status, 400);
+  Json long_order = keyed(10);
+  long_order["OrderNumber"] = std::string(51, 'a');
+  EXPECT_TRUE(body_of(post("/api/v1/sales", long_order))["modelState"].contains("OrderNumber"));
+  Json odd_sequence = keyed(10);
+  odd_sequence["SequenceNumber"] = "seq 1";
+  EXPECT_TRUE(body_of(post("/api/v1/sales", odd_sequence))["modelState"].contains("SequenceNumber"));
+  Json auth_only = keyed(10);  // an AuthOnly as H's example: no ConnexPayTransaction, no RiskData
+  auth_only.erase("ConnexPayTransaction");
+  auth_only.erase("RiskData");
+  EXPECT_EQ(post("/api/v1/AuthOnlys", auth_only).response.status, 200);
   // Json.NET binds a decimal string (H's C# sample sends Amount = "1500").
   Json text = keyed(10);
   text["Amount"] = "15.25";
