@@ -85,7 +85,20 @@ struct AuthorizationRequest {
 
 // Follow-on operations name the original by the host's transaction id (HostResult::host_reference).
 struct CaptureRequest { std::string reference_id; std::string host_reference; std::optional<Money> amount; };
-struct VoidRequest { std::string reference_id; std::string host_reference; };
+// Why the terminal voids: a host that records it (ConnexPay's VoidReason, mandatory for chip)
+// gets it; the others ignore it.
+enum class VoidReason {
+  merchant,                     // the merchant (or customer) cancels an approved transaction
+  card_declined_after_approval, // the chip refused the host's approval (second GENERATE AC)
+  answer_lost,                  // the answer never came: a reversal after a timeout
+  partial_refused,              // the customer refused a partial approval
+  torn,                         // a power cut or crash left the transaction half done
+};
+struct VoidRequest {
+  std::string reference_id;
+  std::string host_reference;
+  VoidReason reason = VoidReason::merchant;
+};
 struct RefundRequest { std::string reference_id; std::string host_reference; std::optional<Money> amount; };
 struct TipAdjustRequest { std::string reference_id; std::string host_reference; Money tip{0, usd()}; };
 // Aurora settles a payment processor, FullStack a gateway terminal: `batch_owner` is that id
@@ -123,6 +136,7 @@ struct HostResult {
   Bytes issuer_response_tlv;     // 8A/91/71/72 for the chip when the host returns them
   Refusal refusal = Refusal::none;  // Outcome::declined / error: why, when the engine must act on it
   std::string trace_id;          // the host's correlation id for this answer, when it gives one
+  std::string receipt_reference;  // the host's number for the customer (ConnexPay refNumber)
 };
 
 struct SettleResult {

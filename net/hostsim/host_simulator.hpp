@@ -1,5 +1,5 @@
 // The host simulator: every simulated host API (sim_registry.hpp: Aurora ARISE pay-api v1,
-// FullStack gateway v1.5.1) served from one request handler, without any transport. The HTTPS server (net/http) carries out the
+// FullStack gateway v1.5.1, ConnexPay Sales API v1) served from one request handler, without any transport. The HTTPS server (net/http) carries out the
 // ServerAction; tests call handle() directly. Not thread-safe: one io_context drives it.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include "net/hostsim/aurora_api.hpp"
 #include "net/hostsim/behaviour.hpp"
 #include "net/hostsim/clock.hpp"
+#include "net/hostsim/connexpay_api.hpp"
 #include "net/hostsim/fullstack_api.hpp"
 #include "net/hostsim/server_action.hpp"
 #include "net/hostsim/sim_registry.hpp"
@@ -47,6 +48,14 @@ class HostSimulator {
                                                   std::string_view expiry_mm_yy) {
     return fullstack().other_client_sale(amount, pan, expiry_mm_yy);
   }
+  // Another terminal of the same ConnexPay merchant makes a keyed sale (its own DeviceGuid,
+  // SequenceNumber and OrderNumber): what this terminal's recovery must never touch.
+  Result<std::string> connexpay_other_device_sale(std::int64_t amount, std::string_view pan,
+                                                  std::string_view expiry_yymm, std::string_view sequence_number) {
+    return connexpay().other_device_sale(amount, pan, expiry_yymm, sequence_number);
+  }
+  // The ConnexPay side: its merchant, devices and credentials (the emulator reads them here).
+  ConnexPayApi& connexpay() { return static_cast<ConnexPayApi&>(api(host::HostKind::connexpay)); }
   // The Aurora side, for tests that need what no request can make (a stranger's transaction).
   AuroraApi& aurora() { return static_cast<AuroraApi&>(api(host::HostKind::aurora)); }
   // The books of one API, read only: a test compares them with a terminal's journal.

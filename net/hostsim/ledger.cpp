@@ -53,12 +53,12 @@ Result<void> Ledger::restore() {
   return ok();
 }
 
-// Ids in each API's own shape: Aurora UUIDs, FullStack 20-character lowercase base32.
+// Ids in each API's own shape: Aurora and ConnexPay GUIDs, FullStack 20-character lowercase base32.
 // Deterministic (a counter), so tests and certification logs are reproducible.
 std::string Ledger::next_id() {
   const std::uint64_t n = ++sequence_;
-  if (api_ == Api::aurora) return uuid_from(n);
-  return fullstack_id(n);
+  if (api_ == Api::fullstack) return fullstack_id(n);
+  return uuid_from(n);
 }
 
 void Ledger::save(const Txn& txn) {

@@ -8,6 +8,7 @@
 
 #include "net/host/host_kind.hpp"
 #include "net/hostsim/aurora_api.hpp"
+#include "net/hostsim/connexpay_api.hpp"
 #include "net/hostsim/fullstack_api.hpp"
 #include "net/hostsim/simulated_api.hpp"
 #include "net/hostsim/store.hpp"
@@ -18,6 +19,7 @@ namespace tender::net::hostsim {
 struct HostSimConfig {
   AuroraConfig aurora;
   FullStackConfig fullstack;
+  ConnexPayConfig connexpay;
 };
 
 struct SimulatedHostEntry {
@@ -25,7 +27,7 @@ struct SimulatedHostEntry {
   std::unique_ptr<SimulatedApi> (*make)(const HostSimConfig& config, Services services, Store* store);
 };
 
-// Every simulated host, in net::host::kHostKinds' order.
+// Every simulated host, in the order HostSimulator asks which one serves a path.
 std::span<const SimulatedHostEntry> simulated_hosts() noexcept;
 
 }  // namespace tender::net::hostsim

@@ -45,7 +45,8 @@ Json to_json(const Txn& t) {
               {"gateway_code", t.gateway_code},
               {"surcharge", t.surcharge}, {"discount", t.discount}, {"card_data_source", t.card_data_source},
               {"created_by", t.created_by}, {"create_method", t.create_method}, {"emv_ac", t.emv_ac},
-              {"emv_tvr", t.emv_tvr}, {"emv_aid", t.emv_aid}};
+              {"emv_tvr", t.emv_tvr}, {"emv_aid", t.emv_aid},
+              {"sequence_number", t.sequence_number}, {"void_reason", t.void_reason}, {"related_id", t.related_id}};
 }
 
 template <class E>
@@ -60,7 +61,7 @@ bool read_enum(const Json& j, std::string_view key, E& out, int max) {
 std::optional<Txn> txn_from(const Json& j, Api api) {
   Txn t;
   t.api = api;
-  bool ok = read_enum(j, "type", t.type, 4) && read_enum(j, "status", t.status, 5) &&
+  bool ok = read_enum(j, "type", t.type, static_cast<int>(TxnType::void_record)) && read_enum(j, "status", t.status, 5) &&
             read_enum(j, "outcome", t.outcome, 6);
   for (auto [key, field] : {std::pair{"requested", &t.requested}, {"authorized", &t.authorized},
                             {"captured", &t.captured}, {"tip", &t.tip}, {"settled", &t.settled},
@@ -77,7 +78,9 @@ std::optional<Txn> txn_from(const Json& j, Api api) {
                             {"idempotency_key", &t.idempotency_key}, {"po_number", &t.po_number},
                             {"processor_id", &t.processor_id},
                             {"created_by", &t.created_by},
-                            {"emv_ac", &t.emv_ac}, {"emv_tvr", &t.emv_tvr}, {"emv_aid", &t.emv_aid}})
+                            {"emv_ac", &t.emv_ac}, {"emv_tvr", &t.emv_tvr}, {"emv_aid", &t.emv_aid},
+                            {"sequence_number", &t.sequence_number}, {"void_reason", &t.void_reason},
+                            {"related_id", &t.related_id}})
     *field = string_member(j, key, ok).value_or("");
   if (!ok || t.id.empty()) return std::nullopt;
   return t;

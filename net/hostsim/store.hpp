@@ -15,7 +15,9 @@ namespace tender::net::hostsim {
 // The simulated API a record belongs to (the SQLite store keeps it as its number).
 using Api = host::HostKind;
 
-enum class TxnType { authorization, sale, verification, credit, refund };
+// capture and void_record are ConnexPay's answer objects (a capture and a void have their own
+// guid and GET): they hold no money, so the lifecycle never moves them.
+enum class TxnType { authorization, sale, verification, credit, refund, capture, void_record };
 
 // Statuses by the lifecycle; each API names them its own way (aurora_api.cpp, fullstack_api.cpp).
 enum class TxnStatus { authorized, captured, settled, voided, declined, refunded };
@@ -63,6 +65,11 @@ struct Txn {
   std::string emv_ac;
   std::string emv_tvr;
   std::string emv_aid;
+  // ConnexPay: the device's SequenceNumber (timeout reversal's key), a void's VoidReason, and
+  // the other record a capture ties together (the auth's and the capture's: the new sale).
+  std::string sequence_number;
+  std::string void_reason;
+  std::string related_id;
 };
 
 struct Batch {
