@@ -268,6 +268,7 @@ void Engine::Impl::on_completing_chip() {
              Event::card_approved);
   } else if (host_approved) {
     t.report.reason = "the card declined after the host approved (AAC at the second GENERATE AC)";
+    t.void_reason = host::VoidReason::card_declined_after_approval;
     raise(Event::card_declined);
   } else {
     conclude(TxnOutcome::declined, TxnState::declined, "declined by the host: " + t.entry.response_message,
@@ -283,6 +284,7 @@ void Engine::Impl::on_deciding_partial() {
   }
   if (config.partial == PartialPolicy::reverse) {
     t.report.reason = "partial approval refused by configuration";
+    t.void_reason = host::VoidReason::partial_refused;
     raise(Event::partial_refused);
     return;
   }
@@ -291,6 +293,7 @@ void Engine::Impl::on_deciding_partial() {
   const auto current = begin_step(config.prompt_timeout, [this] {
     counter.cancel_prompt();
     txn->report.reason = "no answer at the partial approval prompt";
+    txn->void_reason = host::VoidReason::partial_refused;
     raise(Event::timed_out);
   });
   counter.async_confirm(Screen::partial_approval, ScreenArgs{approved, rest, {}},
@@ -300,6 +303,7 @@ void Engine::Impl::on_deciding_partial() {
                             return;
                           }
                           txn->report.reason = "partial approval refused at the counter";
+                          txn->void_reason = host::VoidReason::partial_refused;
                           raise(r ? Event::partial_refused : Event::cancelled);
                         }));
 }
@@ -380,12 +384,15 @@ void Engine::Impl::on_reversing() {
     raise(Event::reversal_done);
     return;
   }
-  void_with(t.entry, t.entry.host_reference, seq, [this](Result<void> r) {
-    Txn& x = *txn;
-    if (auto row = journal.find(x.entry.reference_id); row && *row) x.entry = **row;
-    x.final_state = r ? TxnState::reversed : TxnState::reversal_pending;
-    raise(Event::reversal_done);
-  });
+  void_with(
+      t.entry, t.entry.host_reference, seq,
+      [this](Result<void> r) {
+        Txn& x = *txn;
+        if (auto row = journal.find(x.entry.reference_id); row && *row) x.entry = **row;
+        x.final_state = r ? TxnState::reversed : TxnState::reversal_pending;
+        raise(Event::reversal_done);
+      },
+      t.void_reason);
 }
 
 void Engine::Impl::on_finishing() {

@@ -73,6 +73,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     bool sent = false;                       // a request was handed to the host adapter
     bool maybe_at_host = false;              // ...and it may have reached the host
     bool resent = false;                     // sent once more after recovery said the host never had it
+    host::VoidReason void_reason = host::VoidReason::merchant;  // why on_reversing voids (a host may record it)
     Screen next_card_screen = Screen::present_card;
     SecretString pan;                        // the PIN pad's PAN (swiped cards)
     bool signature = false;
@@ -140,7 +141,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void forward(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
   void reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next);
   void void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
-                 std::function<void(Result<void>)> next);
+                 std::function<void(Result<void>)> next, host::VoidReason reason = host::VoidReason::merchant);
   void reversal_not_done(const JournalEntry& entry, std::optional<std::int64_t> seq, bool hold, bool unanswered,
                          const std::string& why, const std::function<void(Result<void>)>& next);
   void confirm_void(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,

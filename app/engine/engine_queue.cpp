@@ -19,6 +19,8 @@ constexpr std::string_view kHeld = "held: ";
 // Held because the host's recovery could not tell (not because the host refused): asking
 // again is a read, and what the rest of a flush resolved may settle it.
 constexpr std::string_view kHeldAmbiguous = "held: ambiguous: ";
+// The reason restart() gives a chip approval the card never completed; reverse() voids it as torn.
+constexpr std::string_view kPowerLostBeforeCard = "power lost before the card completed";
 bool held(const QueueItem& item) { return item.last_error.rfind(kHeld, 0) == 0; }
 bool held_ambiguous(const QueueItem& item) { return item.last_error.rfind(kHeldAmbiguous, 0) == 0; }
 
@@ -39,14 +41,14 @@ Result<void> Engine::Impl::finish_queued(JournalEntry& entry, RowEvent event) {
 // the sale settled meanwhile becomes a refund of what was approved (both hosts allow one); any
 // other refusal is held for the merchant, never retried forever.
 void Engine::Impl::void_with(JournalEntry entry, std::string host_reference, std::optional<std::int64_t> seq,
-                             std::function<void(Result<void>)> next) {
+                             std::function<void(Result<void>)> next, host::VoidReason reason) {
   const std::string key = derived_reference(entry.reference_id, "void");
   const auto current = begin_step(config.host_timeout, [this, entry, seq, next]() mutable {
     if (seq) (void)journal.record_attempt(*seq, "void: no answer before the deadline");
     else (void)journal.enqueue(entry.reference_id, QueueKind::reversal);
     next(make_error(Errc::timeout, "void: no answer before the deadline"));
   });
-  host.void_({key, host_reference},
+  host.void_({key, host_reference, reason},
              step_handler<Result<host::HostResult>>(
                  current, [this, entry, host_reference, seq, next](Result<host::HostResult> r) mutable {
                    if (r) (void)host::sanitize(*r);
@@ -185,7 +187,11 @@ void Engine::Impl::undecided(std::int64_t seq, std::string_view what, const host
 void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::function<void(Result<void>)> next) {
   if (!entry.host_reference.empty()) {
     std::string host_reference = entry.host_reference;
-    void_with(std::move(entry), std::move(host_reference), item.seq, std::move(next));
+    // A queued reversal: a power cut before the card's final word (the row's reason, set at
+    // restart below), else its first try (or the request's answer) was lost; the queue keeps no
+    // finer reason across a restart.
+    const auto reason = entry.reason == kPowerLostBeforeCard ? host::VoidReason::torn : host::VoidReason::answer_lost;
+    void_with(std::move(entry), std::move(host_reference), item.seq, std::move(next), reason);
     return;
   }
   const std::int64_t seq = item.seq;
@@ -201,7 +207,7 @@ void Engine::Impl::reverse(const QueueItem& item, JournalEntry entry, std::funct
         undecided(seq, "reversal", {host::Fate::ambiguous, {}, "the host's record has no usable id"}, next);
         return;
       }
-      void_with(entry, r.result.host_reference, seq, next);
+      void_with(entry, r.result.host_reference, seq, next, host::VoidReason::answer_lost);
       return;
     }
     if (r.fate == host::Fate::done || r.fate == host::Fate::not_at_host) {
@@ -464,7 +470,7 @@ void Engine::Impl::restore_unfinished(RecoveryReport& report) {
       case TxnState::approved:
         if (!is_follow_on(e.kind) && (e.entry_mode == StoredEntryMode::chip || e.kind == TxnKind::verify)) {
           // The card never gave its final word (second GENERATE AC): the approval is undone.
-          e.reason = "power lost before the card completed";
+          e.reason = std::string(kPowerLostBeforeCard);
           event = RowEvent::reverse;
           count = &report.reversal_queued;
         } else {

@@ -69,6 +69,8 @@ Result<host::HostResult> transaction_of(const Json& tx, Currency currency, TxKin
   if (!tx.is_object()) return make_error(Errc::malformed, "ConnexPay answer is not an object");
   auto guid = host::string_field(tx, a::kGuid);
   if (!guid) return std::move(guid).error();
+  // The guid becomes a path segment of later calls: only a UUID is taken.
+  if (!is_uuid(*guid)) return make_error(Errc::malformed, "ConnexPay guid is not a UUID");
   host::HostResult result;
   result.host_reference = host_reference_for(kind, *guid);
   result.outcome = verdict(tx);

@@ -316,6 +316,27 @@ TEST(ConnexPayAnswers, RefusalsByStatus) {
   EXPECT_EQ(refused_answer(500, R"({"message":"An error has occurred."})").outcome, Outcome::unknown);
 }
 
+TEST(ConnexPayAnswers, DocumentSearchRows) {
+  auto sales = parse_search(200, fixture("connexpay_search_sales_response.json"), usd(), TxKind::sale);
+  ASSERT_TRUE(sales) << sales.error().describe();
+  ASSERT_EQ(sales->size(), 1U);
+  EXPECT_EQ(sales->front().result.outcome, Outcome::approved);  // rows carry no wasProcessed
+  EXPECT_EQ(sales->front().result.approved_amount, Money(2500, usd()));
+  EXPECT_EQ(sales->front().batch_status, "Batch - Open");
+  auto auths = parse_search(200, fixture("connexpay_search_authonlys_response.json"), usd(), TxKind::authonly);
+  ASSERT_TRUE(auths);
+  EXPECT_EQ(auths->front().result.outcome, Outcome::declined);
+  EXPECT_TRUE(auths->front().capture_known);
+  EXPECT_TRUE(auths->front().related_capture_guid.empty());
+  auto returns = parse_search(200, fixture("connexpay_search_returns_response.json"), usd(), TxKind::return_);
+  ASSERT_TRUE(returns);
+  EXPECT_EQ(returns->front().result.host_reference, "return:421d7976-46f4-43bf-a6a6-1e08b0e40f90");
+  EXPECT_TRUE(parse_search(200, fixture("connexpay_search_captures_response.json"), usd(), TxKind::sale));
+  EXPECT_TRUE(parse_search(404, R"({"message":"NoResultFound204"})", usd(), TxKind::sale)->empty());  // H L6464
+  EXPECT_TRUE(parse_search(204, "", usd(), TxKind::sale)->empty());
+  EXPECT_EQ(parse_search(500, "", usd(), TxKind::sale).error().code, Errc::io_error);
+}
+
 // ---- The adapter on the wire.
 
 TEST(ConnexPayAdapter, FetchesTheTokenOnFirstUseAndReusesIt) {
