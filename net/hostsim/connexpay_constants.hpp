@@ -253,7 +253,7 @@ struct RuleRow {
   std::string_view text;
 };
 
-// In Rule's order (connexpay_rules_test checks it). Texts are verbatim from H unless [SIM].
+// In Rule's order (checked below). Texts are verbatim from H unless [SIM].
 inline constexpr std::array<RuleRow, 63> kRules = {{
     {Rule::invalid_device, Shape::unprocessable, "", "Invalid Device GUID"},  // H L6316
     {Rule::foreign_device, Shape::unprocessable, "",
@@ -364,6 +364,12 @@ inline constexpr std::array<RuleRow, 63> kRules = {{
     {Rule::merchant_unknown, Shape::unprocessable, "", "No Merchant was found for the current User"},  // H L6312
 }};
 inline constexpr const RuleRow& row_of(Rule r) { return kRules[static_cast<std::size_t>(r)]; }
+constexpr bool rules_in_order() {
+  for (std::size_t i = 0; i < kRules.size(); ++i)
+    if (static_cast<std::size_t>(kRules[i].rule) != i) return false;
+  return true;
+}
+static_assert(rules_in_order(), "kRules lists one row per Rule, in Rule's order");
 
 // HTTP statuses. 200 sale, authonly, capture, return, token; 201 void, verify [E V1]; 422 the
 // structured refusal [E C1, C2]; [SIM] 200 timeout reversal (H shows only the body) and batch close.

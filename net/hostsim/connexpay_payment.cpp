@@ -252,6 +252,34 @@ std::string mm_yy(const CardData& card) {
   return buf;
 }
 
+// What does not bind on a sale or AuthOnly before the card is read: V1's required objects of a
+// sale and its text limits (400 modelState, the field and why).
+struct Unbound {
+  std::string field;
+  std::string why;
+};
+std::optional<Unbound> binding_error(const Json& body, TxnType type) {
+  if (type == TxnType::sale) {
+    for (const std::string_view key : kSaleRequiredObjects) {
+      const Json* object = member(body, key);
+      if (object == nullptr || !object->is_object()) return Unbound{std::string(key), "The " + std::string(key) + " field is required."};
+    }
+    const Json* expected = member(*member(body, kSaleRequiredObjects[0]), kExpectedPayments);
+    if (expected == nullptr || !(expected->is_number_integer() || expected->is_string()))
+      return Unbound{std::string(kExpectedPayments), "The ExpectedPayments field is required."};
+  }
+  for (const TextLimit& limit : kTextLimits) {
+    bool ok = true;
+    const auto value = string_member(body, limit.field, ok);
+    const bool allowed = !value || std::all_of(value->begin(), value->end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
+    });
+    if (!ok || !allowed || (value && value->size() > limit.max))
+      return Unbound{std::string(limit.field), "At most " + std::to_string(limit.max) + " alphanumeric characters or '-'."};
+  }
+  return std::nullopt;
+}
+
 bool same_card(const Txn& t, const Txn& candidate) {
   return t.first6 == candidate.first6 && t.last4 == candidate.last4 && t.expiry_mmyy == candidate.expiry_mmyy;
 }
@@ -267,24 +295,7 @@ ApiReply ConnexPayApi::payment(const Json& body, TxnType type) {
   if (!*amount) return bad_request(kAmount, "The Amount field is required.");
   const Rule not_positive = type == TxnType::sale ? Rule::amount_not_positive : Rule::authonly_amount_not_positive;
   if (const auto rule = amount_rule(**amount, not_positive)) return refuse(*rule);
-  if (type == TxnType::sale) {
-    for (const std::string_view key : kSaleRequiredObjects) {
-      const Json* object = member(body, key);
-      if (object == nullptr || !object->is_object()) return bad_request(key, "The " + std::string(key) + " field is required.");
-    }
-    const Json* expected = member(*member(body, kSaleRequiredObjects[0]), kExpectedPayments);
-    if (expected == nullptr || !(expected->is_number_integer() || expected->is_string()))
-      return bad_request(kExpectedPayments, "The ExpectedPayments field is required.");
-  }
-  for (const TextLimit& limit : kTextLimits) {
-    bool text_ok = true;
-    const auto value = string_member(body, limit.field, text_ok);
-    const bool allowed = !value || std::all_of(value->begin(), value->end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
-    });
-    if (!text_ok || !allowed || (value && value->size() > limit.max))
-      return bad_request(limit.field, "At most " + std::to_string(limit.max) + " alphanumeric characters or '-'.");
-  }
+  if (const auto unbound = binding_error(body, type)) return bad_request(unbound->field, unbound->why);
   std::string bad_field;
   const auto request = read_request(body, bad_field);
   if (!request) return bad_request(bad_field, "The value is not valid.");

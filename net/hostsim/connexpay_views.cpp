@@ -156,7 +156,11 @@ Json capture(const Txn& t, const ViewContext& ctx) {
   // The new sale: H names it relatedSale (L2326 example), V1 and C2 sale [E]; both are sent.
   j["relatedSale"] = related(t.related_id, ctx);
   j["sale"] = j["relatedSale"];
-  if (const Txn* s = ctx.find(t.related_id); s != nullptr) j["batchStatus"] = batch_status(*s);
+  // The capture's batch is its sale's (the record itself holds no money).
+  if (const Txn* s = ctx.find(t.related_id); s != nullptr) {
+    j["batchStatus"] = batch_status(*s);
+    j["batchGuid"] = ctx.batch_guid(*s);
+  }
   return j;
 }
 

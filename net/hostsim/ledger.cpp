@@ -58,7 +58,9 @@ Result<void> Ledger::restore() {
 std::string Ledger::next_id() {
   const std::uint64_t n = ++sequence_;
   if (api_ == Api::fullstack) return fullstack_id(n);
-  return uuid_from(n);
+  // Aurora and ConnexPay both use GUIDs: each kind draws from its own range, because one store
+  // keeps every API's records and its ids are unique across them.
+  return uuid_from(n + (static_cast<std::uint64_t>(api_) << 48));
 }
 
 void Ledger::save(const Txn& txn) {

@@ -173,6 +173,21 @@ TEST_P(ConnexPayRuleTest, RefusedWithTheDocumentedText) {
 INSTANTIATE_TEST_SUITE_P(EveryRule, ConnexPayRuleTest, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<RuleCase>& param) { return std::string(param.param.name); });
 
+// "Any transaction endpoint" (H L6311, L6316): every one checks its DeviceGuid first.
+TEST_F(ConnexPayTest, EveryTransactionEndpointChecksTheDevice) {
+  const Json sale = ok_sale(keyed(17));
+  for (const char* path : {"/api/v1/sales", "/api/v1/AuthOnlys", "/api/v1/Captures", "/api/v1/void", "/api/v1/returns",
+                           "/api/v1/timeoutreversal", "/api/v1/Verify", "/api/v1/Batches/close"}) {
+    Json body = keyed(18);
+    body["SaleGuid"] = sale["guid"];
+    body["DeviceGuid"] = cx().foreign_device_guid;
+    expect_refused(post(path, body), Rule::foreign_device);
+    body["DeviceGuid"] = "0b6f3e2a-1c4d-4e5f-a6b7-c8d9e0f1a2b3";
+    expect_refused(post(path, body), Rule::invalid_device);
+  }
+  EXPECT_EQ(get("sales", sale["guid"])["effectiveAmount"], 17);
+}
+
 // The bases the rules start from are accepted as they are.
 TEST_F(ConnexPayTest, RuleBasesAreAccepted) {
   for (Json body : {keyed(12.34), swiped(13.34), chip(14.34), fallback(15.34)}) {

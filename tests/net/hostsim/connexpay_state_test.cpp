@@ -142,5 +142,38 @@ TEST_F(ConnexPayStateTest, StateSurvivesARestart) {
   for (const std::string& old : {settled, open, auth, capture, captured_sale, batch}) EXPECT_NE(fresh, old);
 }
 
+// One store keeps every API's records, its ids unique across them: Aurora's and ConnexPay's
+// GUIDs never meet, so neither overwrites the other's records.
+TEST_F(ConnexPayStateTest, AuroraAndConnexPayShareAStore) {
+  ManualClock clock{utc(2018, 9, 10, 13, 36, 13)};
+  const ConnexPayConfig cx;
+  const std::string db = (dir / "hostsim.db").string();
+  std::string aurora_id, connexpay_id;
+  {
+    auto store = SqliteStore::open(db);
+    ASSERT_TRUE(store);
+    HostSimulator sim(HostSimConfig{}, clock, store->get());
+    auto token = request(http::Method::post, "/oauth2/token",
+                         "grant_type=client_credentials&client_id=tender-test&client_secret=tender-test-secret");
+    token.set_header("Content-Type", "application/x-www-form-urlencoded");
+    const std::string aurora_bearer = body_of(sim.handle(token))["access_token"];
+    auto sale = request(http::Method::post, "/pay-api/v1/transactions/sale", std::string(kAuroraSale));
+    sale.set_header("Authorization", "Bearer " + aurora_bearer);
+    const auto a = sim.handle(sale);
+    ASSERT_EQ(a.response.status, 200);
+    aurora_id = sim.ledger(Api::aurora).select([](const Txn&) { return true; }).at(0)->id;
+    Client c{sim, {}};
+    connexpay_id = c.post("/api/v1/sales", sale_body(cx, 10, "seq1"), 200)["guid"];
+  }
+  EXPECT_NE(aurora_id, connexpay_id);
+  auto store = SqliteStore::open(db);
+  ASSERT_TRUE(store);
+  HostSimulator sim(HostSimConfig{}, clock, store->get());
+  ASSERT_TRUE(sim.restore());
+  EXPECT_NE(sim.ledger(Api::aurora).select([&](const Txn& t) { return t.id == aurora_id; }).size(), 0U);
+  Client c{sim, {}};
+  EXPECT_EQ(body_of(c.call(http::Method::get, "/api/v1/sales/" + connexpay_id))["amount"], 10);
+}
+
 }  // namespace
 }  // namespace tender::net::hostsim

@@ -157,6 +157,26 @@ TEST_F(ConnexPayTest, LostAnswersLeaveTheSaleApprovedForTheTimeoutReversal) {
   EXPECT_EQ(post("/api/v1/timeoutreversal", reversal).response.body, r.response.body);
 }
 
+TEST_F(ConnexPayTest, QueuedTransportBehavioursApplyToAnyAuthorizedRequest) {
+  const Json s = ok_sale(keyed(55));
+  const auto control = [&](std::string body) { return sim.handle(request(http::Method::post, "/sim/behaviour", std::move(body))); };
+  ASSERT_EQ(control(R"({"next":"error_500"})").response.status, 200);
+  // Neither a refused request (401) nor the token request takes it.
+  auto anonymous = request(http::Method::get, "/api/v1/sales/" + s["guid"].get<std::string>());
+  EXPECT_EQ(sim.handle(anonymous).response.status, 401);
+  bearer.clear();
+  const auto failed = call(http::Method::get, "/api/v1/sales/" + s["guid"].get<std::string>());
+  EXPECT_EQ(failed.response.status, 500);
+  EXPECT_EQ(body_of(failed)["message"], "An error has occurred.");
+  ASSERT_EQ(control(R"({"next":"no_answer"})").response.status, 200);
+  EXPECT_EQ(post("/api/v1/void", {{"DeviceGuid", cx().device_guid}, {"SaleGuid", s["guid"]}}).kind, ServerAction::Kind::no_answer);
+  EXPECT_EQ(get("sales", s["guid"])["effectiveAmount"], 0);  // processed: the answer was lost
+  // A card outcome waits for a request that decides on a card.
+  ASSERT_EQ(control(R"({"next":"decline"})").response.status, 200);
+  EXPECT_EQ(close_batch(cx().device_guid)["status"], "PASS");
+  EXPECT_EQ(ok_sale(keyed(56))["processorStatusCode"], "D2026");
+}
+
 // H L1582-L1585 with the simulator's device: the sale with SequenceNumber 849741 (H's sale).
 TEST_F(ConnexPayTest, DocumentTimeoutReversalExampleVoidsTheSale) {
   Json sale = Json::parse(kCxSale);
