@@ -6,7 +6,7 @@ namespace tender::app::config_detail {
 namespace {
 
 // A new host: its entry here, its kind in net/host/host_kind.hpp, its file in hosts/.
-constexpr std::array<const HostEntry*, 2> kRegistry{&kAuroraHost, &kFullStackHost};
+constexpr std::array<const HostEntry*, 3> kRegistry{&kAuroraHost, &kFullStackHost, &kConnexPayHost};
 
 }  // namespace
 

@@ -45,6 +45,7 @@ struct HostEntry {
 
 extern const HostEntry kAuroraHost;     // hosts/aurora.cpp
 extern const HostEntry kFullStackHost;  // hosts/fullstack.cpp
+extern const HostEntry kConnexPayHost;  // hosts/connexpay.cpp
 
 // Every host, in net::host::kHostKinds' order.
 std::span<const HostEntry* const> host_registry() noexcept;

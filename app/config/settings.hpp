@@ -72,6 +72,15 @@ struct FullStackSettings {
   std::string processor_id;
 };
 
+// ConnexPay's Sales API (../shared/specs/connexpay.md): a user of the merchant's account for
+// the token's password grant, and the device the terminal is at the host.
+struct ConnexPaySettings {
+  std::string username;
+  SecretString password;
+  std::string device_guid;    // DeviceGuid on every call (GET /api/v1/devices lists them)
+  std::string merchant_guid;  // MerchantGuid of the searches a recovery makes
+};
+
 struct HostSettings {
   HostKind kind = HostKind::aurora;
   HttpsEndpoint api;
@@ -81,6 +90,7 @@ struct HostSettings {
   Currency currency = usd();
   std::optional<AuroraSettings> aurora;        // present exactly when kind == aurora
   std::optional<FullStackSettings> fullstack;  // present exactly when kind == fullstack
+  std::optional<ConnexPaySettings> connexpay;  // present exactly when kind == connexpay
 };
 
 // The "devices" block: what tender (the terminal on real devices) opens. A device left

@@ -20,13 +20,15 @@ namespace {
 namespace hs = net::hostsim;
 using Json = nlohmann::json;
 
-// Fields that carry card data, in either host's API, or a credential (the OAuth2 token
-// response's): masked whatever their value.
-constexpr std::array<std::string_view, 19> kSecretFields{
-    "track1",   "track2",  "track_1", "track_2",   "encrypted_track_1", "encrypted_track_2", "pin",         "pinBlock",
-    "emvTags",  "cvv",     "cvc",     "trackData", "encryptedTrack",    "emv_tags",          "securityCode",
-    "access_token", "refresh_token", "client_secret", "api_key"};
-constexpr std::array<std::string_view, 4> kPanFields{"number", "cardNumber", "pan", "accountNumber"};
+// Fields that carry card data, in any host's API (ConnexPay's requests are PascalCase), or a
+// credential (the OAuth2 token response's): masked whatever their value.
+constexpr std::array<std::string_view, 25> kSecretFields{
+    "track1",       "track2",        "track_1",       "track_2",    "encrypted_track_1", "encrypted_track_2",
+    "pin",          "pinBlock",      "emvTags",       "cvv",        "cvc",               "trackData",
+    "encryptedTrack", "emv_tags",    "securityCode",  "Track1Data", "Track2Data",        "EmvTags",
+    "Pin",          "Cvv2",          "password",      "access_token", "refresh_token",   "client_secret",
+    "api_key"};
+constexpr std::array<std::string_view, 5> kPanFields{"number", "cardNumber", "CardNumber", "pan", "accountNumber"};
 
 bool is_one_of(std::string_view key, std::span<const std::string_view> names) {
   return std::find(names.begin(), names.end(), key) != names.end();
@@ -67,6 +69,7 @@ struct EmuHost::Impl {
   std::unique_ptr<hs::HostSimulator> sim;
   std::unique_ptr<net::http::Server> server;
   std::uint16_t port = 0;
+  std::uint64_t other_sales = 0;  // the other terminal's sequence numbers
   mutable std::mutex mutex;
   std::vector<HostRequest> log;
   std::thread thread;
@@ -164,9 +167,16 @@ std::int64_t EmuHost::unix_now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(impl_->clock.now().time_since_epoch()).count();
 }
 
-Result<void> EmuHost::other_terminal_sale(const Money& amount) {
-  return impl_->on_host([this, cents = amount.minor_units()]() -> Result<void> {
-    auto id = impl_->sim->fullstack_other_client_sale(cents, "4111111111111111", "12/30");
+Result<void> EmuHost::other_terminal_sale(net::host::HostKind kind, const Money& amount) {
+  return impl_->on_host([this, kind, cents = amount.minor_units()]() -> Result<void> {
+    Result<std::string> id = make_error(Errc::unsupported, "other_terminal_sale: the " + std::string(to_string(kind)) +
+                                                               " simulator has no other terminal (use +twin)");
+    if (kind == net::host::HostKind::fullstack) id = impl_->sim->fullstack_other_client_sale(cents, "4111111111111111", "12/30");
+    if (kind == net::host::HostKind::connexpay) {
+      // Its own SequenceNumber: the other device's counter, not one this terminal could send.
+      const std::string sequence = "OTHER" + std::to_string(++impl_->other_sales);
+      id = impl_->sim->connexpay_other_device_sale(cents, "4111111111111111", "3012", sequence);
+    }
     if (!id) return std::move(id).error();
     return ok();
   });

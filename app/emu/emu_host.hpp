@@ -16,6 +16,7 @@
 
 #include "common/money.hpp"
 #include "common/result.hpp"
+#include "net/host/host_kind.hpp"
 #include "net/hostsim/behaviour.hpp"
 
 namespace tender::app::emu {
@@ -53,9 +54,11 @@ class EmuHost {
   // (advance_clock) to let a window pass, e.g. FullStack's idempotency window. Never back.
   void advance_clock(std::chrono::seconds by);
   [[nodiscard]] std::int64_t unix_now() const;
-  // Another terminal of the same merchant makes a keyed FullStack sale of `amount` with the
-  // scenarios' stripe card (4111111111111111, 12/30): a stranger's identical transaction.
-  Result<void> other_terminal_sale(const Money& amount);
+  // Another terminal of the same merchant makes a keyed sale of `amount` at the `kind` host
+  // with the scenarios' stripe card (4111111111111111, 12/30): a stranger's identical
+  // transaction. Errc::unsupported for a host whose simulator has no such stranger (Aurora's
+  // is the `+twin` behaviour).
+  Result<void> other_terminal_sale(net::host::HostKind kind, const Money& amount);
 
   [[nodiscard]] std::vector<HostRequest> requests() const;
   void clear_requests();

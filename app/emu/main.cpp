@@ -9,7 +9,7 @@
 //       simulator (another host kind, host_behaviour steps) is skipped, with the reason.
 //       Exit 0 when none failed (skips allowed), 1 when one failed; 2 for bad arguments,
 //       an unreadable scenario file or configuration.
-//   tender-emu [--host aurora|fullstack | --config FILE] [--display 4x20|320x240] [--state-dir DIR]
+//   tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]
 //       Interactive: the display, a keypad and the card set in a terminal UI. With no
 //       --config the host simulator runs in-process on 127.0.0.1; with one, the terminal
 //       configuration's host (e.g. an acquirer's test host, or a tender-hostsim) is used.
@@ -44,7 +44,7 @@ constexpr int kExitBadInput = 2;
 int usage(const std::string& why) {
   std::cerr << "tender-emu: " << tender::log::scrub(why) << "\n"
             << "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
-            << "       tender-emu [--host aurora|fullstack | --config FILE] [--display 4x20|320x240]\n";
+            << "       tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240]\n";
   return kExitBadInput;
 }
 

@@ -23,16 +23,24 @@ std::string lower(std::string s) {
   return s;
 }
 
-// `subset` holds in `actual`: every key of an object with a matching value, recursively.
+// `subset` holds in `actual`: every key of an object with a matching value, recursively. A
+// null asks that the field was not sent (absent, or null); "*" that it was, whatever its value
+// (a host's id, a sequence number, masked card data of any length).
 bool json_contains(const Json& actual, const Json& subset) {
   if (subset.is_object() && subset.empty()) return true;  // no body asked for: any body, or none
   if (subset.is_object()) {
     if (!actual.is_object()) return false;
     for (const auto& [k, v] : subset.items()) {
-      if (!actual.contains(k) || !json_contains(actual[k], v)) return false;
+      const bool sent = actual.contains(k) && !actual[k].is_null();
+      if (v.is_null()) {
+        if (sent) return false;
+        continue;
+      }
+      if (!sent || !json_contains(actual[k], v)) return false;
     }
     return true;
   }
+  if (subset.is_string() && subset.get_ref<const std::string&>() == "*") return !actual.is_null();
   return actual == subset;
 }
 
@@ -348,7 +356,7 @@ class ScenarioRun {
         if (terminal_) settle_down();
         if (step.kind == StepKind::advance_clock) {
           host_->advance_clock(std::chrono::seconds{step.number});
-        } else if (auto r = host_->other_terminal_sale(money()); !r) {
+        } else if (auto r = host_->other_terminal_sale(scenario_.host, money()); !r) {
           fail(step.index, kind, r.error().message);
         }
         return true;

@@ -26,10 +26,21 @@ void fullstack(HostSettings& h) {
   h.fullstack = std::move(f);
 }
 
+void connexpay(HostSettings& h) {
+  const net::hostsim::ConnexPayConfig merchant;
+  ConnexPaySettings c;
+  c.username = merchant.username;
+  c.password = SecretString(merchant.password);
+  c.device_guid = merchant.device_guid;
+  c.merchant_guid = merchant.merchant_guid;
+  h.connexpay = std::move(c);
+}
+
 // A new host: its entry here (and in net/hostsim/sim_registry.cpp).
 constexpr std::array kSimHosts{
     std::pair{HostKind::aurora, &aurora},
     std::pair{HostKind::fullstack, &fullstack},
+    std::pair{HostKind::connexpay, &connexpay},
 };
 
 }  // namespace

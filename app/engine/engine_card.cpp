@@ -122,6 +122,7 @@ Result<SwipeReading> read_swipe(const CardEvent& event, bool pin_pad_available) 
   r.request.entry_mode = host::EntryMode::swiped;
   if (t2) r.request.card.track2 = t2->raw;
   if (t1) r.request.card.track1 = t1->raw;
+  r.request.card.expiry_yymm = SecretString{main.expiry};
   if (t1 && t1->name) r.request.card.cardholder_name = SecretString{*t1->name};
   r.masked_pan = main.pan.masked();
   r.label = brand_of(main.pan.reveal());
@@ -157,7 +158,11 @@ CardReading read_chip(const emv::KernelResult& chip) {
   host::EmvData emv;
   emv.tags = chip.online_tags;
   // The hosts read the card from the tags (net/hostsim/card.hpp): 57 carries PAN + expiry.
-  if (!chip.track2_equivalent.empty()) emv::append_tlv(emv.tags, 0x57, chip.track2_equivalent.reveal());
+  if (!chip.track2_equivalent.empty()) {
+    emv::append_tlv(emv.tags, 0x57, chip.track2_equivalent.reveal());
+    // The expiry beside the tags, for a host that wants it as a field (ConnexPay B.CB.GS05).
+    if (auto t2 = msr::parse_track2_equivalent(chip.track2_equivalent.reveal())) r.request.card.expiry_yymm = SecretString{t2->expiry};
+  }
   r.request.emv = std::move(emv);
   if (chip.online_pin && !chip.online_pin->bypassed) {
     r.request.pin = host::PinData{SecretBytes{chip.online_pin->pin_block}, chip.online_pin->ksn};

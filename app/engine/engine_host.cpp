@@ -140,6 +140,7 @@ void Engine::Impl::on_host_answer(Result<host::HostResult> answer) {
   // Whatever the outcome: a declined transaction is one of ours at the host too, and a later
   // recovery must not take it for another request of the same card and amount.
   if (!a.host_reference.empty()) t.entry.host_reference = a.host_reference;
+  if (!a.receipt_reference.empty()) t.entry.receipt_reference = a.receipt_reference;
   switch (a.outcome) {
     case host::Outcome::approved:
     case host::Outcome::partially_approved: {

@@ -234,6 +234,7 @@ void Engine::Impl::resolve(const QueueItem& item, JournalEntry entry, std::funct
         end = RowEvent::complete;
         if (!r.result.host_reference.empty()) entry.host_reference = r.result.host_reference;
         if (!r.result.auth_code.empty()) entry.auth_code = r.result.auth_code;
+        if (!r.result.receipt_reference.empty()) entry.receipt_reference = r.result.receipt_reference;
         entry.approved_amount = r.result.approved_amount ? r.result.approved_amount : std::optional<Money>{entry.amount};
         entry.reason = "the host had done it (its answer was lost)";
       } else {

@@ -39,60 +39,6 @@ std::string_view bare_track(std::string_view track) {
   return track;
 }
 
-// YYMM of a track: track 2 "PAN=YYMM...", track 1 "B PAN ^ NAME ^ YYMM...".
-std::optional<std::string> expiry_of_track(std::string_view track, bool track1) {
-  track = bare_track(track);
-  std::size_t at = std::string_view::npos;
-  if (track1) {
-    const auto first = track.find('^');
-    if (first != std::string_view::npos) at = track.find('^', first + 1);
-  } else {
-    at = track.find_first_of("=D");
-  }
-  if (at == std::string_view::npos || track.size() < at + 5) return std::nullopt;
-  const std::string_view yymm = track.substr(at + 1, 4);
-  if (!digits(yymm)) return std::nullopt;
-  return std::string(yymm);
-}
-
-// 5F24 (YYMMDD, BCD) of the kernel's BER-TLV data, looked for at any depth.
-std::optional<std::string> expiry_of_tlv(ByteView data) {
-  std::size_t i = 0;
-  while (i < data.size()) {
-    if (data[i] == 0x00 || data[i] == 0xFF) {  // padding between objects
-      ++i;
-      continue;
-    }
-    const std::size_t tag_start = i;
-    const bool constructed = (data[i] & 0x20) != 0;
-    if ((data[i++] & 0x1F) == 0x1F) {
-      while (i < data.size() && (data[i] & 0x80) != 0) ++i;
-      ++i;
-    }
-    if (i >= data.size()) return std::nullopt;
-    const ByteView tag = data.subspan(tag_start, i - tag_start);
-    std::size_t length = data[i++];
-    if (length & 0x80) {
-      const std::size_t n = length & 0x7F;
-      if (n == 0 || n > 2 || i + n > data.size()) return std::nullopt;
-      length = 0;
-      for (std::size_t k = 0; k < n; ++k) length = (length << 8) | data[i++];
-    }
-    if (i + length > data.size()) return std::nullopt;
-    const ByteView value = data.subspan(i, length);
-    if (tag.size() == 2 && tag[0] == 0x5F && tag[1] == 0x24 && value.size() == 3) {
-      const std::string hex = to_hex(value.first(2));
-      if (digits(hex)) return hex;
-      return std::nullopt;
-    }
-    if (constructed) {
-      if (auto inner = expiry_of_tlv(value)) return inner;
-    }
-    i += length;
-  }
-  return std::nullopt;
-}
-
 bool card_present(host::EntryMode mode) { return mode != host::EntryMode::keyed; }
 
 Result<api::CardDataSource> source_of(const host::AuthorizationRequest& request) {
@@ -117,6 +63,10 @@ Result<void> write_keyed(JsonWriter& w, const host::CardData& card) {
   return ok();
 }
 
+// ExpirationDate goes beside tracks and chip data too: the reader's parsing put the card's
+// YYMM in CardData (the engine reads it from the track or tag 57), never parsed again here.
+bool yymm(const host::CardData& card) { return card.expiry_yymm.size() == 4 && digits(card.expiry_yymm.reveal()); }
+
 // Swipe (both tracks when read) or fallback (track 2 only, F9916), with ExpirationDate (B.CB.GS02).
 Result<void> write_tracks(JsonWriter& w, const host::CardData& card, bool track2_only) {
   if (card.track1.empty() && card.track2.empty()) {
@@ -125,24 +75,19 @@ Result<void> write_tracks(JsonWriter& w, const host::CardData& card, bool track2
     return make_error(Errc::invalid_argument, "a swipe needs track data");
   }
   if (track2_only && card.track2.empty()) return make_error(Errc::invalid_argument, "a fallback swipe needs track 2 (F9916)");
-  std::optional<std::string> yymm = !card.track2.empty() ? expiry_of_track(card.track2.reveal(), false)
-                                                         : expiry_of_track(card.track1.reveal(), true);
-  if (!yymm && card.expiry_yymm.size() == 4) yymm = std::string(card.expiry_yymm.reveal());
-  if (!yymm) return make_error(Errc::invalid_argument, "the track holds no expiry");
+  if (!yymm(card)) return make_error(Errc::invalid_argument, "a swipe needs the card's YYMM expiry beside its tracks (B.CB.GS02)");
   if (!track2_only && !card.track1.empty()) w.string(f::kTrack1Data, bare_track(card.track1.reveal()));
   if (!card.track2.empty()) w.string(f::kTrack2Data, bare_track(card.track2.reveal()));
-  w.string(f::kExpirationDate, *yymm);
+  w.string(f::kExpirationDate, card.expiry_yymm.reveal());
   return ok();
 }
 
-// Chip: the kernel's data as one uppercase hex string, expiry from 5F24, no PAN or track
+// Chip: the kernel's data as one uppercase hex string, the card's expiry, no PAN or track
 // (F9913: the host refuses them beside EmvTags).
 Result<void> write_chip(JsonWriter& w, const host::AuthorizationRequest& request) {
   if (!request.emv || request.emv->tags.empty()) return make_error(Errc::invalid_argument, "a chip read needs the kernel's tags");
-  std::optional<std::string> yymm = expiry_of_tlv(request.emv->tags);
-  if (!yymm && request.card.expiry_yymm.size() == 4) yymm = std::string(request.card.expiry_yymm.reveal());
-  if (!yymm) return make_error(Errc::invalid_argument, "the chip data holds no expiry (5F24)");
-  w.string(f::kEmvTags, to_hex(request.emv->tags)).string(f::kExpirationDate, *yymm);
+  if (!yymm(request.card)) return make_error(Errc::invalid_argument, "a chip read needs the card's YYMM expiry beside its tags (B.CB.GS05)");
+  w.string(f::kEmvTags, to_hex(request.emv->tags)).string(f::kExpirationDate, request.card.expiry_yymm.reveal());
   return ok();
 }
 

@@ -43,7 +43,7 @@ enum class LastChipRead { successful, failed, not_a_chip_transaction, unknown };
 // Card data as the readers produced it. Every field is a secret; empty means absent.
 struct CardData {
   SecretString pan;             // keyed entry (digits only)
-  SecretString expiry_yymm;     // "2512"
+  SecretString expiry_yymm;     // "2512": every entry mode (from the track or tag 57 when read)
   SecretString cvc;             // keyed entry, optional
   SecretString track1;          // clear ISO 7813 track 1 without sentinels
   SecretString track2;          // clear ISO 7813 track 2 without sentinels

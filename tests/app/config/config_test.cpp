@@ -45,6 +45,19 @@ Json valid_fullstack() {
   return j;
 }
 
+// GUIDs in the document's form (H L665); the merchant's is another one.
+constexpr const char* kDeviceGuid = "80fa8f43-701e-441a-959b-1b597b22a0d5";
+constexpr const char* kMerchantGuid = "4aa19b68-910e-4e27-b62d-260235935fcd";
+
+Json valid_connexpay() {
+  Json j = valid_aurora();
+  j["host"].erase("aurora");
+  j["host"]["kind"] = "connexpay";
+  j["host"]["connexpay"] = {{"username", "tender-test"}, {"password", "tender-test-secret"},
+                            {"device_guid", kDeviceGuid}, {"merchant_guid", kMerchantGuid}};
+  return j;
+}
+
 Result<TerminalSettings> parse(const Json& j) { return parse_settings(j.dump()); }
 
 // The document with one change; expects an error of `code` whose message starts with `path`.
@@ -135,6 +148,43 @@ TEST(Config, FullStackProcessorId) {
                Errc::malformed, "host.fullstack.processor_id");
 }
 
+TEST(Config, ConnexPayBlock) {
+  auto r = parse(valid_connexpay());
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->host.kind, HostKind::connexpay);
+  ASSERT_TRUE(r->host.connexpay);
+  EXPECT_EQ(r->host.connexpay->username, "tender-test");
+  EXPECT_EQ(r->host.connexpay->password.reveal(), "tender-test-secret");
+  EXPECT_EQ(r->host.connexpay->device_guid, kDeviceGuid);
+  EXPECT_EQ(r->host.connexpay->merchant_guid, kMerchantGuid);
+  EXPECT_FALSE(r->host.aurora);
+  EXPECT_FALSE(r->host.fullstack);
+  for (const std::string key : {"connexpay", "connexpay.username", "connexpay.password", "connexpay.device_guid",
+                                "connexpay.merchant_guid"}) {
+    Json j = valid_connexpay();
+    if (key == "connexpay") {
+      j["host"].erase("connexpay");
+    } else {
+      j["host"]["connexpay"].erase(key.substr(10));
+    }
+    SCOPED_TRACE(key);
+    expect_error(j, Errc::invalid_argument, "host." + key);
+  }
+  // A device id that is not a GUID is refused here, not by the host at the counter.
+  for (const char* bad : {"80fa8f43701e441a959b1b597b22a0d5", "80fa8f43-701e-441a-959b-1b597b22a0dz",
+                          "80fa8f43-701e-441a-959b-1b597b22a0d5-"}) {
+    SCOPED_TRACE(bad);
+    expect_error(with(valid_connexpay(), [&](Json& j) { j["host"]["connexpay"]["device_guid"] = bad; }), Errc::malformed,
+                 "host.connexpay.device_guid");
+  }
+  expect_error(with(valid_connexpay(), [](Json& j) { j["host"]["connexpay"]["merchant_guid"] = "merchant"; }),
+               Errc::malformed, "host.connexpay.merchant_guid");
+  expect_error(with(valid_connexpay(), [](Json& j) { j["host"]["connexpay"]["token"] = "x"; }), Errc::invalid_argument,
+               "host.connexpay.token");
+  expect_error(with(valid_connexpay(), [](Json& j) { j["host"]["connexpay"]["password_env"] = "X"; }),
+               Errc::invalid_argument, "host.connexpay.password");
+}
+
 TEST(Config, OauthUrlAndDefaultPort) {
   Json j = valid_aurora();
   j["host"]["url"] = "https://api.example.test/";
@@ -208,7 +258,7 @@ TEST(Config, BadValues) {
   expect_error(with(valid_aurora(), [](Json& j) { j["currency"] = "XYZ"; }), Errc::out_of_range, "currency");
   expect_error(with(valid_aurora(), [](Json& j) { j["terminal_id"] = ""; }), Errc::out_of_range, "terminal_id");
   expect_error(with(valid_aurora(), [](Json& j) { j["terminal_id"] = "TENDER 01"; }), Errc::malformed, "terminal_id");
-  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["kind"] = "connexpay"; }), Errc::out_of_range, "host.kind");
+  expect_error(with(valid_aurora(), [](Json& j) { j["host"]["kind"] = "payx1"; }), Errc::out_of_range, "host.kind");
   expect_error(with(valid_aurora(), [](Json& j) { j["host"]["timeout_ms"] = 0; }), Errc::out_of_range,
                "host.timeout_ms");
   expect_error(with(valid_aurora(), [](Json& j) { j["engine"]["partial"] = "maybe"; }), Errc::out_of_range,

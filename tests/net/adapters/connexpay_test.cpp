@@ -24,6 +24,7 @@ host::AuthorizationRequest swiped_request() {
   r.card = {};
   r.card.track1 = SecretString(kTrack1);
   r.card.track2 = SecretString(kTrack2);
+  r.card.expiry_yymm = SecretString("2712");  // the engine's reading of the track
   return r;
 }
 
@@ -31,6 +32,7 @@ host::AuthorizationRequest chip_request() {
   auto r = keyed_request();
   r.entry_mode = EntryMode::chip;
   r.card = {};
+  r.card.expiry_yymm = SecretString("2712");  // the engine's reading of tag 57
   r.emv = host::EmvData{kTags, std::nullopt, std::nullopt};
   return r;
 }
@@ -114,12 +116,17 @@ TEST(ConnexPayMapping, ChipSendsTagsAndExpiryOnlyWithPin) {
   expect_terminal_data(json, "PIN");
 }
 
-TEST(ConnexPayMapping, ChipWithoutExpiryIsRefusedBeforeSending) {
-  auto r = chip_request();
-  r.emv->tags = Bytes{0x9F, 0x26, 0x02, 0x01, 0x02};
-  auto body = payment_body(r, PaymentKind::sale, kDevice);
-  ASSERT_FALSE(body);
-  EXPECT_EQ(body.error().code, Errc::invalid_argument);
+// B.CB.GS02 / GS05: the host refuses a swipe or a chip read without ExpirationDate; the
+// terminal never sends one.
+TEST(ConnexPayMapping, SwipeOrChipWithoutExpiryIsRefusedBeforeSending) {
+  for (auto r : {chip_request(), swiped_request()}) {
+    r.card.expiry_yymm = {};
+    auto body = payment_body(r, PaymentKind::sale, kDevice);
+    ASSERT_FALSE(body);
+    EXPECT_EQ(body.error().code, Errc::invalid_argument);
+    r.card.expiry_yymm = SecretString("27AB");
+    EXPECT_FALSE(payment_body(r, PaymentKind::sale, kDevice));
+  }
 }
 
 TEST(ConnexPayMapping, FallbackIccErrorSendsTrack2OnlyAndLastChipRead) {
