@@ -85,23 +85,7 @@ void Engine::follow_on(FollowOnRequest request, Handler<TxnReport> done) {
     original = **row;
   }
   if (!original) return refuse("no such original transaction in the journal");
-  if (original->kind == TxnKind::preauth && request.kind != TxnKind::capture) {
-    // A captured pre-authorization is voided, refunded or tipped through its capture: where
-    // the capture made a transaction of its own at the host (ConnexPay's capture is a new
-    // sale, H "try voiding the Sale generated instead") that is the one to name, and where
-    // it did not (Aurora, FullStack) the capture carries the same id.
-    if (auto rows = impl.journal.list(0); rows) {
-      for (const auto& row : *rows) {
-        if (row.kind == TxnKind::capture && row.original_reference == original->reference_id &&
-            row.state == TxnState::completed && !row.host_reference.empty()) {
-          original->host_reference = row.host_reference;
-          original->approved_amount = row.approved_amount.value_or(row.amount);
-          original->batch = row.batch;  // the capture is what settles
-          break;
-        }
-      }
-    }
-  }
+  original = follow_on_target(impl.journal, std::move(*original), request.kind);
   if (original->host_reference.empty()) return refuse("the original has no host reference (not yet forwarded)");
   const Money base = original->approved_amount.value_or(original->amount);
   if (request.kind == TxnKind::refund && original->batch.empty() &&

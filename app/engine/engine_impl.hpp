@@ -40,6 +40,12 @@ CardReading read_chip(const emv::KernelResult& chip);
 StoredEntryMode stored(host::EntryMode mode) noexcept;
 host::Operation operation_of(TxnKind kind) noexcept;
 // What the adapter's recovery needs to know of a row whose answer was lost.
+// The transaction a follow-on of `original` names at the host. A captured pre-authorization is
+// voided, refunded or tipped through its capture: where the capture made a transaction of its
+// own (ConnexPay's capture is a new sale, H "try voiding the Sale generated instead") that is
+// the one to name, and where it did not (Aurora, FullStack) the capture carries the same id.
+// Its amount and batch are the capture's too: the capture is what settles.
+JournalEntry follow_on_target(const Journal& journal, JournalEntry original, TxnKind kind);
 host::RecoveryQuery recovery_query(const Journal& journal, const JournalEntry& entry,
                                    const std::optional<JournalEntry>& original,
                                    std::optional<host::AuthorizationRequest> request);

@@ -154,7 +154,7 @@ void Engine::Impl::refund_settled(JournalEntry entry, std::string host_reference
 void Engine::Impl::recover_row(const JournalEntry& entry, std::function<void(host::RecoveryResult)> next) {
   std::optional<JournalEntry> original;
   if (!entry.original_reference.empty()) {
-    if (auto row = journal.find(entry.original_reference); row && *row) original = **row;
+    if (auto row = journal.find(entry.original_reference); row && *row) original = follow_on_target(journal, **row, entry.kind);
   }
   std::optional<host::AuthorizationRequest> request;
   if (auto sealed = journal.unseal(entry.reference_id); sealed) {

@@ -19,6 +19,22 @@ host::Operation operation_of(TxnKind kind) noexcept {
   return host::Operation::sale;
 }
 
+JournalEntry follow_on_target(const Journal& journal, JournalEntry original, TxnKind kind) {
+  if (original.kind != TxnKind::preauth || kind == TxnKind::capture) return original;
+  auto rows = journal.list(0);
+  if (!rows) return original;
+  for (const auto& row : *rows) {
+    if (row.kind == TxnKind::capture && row.original_reference == original.reference_id &&
+        row.state == TxnState::completed && !row.host_reference.empty()) {
+      original.host_reference = row.host_reference;
+      original.approved_amount = row.approved_amount.value_or(row.amount);
+      original.batch = row.batch;
+      break;
+    }
+  }
+  return original;
+}
+
 host::RecoveryQuery recovery_query(const Journal& journal, const JournalEntry& entry,
                                    const std::optional<JournalEntry>& original,
                                    std::optional<host::AuthorizationRequest> request) {

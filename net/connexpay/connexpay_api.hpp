@@ -39,6 +39,9 @@ inline constexpr long long kTokenMarginSeconds = 60;
 namespace field {
 inline constexpr std::string_view kDeviceGuid = "DeviceGuid";          // [E]
 inline constexpr std::string_view kMerchantGuid = "MerchantGuid";      // [E H §4.11] searches
+// Every search example's body names its transaction by "guid" (H L5241), no table lists it:
+// sent beside the documented filters, never relied on (the row's own guid is checked).
+inline constexpr std::string_view kSearchGuid = "guid";
 inline constexpr std::string_view kAmount = "Amount";                  // [E] decimal dollars
 inline constexpr std::string_view kNewAmount = "NewAmount";            // [E H capture]
 inline constexpr std::string_view kOrderNumber = "OrderNumber";        // [E V1] = reference_id (our use [I])

@@ -269,6 +269,7 @@ std::string search_body(const SearchQuery& query) {
   JsonWriter w;
   w.begin_object().string(f::kMerchantGuid, query.merchant_guid);
   if (!query.order_number.empty()) w.string(f::kOrderNumber, query.order_number);
+  if (!query.guid.empty()) w.string(f::kSearchGuid, query.guid);
   if (query.amount) w.decimal(f::kAmountFrom, *query.amount).decimal(f::kAmountTo, *query.amount);
   if (!query.timestamp_from.empty()) w.string(f::kTimeStampFrom, query.timestamp_from);
   w.end_object();

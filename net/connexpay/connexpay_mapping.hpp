@@ -52,6 +52,7 @@ std::string token_body(std::string_view username, const SecretString& password);
 struct SearchQuery {
   std::string merchant_guid;
   std::string order_number;       // empty: not a filter
+  std::string guid;               // empty: not a filter
   std::optional<Money> amount;    // AmountFrom = AmountTo
   std::string timestamp_from;     // "YYYY-MM-DD"; empty: not a filter
 };

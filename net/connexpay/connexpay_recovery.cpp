@@ -234,19 +234,29 @@ void ConnexPayAdapter::check_returns(std::vector<Record> candidates, std::size_t
   handler(done(std::move(matched.front().result), "found the return of the sale for that amount"));
 }
 
-// A capture: the AuthOnly's record names its capture (relatedCapture) [E H L5262]; the capture
-// names the new sale.
+// A capture: the AuthOnly's search row names its capture (relatedCapture, H L5262; the GET
+// example has no such member), and the capture names the new sale.
 void ConnexPayAdapter::recover_capture(host::RecoveryQuery query, host::RecoveryHandler handler) {
   const auto original = parse_host_reference(query.original_host_reference);
   if (!original || original->kind != TxKind::authonly) {
     handler(fate(Fate::not_known_yet, "the lost capture names no AuthOnly"));
     return;
   }
-  get_record(*original, [this, handler = std::move(handler)](Result<Record> record) {
-    if (!record) {
-      handler(fate(Fate::not_known_yet, "the AuthOnly could not be read: " + record.error().message));
+  SearchQuery search_query;
+  search_query.guid = original->guid;
+  search_query.amount = query.original_amount;
+  search(api::kSearchAuthOnlysPath, std::move(search_query), TxKind::authonly,
+         [this, guid = original->guid, handler = std::move(handler)](Result<std::vector<Record>> rows) {
+    if (!rows) {
+      handler(fate(Fate::not_known_yet, "the AuthOnly could not be found: " + rows.error().message));
       return;
     }
+    const auto row = std::find_if(rows->begin(), rows->end(), [&](const Record& r) { return same_guid(r.guid, guid); });
+    if (row == rows->end()) {
+      handler(fate(Fate::not_known_yet, "the search does not show the AuthOnly"));
+      return;
+    }
+    const Record* record = &*row;
     if (!record->capture_known) {
       handler(fate(Fate::not_known_yet, "the AuthOnly's record does not say whether it was captured"));
       return;

@@ -68,6 +68,7 @@ class ConnexPayApi final : public SimulatedApi {
   // connexpay_query.cpp
   ApiReply get(std::string_view collection, std::string_view guid);
   ApiReply search(std::string_view rest, const Json& body);
+  Json search_row(const Txn& t);
 
   // Shared by the handlers (connexpay_api.cpp).
   // The request's DeviceGuid: this merchant's device, or the rule it breaks.

@@ -75,6 +75,13 @@ inline constexpr std::string_view kSaleGuid = "SaleGuid";                   // [
 inline constexpr std::string_view kReturnGuid = "ReturnGuid";               // [E V1, H L6396]
 inline constexpr std::string_view kVoidReason = "VoidReason";               // [E H]
 inline constexpr std::string_view kMerchantGuid = "MerchantGuid";           // [E H L4824]
+// Every search example's body names a transaction by "guid" (H L5241), though no field table
+// lists it: served as a filter.
+inline constexpr std::string_view kSearchGuid = "guid";
+// An AuthOnly search row names its capture and its void, null when none (H L5262-L5263); the
+// GET example (H L1840-L1961) has neither, so only search rows carry them.
+inline constexpr std::string_view kRelatedCapture = "relatedCapture";
+inline constexpr std::string_view kRelatedVoid = "relatedVoid";
 inline constexpr std::string_view kAmountFrom = "AmountFrom";               // [E H L4825]
 inline constexpr std::string_view kAmountTo = "AmountTo";
 inline constexpr std::string_view kTimeStampFrom = "TimeStampFrom";

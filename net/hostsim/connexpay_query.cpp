@@ -77,6 +77,7 @@ ApiReply ConnexPayApi::search(std::string_view rest, const Json& body) {
   bool ok = true;
   const auto merchant = string_member(body, kMerchantGuid, ok);
   const auto order = string_member(body, kOrderNumber, ok);
+  const auto guid = string_member(body, kSearchGuid, ok);
   const auto from = string_member(body, kTimeStampFrom, ok);
   const auto to = string_member(body, kTimeStampTo, ok);
   const auto status = string_member(body, kStatus, ok);
@@ -90,6 +91,7 @@ ApiReply ConnexPayApi::search(std::string_view rest, const Json& body) {
     if (t.type != entity->type || !merchant_device(t.owner)) return false;
     const std::int64_t amount = shown_amount(t);
     if (order && t.reference != *order) return false;
+    if (guid && t.id != *guid) return false;
     if (*amount_from && amount < **amount_from) return false;
     if (*amount_to && amount > **amount_to) return false;
     if (from && t.created_at < *from) return false;
@@ -101,8 +103,19 @@ ApiReply ConnexPayApi::search(std::string_view rest, const Json& body) {
   Json ret = Json::array();
   const auto first = static_cast<std::size_t>((*page - 1) * *size);
   for (std::size_t i = first; i < matches.size() && i < first + static_cast<std::size_t>(*size); ++i)
-    ret.push_back(view(*matches[i]));
+    ret.push_back(search_row(*matches[i]));
   return {json_response(kOk, Json{{"count", matches.size()}, {"ret", std::move(ret)}}), {}};
+}
+
+Json ConnexPayApi::search_row(const Txn& t) {
+  Json row = view(t);
+  if (t.type != TxnType::authorization) return row;
+  // The auth keeps its new sale's id (related_id); the sale keeps its capture's.
+  const Txn* sale = t.related_id.empty() ? nullptr : ledger_.find(t.related_id);
+  row[std::string(kRelatedCapture)] = sale != nullptr && !sale->related_id.empty() ? Json(sale->related_id) : Json(nullptr);
+  const auto voids = ledger_.select([&](const Txn& v) { return v.type == TxnType::void_record && v.parent_id == t.id; });
+  row[std::string(kRelatedVoid)] = voids.empty() ? Json(nullptr) : Json(voids.front()->id);
+  return row;
 }
 
 }  // namespace tender::net::hostsim

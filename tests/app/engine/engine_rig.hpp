@@ -31,8 +31,8 @@ namespace tender::test {
 
 using namespace std::chrono_literals;
 
-enum class HostKind { aurora, fullstack };
-inline std::string_view name(HostKind h) { return h == HostKind::aurora ? "aurora" : "fullstack"; }
+using HostKind = net::host::HostKind;
+inline std::string_view name(HostKind h) { return net::host::to_string(h); }
 
 // What the cardholder does at a card prompt.
 struct CardStep {

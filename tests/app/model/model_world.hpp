@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/sim/test_device_key.hpp"
+#include "net/connexpay/connexpay_adapter.hpp"
 #include "tests/app/engine/engine_rig.hpp"
 
 namespace tender::test::model {
@@ -187,7 +188,8 @@ class World {
   World& operator=(const World&) = delete;
 
   HostKind host() const { return host_; }
-  hs::Api api() const { return host_ == HostKind::aurora ? hs::Api::aurora : hs::Api::fullstack; }
+  hs::Api api() const { return host_; }
+  net::host::Capabilities adapter_capabilities() const { return adapter_->capabilities(); }
   hs::HostSimulator& sim() { return sim_; }
   hs::LocalTransport& transport() { return *transport_; }
   hs::ManualClock& clock() { return clock_; }
@@ -320,6 +322,33 @@ class World {
         r.body = body.dump();
         // The amount as the exact decimal text (a JSON number with two decimals).
         r.body.insert(r.body.size() - 1, ",\"amount\":" + amount);
+      } else if (host_ == HostKind::connexpay) {
+        // The merchant's other device, on its own token (H: DeviceGuid names the terminal).
+        const hs::ConnexPayConfig merchant;
+        r.target = authorize ? "/api/v1/AuthOnlys" : "/api/v1/sales";
+        r.set_header("Authorization", "Bearer " + connexpay_token());
+        body = {{"DeviceGuid", merchant.other_device_guid},
+                {"SequenceNumber", "OTHER" + std::to_string(++foreign_sequence_)},
+                {"RiskData", nlohmann::json::object()}};
+        if (!authorize) {
+          body["TenderType"] = "Credit";
+          body["ConnexPayTransaction"] = {{"ExpectedPayments", 1}};
+        }
+        if (!d.track2.empty()) {
+          body["CardDataSource"] = "SWIPE";
+          body["Card"] = {{"Track2Data", d.track2}, {"ExpirationDate", d.track2.substr(d.track2.find('=') + 1, 4)}};
+          body["TerminalData"] = {{"TerminalCapability", "MAGSTRIPE_ICC_KEYED_ENTRY_ONLY"},
+                                  {"TerminalOperatingEnvironment", "ON_MERCHANT_PREMISES_ATTENDED"},
+                                  {"CardholderAuthenticationMethod", "NOT_AUTHENTICATED"},
+                                  {"TerminalAuthenticationCapability", "PIN_ENTRY"},
+                                  {"TerminalOutputCapability", "PRINT_AND_DISPLAY"},
+                                  {"MaxPinLength", "12"}};
+        } else {
+          body["CardDataSource"] = "MANUAL";
+          body["Card"] = {{"CardNumber", d.pan}, {"ExpirationDate", d.expiry}};
+        }
+        r.body = body.dump();
+        r.body.insert(r.body.size() - 1, ",\"Amount\":" + amount);
       } else {
         r.target = "/api/transaction";
         r.set_header("Authorization", "api_tender_test");
@@ -351,6 +380,11 @@ class World {
         r.target = "/pay-api/v1/transactions/settle";
         r.set_header("Authorization", "Bearer " + aurora_token());
         r.body = R"({"paymentProcessorId":"proc-1"})";
+      } else if (host_ == HostKind::connexpay) {
+        // [SIM] a batch is the device's: the other device's close leaves ours open.
+        r.target = "/api/v1/Batches/close";
+        r.set_header("Authorization", "Bearer " + connexpay_token());
+        r.body = nlohmann::json{{"DeviceGuid", hs::ConnexPayConfig{}.other_device_guid}}.dump();
       } else {
         r.target = "/api/terminal/1ucio551tlv85l7moe5s/settle";
         r.set_header("Authorization", "api_tender_test");
@@ -387,6 +421,17 @@ class World {
     return j.is_object() ? j.value("access_token", std::string{}) : std::string{};
   }
 
+  std::string connexpay_token() {
+    const hs::ConnexPayConfig merchant;
+    net::http::Request r;
+    r.method = net::http::Method::post;
+    r.target = "/api/v1/token";
+    r.set_header("Content-Type", "application/x-www-form-urlencoded");
+    r.body = "grant_type=password&username=" + merchant.username + "&password=" + merchant.password;
+    const auto j = nlohmann::json::parse(sim_.handle(r).response.body, nullptr, false);
+    return j.is_object() ? j.value("access_token", std::string{}) : std::string{};
+  }
+
   void connect() {
     transport_ = std::make_unique<hs::LocalTransport>(*io_, sim_);
     transport_->set_unreachable(down_);
@@ -398,6 +443,16 @@ class World {
       ac.payment_processor_id = "proc-1";
       ac.deadline = kAdapterDeadline;
       adapter_ = std::make_unique<net::aurora::AuroraAdapter>(transport, transport, ac);
+    } else if (host_ == HostKind::connexpay) {
+      const hs::ConnexPayConfig merchant;
+      net::connexpay::ConnexPayConfig cc;
+      cc.username = merchant.username;
+      cc.password = SecretString(merchant.password);
+      cc.device_guid = merchant.device_guid;
+      cc.merchant_guid = merchant.merchant_guid;
+      cc.deadline = kAdapterDeadline;
+      cc.unix_now = [this] { return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count(); };
+      adapter_ = std::make_unique<net::connexpay::ConnexPayAdapter>(transport, cc);
     } else {
       net::fullstack::FullStackConfig fc;
       fc.api_key = SecretString("api_tender_test");
@@ -458,6 +513,7 @@ class World {
   }
 
   HostKind host_;
+  std::uint64_t foreign_sequence_ = 0;  // the other device's SequenceNumbers
   Rng ids_;
   Rng foreign_ids_;
   hs::ManualClock clock_;

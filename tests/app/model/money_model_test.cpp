@@ -122,7 +122,7 @@ enum class Op { sale, preauth, offline_sale, capture, void_, refund, tip_adjust,
 class Runner {
  public:
   Runner(HostKind host, std::uint64_t seed, Shared& shared, const FaultSet& faults)
-      : host_(host), rng_(seed * 0x2545F4914F6CDD1DULL + (host == HostKind::aurora ? 1 : 2)), faults_(faults),
+      : host_(host), rng_(seed * 0x2545F4914F6CDD1DULL + static_cast<std::uint64_t>(host) + 1), faults_(faults),
         world_(host, seed, shared) {
     result_.seed = seed;
   }
@@ -148,7 +148,7 @@ class Runner {
 
   // ---- choices ----
   Card pick_card(bool offline) {
-    if (host_ == HostKind::aurora && !offline) {
+    if (capabilities_.chip && !offline) {
       static constexpr std::array<std::pair<Card, int>, 6> kCards{{{Card::visa_swipe, 30}, {Card::mc_swipe, 15},
                                                                   {Card::pin_swipe, 10}, {Card::visa_keyed, 15},
                                                                   {Card::mc_keyed, 10}, {Card::chip, 20}}};
@@ -213,7 +213,7 @@ class Runner {
                                                              {Op::foreign, 5}}};
     for (;;) {
       const Op op = weighted(kOps);
-      if (op == Op::tip_adjust && host_ != HostKind::aurora) continue;  // FullStack has no tip adjust
+      if (op == Op::tip_adjust && !capabilities_.tip_adjust) continue;  // FullStack and ConnexPay have none
       if (op == Op::idle && !faults_[Fault::clock_jump]) continue;
       if (op == Op::foreign && !faults_[Fault::foreign]) continue;
       return op;
@@ -608,6 +608,7 @@ class Runner {
         note("host " + t.id + (foreign_.count(t.id) ? " (another terminal) " : " ") + describe(t) +
              (t.parent_id.empty() ? "" : " of " + t.parent_id));
     }
+    if (host_ == HostKind::connexpay) ev = connexpay_books(std::move(ev));
     auto found = check(ev, &result_.held);
     result_.violations.insert(result_.violations.end(), found.begin(), found.end());
   }
@@ -616,6 +617,7 @@ class Runner {
   Rng rng_;
   FaultSet faults_;
   World world_;
+  net::host::Capabilities capabilities_ = world_.adapter_capabilities();
   RunResult result_;
   bool stopped_ = false;
   std::string phase_ = "start";
@@ -633,11 +635,20 @@ class QuietSink final : public log::Sink {
 };
 
 std::string print_run(HostKind host, const RunResult& r) {
-  std::string s = "seed " + std::to_string(r.seed) + " (" + std::string(name(host)) + ", " + std::to_string(r.ops) + " operations)\n";
+  std::string s = "seed " + std::to_string(r.seed) + " (" + std::string(test::name(host)) + ", " + std::to_string(r.ops) + " operations)\n";
   for (const auto& line : r.trace) s += "    " + line + "\n";
   for (const auto& v : r.violations) s += "  VIOLATION [" + v.kind + "] " + v.detail + "\n";
   if (r.held) s += "  held for the merchant (allowed: a lookalike): " + std::to_string(r.held) + "\n";
   return s;
+}
+
+// The test names' spelling of each host ("--gtest_filter='*ConnexPay*'").
+std::string suite_name(HostKind host) {
+  static constexpr std::array<std::pair<HostKind, std::string_view>, 3> kNames{
+      {{HostKind::aurora, "Aurora"}, {HostKind::fullstack, "FullStack"}, {HostKind::connexpay, "ConnexPay"}}};
+  for (const auto& [h, n] : kNames)
+    if (h == host) return std::string(n);
+  return "Unknown";
 }
 
 struct Param {
@@ -645,7 +656,7 @@ struct Param {
   int shard;
   int shards;
 };
-void PrintTo(const Param& p, std::ostream* os) { *os << name(p.host) << " " << p.shard + 1 << "/" << p.shards; }
+void PrintTo(const Param& p, std::ostream* os) { *os << test::name(p.host) << " " << p.shard + 1 << "/" << p.shards; }
 
 class MoneyModel : public ::testing::TestWithParam<Param> {};
 
@@ -693,7 +704,7 @@ TEST_P(MoneyModel, SeededRunsKeepTheMoneyInvariants) {
   log::set_level(log::Level::info);
 
   std::ostringstream summary;
-  summary << "money model (" << name(p.host) << ", shard " << p.shard + 1 << "/" << p.shards << "): " << end - begin
+  summary << "money model (" << test::name(p.host) << ", shard " << p.shard + 1 << "/" << p.shards << "): " << end - begin
           << " runs, seeds " << begin << ".." << end - 1 << ", " << ops << " operations, faults " << faults.text() << "\n";
   char rate[160];
   std::snprintf(rate, sizeof rate, "  %.1f s, %.1f runs/s; %zu failing; %zu items held for the merchant in %zu runs\n", seconds,
@@ -714,7 +725,7 @@ TEST_P(MoneyModel, SeededRunsKeepTheMoneyInvariants) {
     }
     std::printf("%s", detail.c_str());
     std::printf("replay one: TENDER_MODEL_SEED=<seed> TENDER_MODEL_RUNS=1 %s --gtest_filter='*%s*'\n",
-                ::testing::internal::GetArgvs().front().c_str(), p.host == HostKind::aurora ? "Aurora" : "FullStack");
+                ::testing::internal::GetArgvs().front().c_str(), suite_name(p.host).c_str());
   }
   std::fflush(stdout);
   EXPECT_EQ(failing, 0u) << "failing seeds: see the summary above";
@@ -723,13 +734,13 @@ TEST_P(MoneyModel, SeededRunsKeepTheMoneyInvariants) {
 constexpr int kShards = 4;
 std::vector<Param> params() {
   std::vector<Param> v;
-  for (HostKind h : {HostKind::aurora, HostKind::fullstack})
+  for (HostKind h : {HostKind::aurora, HostKind::fullstack, HostKind::connexpay})
     for (int s = 0; s < kShards; ++s) v.push_back({h, s, kShards});
   return v;
 }
 
 INSTANTIATE_TEST_SUITE_P(Hosts, MoneyModel, ::testing::ValuesIn(params()), [](const ::testing::TestParamInfo<Param>& i) {
-  return std::string(i.param.host == HostKind::aurora ? "Aurora" : "FullStack") + "_" + std::to_string(i.param.shard + 1) +
+  return suite_name(i.param.host) + "_" + std::to_string(i.param.shard + 1) +
          "of" + std::to_string(i.param.shards);
 });
 
@@ -741,11 +752,11 @@ TEST(MoneyModelReplay, ASeedRunsTheSameTwice) {
   static Shared shared;
   FaultSet all;
   all.on.fill(true);
-  for (HostKind host : {HostKind::aurora, HostKind::fullstack}) {
+  for (HostKind host : {HostKind::aurora, HostKind::fullstack, HostKind::connexpay}) {
     for (std::uint64_t seed : {7u, 11u, 4242u}) {
       const RunResult a = Runner(host, seed, shared, all).run();
       const RunResult b = Runner(host, seed, shared, all).run();
-      EXPECT_EQ(print_run(host, a), print_run(host, b)) << "seed " << seed << " on " << name(host);
+      EXPECT_EQ(print_run(host, a), print_run(host, b)) << "seed " << seed << " on " << test::name(host);
     }
   }
   log::set_sink(nullptr);

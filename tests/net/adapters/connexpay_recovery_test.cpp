@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "connexpay_fixture.hpp"
 
@@ -258,32 +259,51 @@ host::RecoveryQuery follow_on_query(Operation op, const std::string& original) {
   q.original_host_reference = original;
   return q;
 }
-std::string authonly_record(const std::string& related_capture) {
-  return R"({"guid":")" + std::string(kAuthOnlyGuid) + R"(","deviceGuid":")" + kDevice +
-         R"(","status":"Transaction - Approved","wasProcessed":true,"amount":15.50,"effectiveAmount":15.50,"batchStatus":"Batch - Open")" +
-         related_capture + "}";
+// The AuthOnly as a search row shows it (H L5248-L5268: relatedCapture is a search row's member).
+std::string authonly_row(const std::string& related_capture) {
+  return R"({"count":1,"ret":[{"guid":")" + std::string(kAuthOnlyGuid) + R"(","deviceGuid":")" + kDevice +
+         R"(","status":"Transaction - Approved","amount":15.50,"batchStatus":"Batch - Open")" + related_capture + "}]}";
 }
 
-TEST(ConnexPayRecovery, CaptureByTheAuthOnlysRecord) {
+TEST(ConnexPayRecovery, CaptureByTheAuthOnlysSearchRow) {
   Cx cx;
   cx.token();
-  cx.transport.answer(200, authonly_record(std::string(R"(,"relatedCapture":{"guid":")") + kCaptureGuid + R"("})"));
+  cx.transport.answer(200, authonly_row(std::string(R"(,"relatedCapture":")") + kCaptureGuid + R"(")"));
   cx.transport.answer(200, fixture("connexpay_capture_response.json"));
-  const auto q = follow_on_query(Operation::capture, std::string("authonly:") + kAuthOnlyGuid);
+  auto q = follow_on_query(Operation::capture, std::string("authonly:") + kAuthOnlyGuid);
+  q.original_amount = Money(1550, usd());
   const auto r = recover(cx, q);
   EXPECT_EQ(r.fate, Fate::done) << r.why;
   EXPECT_EQ(r.result.outcome, Outcome::approved);
   EXPECT_EQ(r.result.host_reference, "sale:34f87b4e-3345-4c01-96de-c4257c38e822");
-  EXPECT_EQ(cx.request(1).target, std::string("/api/v1/AuthOnlys/") + kAuthOnlyGuid);
+  EXPECT_EQ(cx.request(1).target, "/api/v1/Search/AuthOnlys/false");
+  const auto search = nlohmann::json::parse(cx.request(1).body);
+  EXPECT_EQ(search["guid"], kAuthOnlyGuid);
+  EXPECT_EQ(search["AmountFrom"], 15.5);
   EXPECT_EQ(cx.request(2).target, std::string("/api/v1/Captures/") + kCaptureGuid);
+  // H's own search row (relatedCapture null) for the AuthOnly it names: not captured.
+  Cx documented;
+  documented.token();
+  documented.transport.answer(200, fixture("connexpay_search_authonlys_response.json"));
+  EXPECT_EQ(recover(documented, follow_on_query(Operation::capture, "authonly:a8e44a60-5d82-4a57-91a8-994e1ec7fcad")).fate,
+            Fate::not_at_host);
   Cx not_captured;
   not_captured.token();
-  not_captured.transport.answer(200, authonly_record(R"(,"relatedCapture":null)"));
+  not_captured.transport.answer(200, authonly_row(R"(,"relatedCapture":null)"));
   EXPECT_EQ(recover(not_captured, q).fate, Fate::not_at_host);
+  // A row that does not say, a search that shows another AuthOnly only, or nothing: not known.
   Cx silent;
   silent.token();
-  silent.transport.answer(200, authonly_record(""));
+  silent.transport.answer(200, authonly_row(""));
   EXPECT_EQ(recover(silent, q).fate, Fate::not_known_yet);
+  Cx other;
+  other.token();
+  other.transport.answer(200, fixture("connexpay_search_authonlys_response.json"));
+  EXPECT_EQ(recover(other, q).fate, Fate::not_known_yet);
+  Cx none;
+  none.token();
+  none.transport.answer(422, R"({"message":"NoResultFound204","errorId":"1"})");
+  EXPECT_EQ(recover(none, q).fate, Fate::not_known_yet);
 }
 
 TEST(ConnexPayRecovery, VoidByTheTransactionsRecord) {
@@ -305,7 +325,9 @@ TEST(ConnexPayRecovery, VoidByTheTransactionsRecord) {
   EXPECT_EQ(recover(lost, q).fate, Fate::not_known_yet);
   Cx authonly;
   authonly.token();
-  authonly.transport.answer(200, authonly_record(R"(,"relatedVoid":{"guid":"7a4ef786-8288-404d-9340-e837d06784af"})"));
+  // A voided AuthOnly's own record: effectiveAmount 0 (H L2680 shows it so on a voided sale).
+  authonly.transport.answer(200, std::string(R"({"guid":")") + kAuthOnlyGuid + R"(","deviceGuid":")" + kDevice +
+                                     R"(","status":"Transaction - Approved","wasProcessed":true,"amount":15.50,"effectiveAmount":0})");
   EXPECT_EQ(recover(authonly, follow_on_query(Operation::void_, std::string("authonly:") + kAuthOnlyGuid)).fate, Fate::done);
 }
 
