@@ -88,6 +88,11 @@ aurora_sale='{"paymentProcessorId":"fe520286-0125-4cc4-bd3c-f50333e679e5","custo
 "track1":null,"track2":null,"emvTags":null,"emvPaymentAppVersion":null,"cardDataSource":1,"pin":null,
 "pinKsn":null,"debit":null,"emvFallbackCondition":null,"emvFallbackLastChipRead":null,"referenceId":null,
 "l2":null,"l3":null,"customerInitiatedTransaction":false}'
+connexpay_form='grant_type=password&username=tender-test&password=tender-test-secret'
+# H's keyed sale (L864-L940) on the simulator's device, with the objects V1 requires.
+connexpay_sale='{"DeviceGuid":"8f2d6c1e-4b3a-4e9f-a7d5-c1b2e3f4a5d6","Amount":15.50,"SequenceNumber":"849741","TenderType":"Credit",
+  "ConnexPayTransaction":{"ExpectedPayments":1},"RiskData":{},"CardDataSource":"MANUAL",
+  "Card":{"CardNumber":"4111111111111111","CardHolderName":"John Doe","Cvv2":"999","ExpirationDate":"3012"}}'
 fullstack_sale='{"type":"sale","amount":1112,"tax_amount":100,"shipping_amount":100,"currency":"USD",
 "description":"test transaction","order_id":"someOrderID","po_number":"somePONumber","ip_address":"4.2.2.2",
 "email_receipt":false,"email_address":"user@home.com","create_vault_record":true,
@@ -162,6 +167,21 @@ if start_sim first --port 0 --state-dir "$state"; then
   call GET /api/terminals -H 'Authorization: api_wrong_key'
   expect_status "fullstack with a wrong key" 401
 
+  # ConnexPay: the password grant, H's keyed sale (its own example's fields), the bearer.
+  call POST /api/v1/token -H 'Content-Type: application/x-www-form-urlencoded' --data "$connexpay_form"
+  expect_status "connexpay token" 200
+  cx_token=$(json_str access_token "$body")
+  [[ -n "$cx_token" ]] && pass || fail "connexpay token: no access_token in $body"
+  call POST /api/v1/sales -H "Authorization: Bearer $cx_token" -H 'Content-Type: application/json' --data "$connexpay_sale"
+  expect_status "connexpay sale" 200
+  connexpay_id=$(jq -r '.guid // empty' <<<"$body" 2>/dev/null)
+  [[ -n "$connexpay_id" && $(jq -r .status <<<"$body" 2>/dev/null) == "Transaction - Approved" ]] && pass || fail "connexpay sale: $body"
+  call POST /api/v1/sales -H 'Authorization: Bearer not-a-token' -H 'Content-Type: application/json' --data "$connexpay_sale"
+  expect_status "connexpay sale with a wrong token" 401
+  call POST /api/v1/token -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data 'grant_type=password&username=tender-test&password=wrong'
+  expect_status "connexpay token with a wrong password" 400
+
   stop_sim first
 fi
 
@@ -181,6 +201,13 @@ if start_sim second --port 0 --state-dir "$state"; then
     call GET "/api/transaction/$fullstack_id" -H 'Authorization: api_tender_test'
     expect_status "fullstack transaction after restart" 200
     grep -q "\"$fullstack_id\"" <<<"$body" && pass || fail "fullstack transaction after restart: $body"
+  fi
+  if [[ -n "${connexpay_id:-}" ]]; then  # tokens are not persisted: a new one
+    call POST /api/v1/token -H 'Content-Type: application/x-www-form-urlencoded' --data "$connexpay_form"
+    cx_token=$(json_str access_token "$body")
+    call GET "/api/v1/sales/$connexpay_id" -H "Authorization: Bearer $cx_token"
+    expect_status "connexpay sale after restart" 200
+    grep -q "\"$connexpay_id\"" <<<"$body" && pass || fail "connexpay sale after restart: $body"
   fi
   stop_sim second
 fi

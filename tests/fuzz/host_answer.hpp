@@ -1,4 +1,4 @@
-// Shared by aurora_fuzz and fullstack_fuzz: a host adapter driven only through its public
+// Shared by aurora_fuzz, fullstack_fuzz and connexpay_fuzz: a host adapter driven only through its public
 // HostAdapter interface, over a fake http::Transport whose answers come from the fuzz
 // input. Nothing here names an adapter's internal parsers, so the adapters' insides can
 // change freely; whatever they do with an answer, they must keep the contract.

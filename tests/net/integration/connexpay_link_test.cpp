@@ -15,22 +15,16 @@
 #include <vector>
 
 #include "net/connexpay/connexpay_adapter.hpp"
-#include "net/hostsim/host_simulator.hpp"
-#include "net/http/client.hpp"
-#include "net/http/server.hpp"
-#include "net/tls/sim/test_pki.hpp"
+#include "tests/net/integration/host_link.hpp"
 
 namespace tender::net::connexpay_link_test {
 namespace {
 
+using link_test::kDeadline;
 using namespace std::chrono_literals;
 using host::Outcome;
 using hostsim::TxnStatus;
 using hostsim::TxnType;
-
-const tls::test_pki::LoopbackPki& pki() { return tls::test_pki::loopback_pki(); }
-
-constexpr auto kDeadline = 1000ms;  // short, so lost answers are quick
 
 std::string uuid(int n) {
   char buffer[64];
@@ -119,29 +113,16 @@ class CountingTransport final : public http::Transport {
   std::vector<std::string> sent_;
 };
 
-class ConnexPayLink : public ::testing::Test {
+// HostLink's server, simulator, clock and io_context, with the ConnexPay adapter on a client of
+// its own behind the counting transport.
+class ConnexPayLink : public link_test::HostLink {
  protected:
   void SetUp() override {
-    sim_ = std::make_unique<hostsim::HostSimulator>(hostsim::HostSimConfig{}, clock_);
-    http::ServerOptions options;
-    options.tls.cert_chain_pem = pki().server.cert_pem;
-    options.tls.key_pem = SecretString(pki().server.key_pem.reveal());
-    options.read_timeout = 5s;
-    auto server = http::Server::create(io_, options, [this](http::Request request, http::ServerReply reply) {
-      reply(sim_->handle(request));
-    });
-    ASSERT_TRUE(server) << server.error().describe();
-    server_ = std::move(*server);
-    http::ClientOptions client_options;
-    client_options.host = "127.0.0.1";
-    client_options.port = server_->port();
-    client_options.server_name = "localhost";
-    client_options.tls.ca_pem = pki().ca.cert_pem;
-    auto client = http::Client::create(io_, client_options);
-    ASSERT_TRUE(client) << client.error().describe();
-    client_ = std::move(*client);
+    HostLink::SetUp();
+    if (HasFatalFailure()) return;
+    client_ = make_client();
+    ASSERT_TRUE(client_);
     counting_ = std::make_unique<CountingTransport>(*client_);
-
     const hostsim::ConnexPayConfig merchant;  // the simulator's defaults
     connexpay::ConnexPayConfig config;
     config.username = merchant.username;
@@ -158,39 +139,15 @@ class ConnexPayLink : public ::testing::Test {
     adapter_.reset();
     counting_.reset();
     client_.reset();
-    if (server_) server_->stop();
-    io_.restart();
-    io_.run_for(20ms);
-    server_.reset();
+    HostLink::TearDown();
   }
 
   std::int64_t unix_now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   }
 
-  // Runs the io_context until the operation's handler ran (bounded).
-  template <class T>
-  Result<T> wait(const std::function<void(host::Handler<T>)>& start) {
-    std::optional<Result<T>> result;
-    start([&](Result<T> r) { result.emplace(std::move(r)); });
-    const auto end = std::chrono::steady_clock::now() + 15s;
-    while (!result && std::chrono::steady_clock::now() < end) {
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    if (!result) return make_error(Errc::timeout, "test gave up waiting");
-    return std::move(*result);
-  }
-  Result<host::HostResult> run(const std::function<void(host::ResultHandler)>& start) {
-    return wait<host::HostResult>(start);
-  }
-
-  Result<host::HostResult> sale(host::AuthorizationRequest r) {
-    return run([&](host::ResultHandler h) { adapter_->sale(std::move(r), std::move(h)); });
-  }
-  Result<host::HostResult> authorize(host::AuthorizationRequest r) {
-    return run([&](host::ResultHandler h) { adapter_->authorize(std::move(r), std::move(h)); });
-  }
+  Result<host::HostResult> sale(host::AuthorizationRequest r) { return HostLink::sale(*adapter_, std::move(r)); }
+  Result<host::HostResult> authorize(host::AuthorizationRequest r) { return HostLink::authorize(*adapter_, std::move(r)); }
   Result<host::HostResult> capture(const std::string& ref, std::optional<Money> amount, int n = 900) {
     return run([&](host::ResultHandler h) { adapter_->capture({uuid(n), ref, amount}, std::move(h)); });
   }
@@ -200,26 +157,11 @@ class ConnexPayLink : public ::testing::Test {
     });
   }
   Result<host::HostResult> refund(const std::string& ref, std::optional<Money> amount, int n = 902) {
-    return run([&](host::ResultHandler h) { adapter_->refund({uuid(n), ref, amount}, std::move(h)); });
+    return HostLink::refund(*adapter_, ref, amount, n);
   }
-  Result<host::SettleResult> settle() {
-    return wait<host::SettleResult>([&](host::Handler<host::SettleResult> h) { adapter_->settle({}, std::move(h)); });
-  }
-  // What the engine asks after a lost sale: the request as sent, at the simulator's time.
-  host::RecoveryQuery query_for(const host::AuthorizationRequest& r) {
-    host::RecoveryQuery q;
-    q.operation = host::Operation::sale;
-    q.reference_id = r.reference_id;
-    q.first_sent_unix = q.last_sent_unix = unix_now();
-    q.request = r;
-    return q;
-  }
-  host::RecoveryResult recover(host::RecoveryQuery q) {
-    auto r = wait<host::RecoveryResult>([&](host::Handler<host::RecoveryResult> h) {
-      adapter_->recover(std::move(q), [h](host::RecoveryResult x) { h(std::move(x)); });
-    });
-    return r ? std::move(*r) : host::RecoveryResult{host::Fate::not_known_yet, {}, "test gave up waiting"};
-  }
+  Result<host::SettleResult> settle() { return HostLink::settle(*adapter_); }
+  host::RecoveryQuery query_for(const host::AuthorizationRequest& r) { return HostLink::query_for(r); }
+  host::RecoveryResult recover(host::RecoveryQuery q) { return HostLink::recover(*adapter_, std::move(q)); }
 
   // The simulator's books, copied: a later request may move the ledger's records.
   const hostsim::Ledger& ledger() const { return sim_->ledger(host::HostKind::connexpay); }
@@ -245,10 +187,6 @@ class ConnexPayLink : public ::testing::Test {
     return select([&](const hostsim::Txn& t) { return t.type == TxnType::void_record && t.parent_id == txn_id; });
   }
 
-  hostsim::ManualClock clock_{hostsim::utc(2025, 6, 1, 12)};
-  boost::asio::io_context io_;
-  std::unique_ptr<hostsim::HostSimulator> sim_;
-  std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::Client> client_;
   std::unique_ptr<CountingTransport> counting_;
   std::unique_ptr<connexpay::ConnexPayAdapter> adapter_;
