@@ -118,7 +118,12 @@ FullStackApi::FullStackApi(FullStackConfig config, Services services, Store* sto
       services_(std::move(services)),
       ledger_(Api::fullstack, *services_.clock, store) {}
 
-bool FullStackApi::serves(std::string_view path) const { return path.starts_with(kApiPrefix); }
+bool FullStackApi::serves(std::string_view path) const {
+  for (std::string_view root : kResourceRoots) {
+    if (path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/')) return true;
+  }
+  return false;
+}
 
 bool FullStackApi::creates_transaction(const http::Request& request) const {
   if (request.method != http::Method::post) return false;

@@ -16,6 +16,10 @@
 namespace tender::net::hostsim::fullstack {
 
 inline constexpr std::string_view kApiPrefix = "/api/";
+// The document's resources under /api/ (each with what lies below it): another API of the
+// simulator may live under /api/ too (ConnexPay's /api/v1/), so FullStack claims only these.
+inline constexpr std::array<std::string_view, 6> kResourceRoots{"/api/transaction", "/api/settlement", "/api/terminals",
+                                                                "/api/terminal",    "/api/lookup",     "/api/calculate"};
 inline constexpr std::string_view kTransaction = "/api/transaction";          // POST L262; /{id} GET L829
 inline constexpr std::string_view kTransactionSearch = "/api/transaction/search";  // L910
 inline constexpr std::string_view kCaptureSuffix = "capture";                 // /api/transaction/{id}/capture

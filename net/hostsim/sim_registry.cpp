@@ -10,13 +10,13 @@ std::unique_ptr<SimulatedApi> make(const HostSimConfig& config, Services service
   return std::make_unique<Api>(config.*Member, std::move(services), store);
 }
 
-// A new host: its entry here, its API beside AuroraApi and FullStackApi. HostSimulator gives a
-// request to the first API that serves its path: ConnexPay's /api/v1/ comes before FullStack,
-// which serves every other /api/ path.
+// A new host: its entry here, its API beside AuroraApi and FullStackApi. Each API serves its own
+// paths only (FullStack its resource roots, ConnexPay /api/v1/): no path has two takers
+// (host_registry_test).
 constexpr std::array kSimulatedHosts{
     SimulatedHostEntry{host::HostKind::aurora, make<AuroraApi, &HostSimConfig::aurora>},
-    SimulatedHostEntry{host::HostKind::connexpay, make<ConnexPayApi, &HostSimConfig::connexpay>},
     SimulatedHostEntry{host::HostKind::fullstack, make<FullStackApi, &HostSimConfig::fullstack>},
+    SimulatedHostEntry{host::HostKind::connexpay, make<ConnexPayApi, &HostSimConfig::connexpay>},
 };
 
 }  // namespace

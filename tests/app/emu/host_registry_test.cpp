@@ -57,7 +57,8 @@ TEST(HostRegistry, TheSimulatorHasOneApiPerKindAndTheyServeDisjointPaths) {
     EXPECT_EQ(apis.back()->kind(), kHostKinds[i].first);
   }
   // Each API's paths are its own: the simulator's dispatch must never have two takers.
-  for (std::string_view path : {"/api/transaction", "/pay-api/v1/transactions/sale", "/oauth2/token"}) {
+  for (std::string_view path : {"/api/transaction", "/pay-api/v1/transactions/sale", "/oauth2/token", "/api/v1/sales",
+                                "/api/v1/token", "/api/terminals", "/api/v1/Search/Sales/false"}) {
     int takers = 0;
     for (const auto& api : apis) takers += api->serves(path) ? 1 : 0;
     EXPECT_LE(takers, 1) << path;
@@ -85,6 +86,7 @@ TEST(HostRegistry, AnAdapterRefusesSettingsWithoutItsBlock) {
     ASSERT_TRUE(settings);
     settings->aurora.reset();
     settings->fullstack.reset();
+    settings->connexpay.reset();
     ConnectOptions options;
     options.ca_pem = net::tls::test_pki::loopback_pki().ca.cert_pem;
     auto connection = connect_host(io, *settings, options);

@@ -36,9 +36,9 @@ std::string error_of(const std::string& text) {
 TEST(EmuScenario, HostOfTheWrongTypeIsAnErrorNotAnException) {
   for (const std::string host : {"5", "null", "[]", "{}", "true", "1.5", R"(["aurora"])", R"({"kind": "aurora"})"}) {
     const std::string message = error_of(scenario_with(host));
-    EXPECT_EQ(message, R"(host: "aurora" or "fullstack")") << host;
+    EXPECT_EQ(message, R"(host: "aurora", "fullstack" or "connexpay")") << host;
   }
-  EXPECT_EQ(error_of(scenario_with(R"("visa")")), R"(host: "aurora" or "fullstack")");
+  EXPECT_EQ(error_of(scenario_with(R"("visa")")), R"(host: "aurora", "fullstack" or "connexpay")");
   EXPECT_EQ(error_of(scenario_with(R"("fullstack")")), "");
   // No host: Aurora, as documented.
   auto s = parse_scenario(R"({"name": "n", "steps": [{"sale": "1.00"}]})", "t.json");
