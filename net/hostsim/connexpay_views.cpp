@@ -33,7 +33,7 @@ std::string card_token(const Txn& t) {
   std::uint64_t h = fnv1a(t.id + t.last4);
   std::string out;
   for (int i = 0; i < 12; ++i) {
-    out += kLetters[h % kLetters.size()];
+    out += kLetters[static_cast<std::size_t>(h % kLetters.size())];
     h /= kLetters.size();
     if (h == 0) h = fnv1a(out);
   }
