@@ -1,4 +1,4 @@
-// ConnexPay Sales API v1 host adapter (issue 12). The wire is /work/cx_wire.md's, every name
+// ConnexPay Sales API v1 host adapter (issue 12). The wire is net/connexpay/WIRE.md's, every name
 // at one constant in connexpay_api.hpp. One transport: the token endpoint is on the API's
 // origin. A bearer token (password grant) is fetched on first use and when it expires
 // (expires_in); a 401 drops it, and the request goes once more with a fresh one: a 401 is

@@ -56,7 +56,7 @@ Outcome verdict(const Json& tx) {
   return Outcome::unknown;
 }
 
-// The issuer's answer for the chip, when the host sends it (cx_wire [I]); never required, and
+// The issuer's answer for the chip, when the host sends it (WIRE.md [I]); never required, and
 // hex that does not decode is ignored rather than failing an approval the host gave.
 Bytes issuer_tlv_of(const Json& tx) {
   const std::string hex = text_of(tx, a::kEmvTags);

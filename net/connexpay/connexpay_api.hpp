@@ -1,5 +1,5 @@
 // ConnexPay Sales API v1: every path, field name, enum value and code the adapter uses, each at
-// one constant with its source (the tags of /work/cx_wire.md, the contract shared with the
+// one constant with its source (the tags of net/connexpay/WIRE.md, the contract shared with the
 // simulator): [E] evidenced (H = the host document connexpay-api.txt with its lines, V1 = the
 // current OpenAPI, C1/C2 = the Haskell/PHP clients), [E-proc] the processor's (TSYS TransIT)
 // evidence, [I] inference. Nothing here rests on a simulator choice.
@@ -57,7 +57,7 @@ inline constexpr std::string_view kCardNumber = "CardNumber";          // [E]
 inline constexpr std::string_view kExpirationDate = "ExpirationDate";  // [E] YYMM
 inline constexpr std::string_view kCvv2 = "Cvv2";                      // [E] string
 inline constexpr std::string_view kCardHolderName = "CardHolderName";  // [E]
-inline constexpr std::string_view kTrack1Data = "Track1Data";          // [I name and nesting, cx_wire]
+inline constexpr std::string_view kTrack1Data = "Track1Data";          // [I name and nesting, WIRE.md]
 inline constexpr std::string_view kTrack2Data = "Track2Data";          // [I]
 inline constexpr std::string_view kEmvTags = "EmvTags";                // [I name: H EMVTags/EmvTags]
 inline constexpr std::string_view kPin = "Pin";                        // [I: D9120/D9210 card group]

@@ -1,4 +1,4 @@
-// Requests: host-neutral values -> ConnexPay v1 JSON bodies, as /work/cx_wire.md fixes them.
+// Requests: host-neutral values -> ConnexPay v1 JSON bodies, as net/connexpay/WIRE.md fixes them.
 // Card data is revealed only into the body being built; error messages never quote it.
 #include "net/connexpay/connexpay_mapping.hpp"
 
@@ -32,7 +32,7 @@ constexpr std::array<std::pair<TxKind, std::string_view>, 5> kKindPrefix{{
 }};
 
 // A track as the host wants it: clear ISO 7813 text without start/end sentinels and LRC
-// (cx_wire). The readers already give it so; sentinels are stripped should one slip through.
+// (WIRE.md). The readers already give it so; sentinels are stripped should one slip through.
 std::string_view bare_track(std::string_view track) {
   if (!track.empty() && (track.front() == ';' || track.front() == '%')) track.remove_prefix(1);
   if (const auto end = track.find('?'); end != std::string_view::npos) track = track.substr(0, end);
@@ -71,7 +71,7 @@ bool yymm(const host::CardData& card) { return card.expiry_yymm.size() == 4 && d
 Result<void> write_tracks(JsonWriter& w, const host::CardData& card, bool track2_only) {
   if (card.track1.empty() && card.track2.empty()) {
     if (!card.encrypted_track1.empty() || !card.encrypted_track2.empty())
-      return make_error(Errc::unsupported, "ConnexPay takes no DUKPT-encrypted tracks (cx_wire: no EncryptionType)");
+      return make_error(Errc::unsupported, "ConnexPay takes no DUKPT-encrypted tracks: only Voltage encryption has a field (F9917)");
     return make_error(Errc::invalid_argument, "a swipe needs track data");
   }
   if (track2_only && card.track2.empty()) return make_error(Errc::invalid_argument, "a fallback swipe needs track 2 (F9916)");

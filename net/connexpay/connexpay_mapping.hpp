@@ -33,7 +33,7 @@ std::string host_reference_for(TxKind kind, std::string_view guid);
 std::optional<HostRef> parse_host_reference(std::string_view text);
 
 bool is_uuid(std::string_view text) noexcept;
-// SequenceNumber: reference_id without its hyphens (32 hex) [cx_wire: V1 alphanumeric max 100].
+// SequenceNumber: reference_id without its hyphens (32 hex) [WIRE.md: V1 alphanumeric max 100].
 std::string sequence_number_for(std::string_view reference_id);
 
 // ---- Requests.

@@ -1,8 +1,8 @@
 // ConnexPay Sales API v1: every path, field name, enum value, error text and code the simulator
-// uses, in one place, each with its source. Sources (as /work/cx_wire.md tags them):
+// uses, in one place, each with its source. Sources (as net/connexpay/WIRE.md tags them):
 // [E H Lnnn] the host document (specs/raw/connexpay-api.txt, line), [E V1]/[E C1]/[E C2] the
 // public evidence of connexpay_research.md, [E-proc] TransIT (the processor behind it),
-// [I] an inference both sides share (cx_wire.md). [SIM] marks what the documents leave open
+// [I] an inference both sides share (WIRE.md). [SIM] marks what the documents leave open
 // and the simulator had to choose (README.md, "ConnexPay"); a terminal must not depend on it.
 #pragma once
 
@@ -56,15 +56,15 @@ inline constexpr std::string_view kCardDataSource = "CardDataSource";       // [
 inline constexpr std::string_view kCard = "Card";
 inline constexpr std::string_view kCardNumber = "CardNumber";
 inline constexpr std::string_view kExpirationDate = "ExpirationDate";       // YYMM [E H]
-inline constexpr std::string_view kTrack1 = "Track1Data";                   // [I cx_wire]
-inline constexpr std::string_view kTrack2 = "Track2Data";                   // [I cx_wire]
-inline constexpr std::string_view kEmvTags = "EmvTags";                     // [I cx_wire]
-inline constexpr std::string_view kPin = "Pin";                             // [I cx_wire]
-inline constexpr std::string_view kKsn = "Ksn";                             // [I cx_wire]
+inline constexpr std::string_view kTrack1 = "Track1Data";                   // [I WIRE.md]
+inline constexpr std::string_view kTrack2 = "Track2Data";                   // [I WIRE.md]
+inline constexpr std::string_view kEmvTags = "EmvTags";                     // [I WIRE.md]
+inline constexpr std::string_view kPin = "Pin";                             // [I WIRE.md]
+inline constexpr std::string_view kKsn = "Ksn";                             // [I WIRE.md]
 inline constexpr std::string_view kEncryptionType = "EncryptionType";       // [E-proc F9917]
-inline constexpr std::string_view kFallbackCondition = "EmvFallbackCondition";  // [I cx_wire]
-inline constexpr std::string_view kLastChipRead = "LastChipRead";           // [I cx_wire]
-inline constexpr std::string_view kTerminalData = "TerminalData";           // [I cx_wire, E H L6272]
+inline constexpr std::string_view kFallbackCondition = "EmvFallbackCondition";  // [I WIRE.md]
+inline constexpr std::string_view kLastChipRead = "LastChipRead";           // [I WIRE.md]
+inline constexpr std::string_view kTerminalData = "TerminalData";           // [I WIRE.md, E H L6272]
 inline constexpr std::string_view kCardholderAuthMethod = "CardholderAuthenticationMethod";
 inline constexpr std::array<std::string_view, 6> kTerminalDataMembers = {  // [E H L6272]
     "TerminalCapability", "TerminalOperatingEnvironment", "CardholderAuthenticationMethod",
@@ -121,7 +121,7 @@ inline constexpr std::array<std::string_view, 9> kSources = {
 inline constexpr std::string_view name_of(Source s) { return kSources[static_cast<std::size_t>(s)]; }
 inline constexpr bool is_chip(Source s) { return s == Source::emv || s == Source::emv_contactless; }
 inline constexpr bool is_keyed(Source s) { return s <= Source::email; }
-inline constexpr bool is_card_present(Source s) { return !is_keyed(s); }  // E9294's scope [I cx_wire]
+inline constexpr bool is_card_present(Source s) { return !is_keyed(s); }  // E9294's scope [I WIRE.md]
 
 inline constexpr std::array<std::string_view, 2> kFallbackConditions = {  // [E-proc P1/P2]
     "ICC_TERMINAL_ERROR", "NO_CANDIDATE_LIST"};
@@ -158,7 +158,7 @@ inline constexpr std::string_view kSuccessCode = "A0000";                   // [
 inline constexpr std::string_view kSuccessText = "Success";                 // [E H L4015]
 inline constexpr std::string_view kSicCode = "5999";                        // [E H L4018]
 inline constexpr std::string_view kReturnCode = "A0014";                    // [E H L3134]
-// [SIM] 400's message and the modelState key of an undecodable body; cx_wire.md (shape [I]).
+// [SIM] 400's message and the modelState key of an undecodable body; WIRE.md (shape [I]).
 inline constexpr std::string_view kInvalidRequest = "The request is invalid.";
 inline constexpr std::string_view kUndecodable = "Unable to decode the Model";  // [E H L6307]
 
@@ -303,7 +303,7 @@ inline constexpr std::array<RuleRow, 63> kRules = {{
     {Rule::fallback_last_read_forbidden, Shape::unprocessable, "F9911",
      "lastchipRead is not Allowed with Fallback Swipe (Empty Candidate List) transaction"},  // H L6295
     {Rule::fallback_track2_only, Shape::unprocessable, "F9916", "Fallback Swipe allowed with track2Data only"},  // H L6300
-    // [SIM] fallback fields without FALLBACK_SWIPE ("neither allowed unless", cx_wire [I]): F9907.
+    // [SIM] fallback fields without FALLBACK_SWIPE ("neither allowed unless", WIRE.md [I]): F9907.
     {Rule::fallback_without_source, Shape::unprocessable, "F9907", "Invalid cardDataSource for requested service."},
     {Rule::voltage_tags, Shape::unprocessable, "F9917",
      "Invalid emvTags, {9F1F or 9F20 or 57 or 5A} Tags 9F1F, 9F20, 57 and 5A are not allowed if encryptionType is "

@@ -1,4 +1,4 @@
-// ConnexPay's answer bodies (camelCase, H's examples and cx_wire.md "Answers"): the transaction
+// ConnexPay's answer bodies (camelCase, H's examples and WIRE.md "Answers"): the transaction
 // object of each kind, the refusal body and the batch close body.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The ConnexPay document's own example requests (specs/raw/connexpay-api.txt), the card-present
-// requests cx_wire.md describes, and a harness that holds a bearer token. Bodies carrying card
+// requests WIRE.md describes, and a harness that holds a bearer token. Bodies carrying card
 // data are never printed: assertions compare answers, which hold no clear PAN.
 #pragma once
 
@@ -200,7 +200,7 @@ class ConnexPayTest : public ::testing::Test {
     return body_of(call(http::Method::get, "/api/v1/" + collection + "/" + guid));
   }
 
-  // A terminal's sale as cx_wire.md describes it, keyed, with its own reference.
+  // A terminal's sale as WIRE.md describes it, keyed, with its own reference.
   nlohmann::json keyed(double amount, std::string_view pan = kVisa, std::string_view expiry = "3012") {
     ++orders;
     char order[40];
