@@ -37,6 +37,9 @@ std::string fullstack_id(std::uint64_t n);
 // An x-correlation-id in UUID form for answer `n`, with no run of digits a scrubber would mask.
 std::string correlation_uuid(std::uint64_t n);
 
+// 64-bit FNV-1a: the simulators' deterministic ids and codes (stable across runs and restarts).
+std::uint64_t fnv1a(std::string_view s);
+
 // Six characters, deterministic from the transaction id (FNV-1a), as an issuer's approval code.
 std::string approval_code(std::string_view transaction_id);
 

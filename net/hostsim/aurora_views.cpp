@@ -5,6 +5,7 @@
 #include <string>
 
 #include "net/hostsim/amounts.hpp"
+#include "net/hostsim/api.hpp"
 
 namespace tender::net::hostsim::aurora {
 namespace {
@@ -81,8 +82,7 @@ IdName status_view(const Txn& t) {
 }
 
 std::string client_uuid(std::string_view client_id) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  for (char c : client_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  const std::uint64_t h = fnv1a(client_id);
   char buf[40];
   std::snprintf(buf, sizeof buf, "c11e0000-0000-4000-8000-%012llx", static_cast<unsigned long long>(h & 0xFFFFFFFFFFFFULL));
   return buf;

@@ -75,6 +75,15 @@ std::string correlation_uuid(std::uint64_t n) {
   return out;
 }
 
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 std::string approval_code(std::string_view transaction_id) {
   std::uint32_t h = 2166136261u;
   for (char c : transaction_id) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;

@@ -34,15 +34,6 @@ ApiReply reply(http::Response r) { return {std::move(r), {}}; }
 // The GET-by-guid collections [E H L1216, L1949, L2407, L2884, L3338].
 constexpr std::array<std::string_view, 5> kGetCollections = {kSales, kAuthOnlys, kCaptures, kVoid, kReturns};
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 }  // namespace
 
 ConnexPayApi::ConnexPayApi(ConnexPayConfig config, Services services, Store* store)

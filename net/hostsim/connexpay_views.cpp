@@ -4,19 +4,11 @@
 #include <cstdio>
 
 #include "net/hostsim/amounts.hpp"
+#include "net/hostsim/api.hpp"
 #include "net/hostsim/decision.hpp"
 
 namespace tender::net::hostsim::connexpay {
 namespace {
-
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 // refNumber / invoiceNumber: eight digits like H's "16286858" [SIM derived from the guid]:
 // short of the run a log scrubber takes for a card number.

@@ -1,12 +1,11 @@
 // ConnexPay's Sales API in the product: its configuration block and its adapter
 // (net/connexpay; the API document is ../shared/specs' connexpay).
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
 
 #include "app/config/host_registry.hpp"
 #include "net/connexpay/connexpay_adapter.hpp"
+#include "net/connexpay/connexpay_mapping.hpp"
 
 namespace tender::app::config_detail {
 namespace {
@@ -14,21 +13,12 @@ namespace {
 constexpr std::array<std::string_view, 5> kKeys{"username", "password", "password_env", "device_guid", "merchant_guid"};
 
 // ConnexPay's ids are GUIDs in their 36-character text form ("80fa8f43-701e-441a-959b-
-// 1b597b22a0d5", H L665): a typo caught here is not a refused transaction at the counter.
-bool is_guid(std::string_view s) {
-  constexpr std::array<std::size_t, 4> kDashes{8, 13, 18, 23};
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = std::find(kDashes.begin(), kDashes.end(), i) != kDashes.end();
-    if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) return false;
-  }
-  return true;
-}
-
+// 1b597b22a0d5", H L665), checked as the adapter checks every guid it uses: a typo caught
+// here is not a refused transaction at the counter.
 Result<std::string> guid_field(const Object& o, std::string_view key) {
   auto v = id_field(o, key);
   if (!v) return v;
-  if (!is_guid(*v)) return field_error(Errc::malformed, o.path(key), "must be a GUID (8-4-4-4-12 hexadecimal digits)");
+  if (!net::connexpay::is_uuid(*v)) return field_error(Errc::malformed, o.path(key), "must be a GUID (8-4-4-4-12 hexadecimal digits)");
   return v;
 }
 

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,29 +20,12 @@ namespace tender::net::connexpay_link_test {
 namespace {
 
 using link_test::kDeadline;
+using link_test::keyed;  // the documents' Visa test card, keyed
+using link_test::uuid;
 using namespace std::chrono_literals;
 using host::Outcome;
 using hostsim::TxnStatus;
 using hostsim::TxnType;
-
-std::string uuid(int n) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "9d3b7e2a-5c1f-4a86-b2d4-%012d", n);
-  return buffer;
-}
-
-// The documents' Visa test card, keyed, valid by the simulator's clock.
-host::AuthorizationRequest keyed(int n, std::int64_t cents) {
-  host::AuthorizationRequest r;
-  r.reference_id = uuid(n);
-  r.amount = Money(cents, usd());
-  r.entry_mode = host::EntryMode::keyed;
-  r.card.pan = SecretString("4111111111111111");
-  r.card.expiry_yymm = SecretString("2812");
-  r.card.cvc = SecretString("999");
-  r.terminal_id = "T1";
-  return r;
-}
 
 // A swipe as the engine hands it over: clear track 2 without sentinels, the YYMM read from it.
 host::AuthorizationRequest swiped(int n, std::int64_t cents) {
