@@ -25,6 +25,7 @@ enum class Errc {
   crypto_error,
   timeout,
   cancelled,
+  busy,              // held by another process (one writer per journal)
 };
 
 std::string_view to_string(Errc code) noexcept;

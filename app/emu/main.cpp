@@ -9,6 +9,8 @@
 //       simulator (another host kind, host_behaviour steps) is skipped, with the reason.
 //       Exit 0 when none failed (skips allowed), 1 when one failed; 2 for bad arguments,
 //       an unreadable scenario file or configuration.
+//   tender-emu emv run ... | emv cards
+//       The EMV kernel against a virtual test card (app/emu/cmd_emv.cpp).
 //   tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]
 //       Interactive: the display, a keypad and the card set in a terminal UI. With no
 //       --config the host simulator runs in-process on 127.0.0.1; with one, the terminal
@@ -26,12 +28,14 @@
 #include <vector>
 
 #include "app/config/settings.hpp"
+#include "app/emu/cmd_emv.hpp"
 #include "app/emu/emu_host.hpp"
 #include "app/emu/interactive.hpp"
 #include "app/emu/report.hpp"
 #include "app/emu/runner.hpp"
 #include "app/emu/scenario.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 
 namespace {
 
@@ -41,10 +45,16 @@ using namespace tender::app::emu;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 
+constexpr std::string_view kUsage =
+    "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
+    "       tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]\n"
+    "       tender-emu emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]\n"
+    "       tender-emu emv cards\n"
+    "       tender-emu --help | --version\n";
+
+// A usage error: one line, exit 2 (--help prints the usage).
 int usage(const std::string& why) {
-  std::cerr << "tender-emu: " << tender::log::scrub(why) << "\n"
-            << "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
-            << "       tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240]\n";
+  std::cerr << "tender-emu: " << tender::log::scrub(why) << " (see tender-emu --help)\n";
   return kExitBadInput;
 }
 
@@ -152,8 +162,13 @@ int main(int argc, char** argv) {
   // The engine's and adapters' own log lines would drown the report; warnings and errors stay.
   tender::log::set_level(tender::log::Level::warn);
   if (!args.empty() && args[0] == "run") return run_command({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "emv") return tender::ctl::emv_command({args.begin() + 1, args.end()});
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    usage("help");
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!args.empty() && args[0] == "--version") {
+    std::cout << tender::version_line("tender-emu") << '\n';
     return 0;
   }
   return run_interactive(args);

@@ -32,6 +32,7 @@
 
 #include "app/hostsim/verifiers.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 #include "net/hostsim/clock.hpp"
 #include "net/hostsim/host_simulator.hpp"
 #include "net/hostsim/sqlite_store.hpp"
@@ -46,7 +47,9 @@ namespace http = tender::net::http;
 namespace test_pki = tender::net::tls::test_pki;
 
 constexpr std::string_view kComponent = "hostsim";
-constexpr std::string_view kUsage = "usage: tender-hostsim [--port N] [--state-dir DIR]";
+constexpr std::string_view kUsage =
+    "usage: tender-hostsim [--port N] [--state-dir DIR]\n"
+    "       tender-hostsim --help | --version";
 constexpr int kExitFailure = 1;
 constexpr int kExitBadArguments = 2;
 
@@ -54,6 +57,7 @@ struct Options {
   std::uint16_t port = 0;
   std::optional<fs::path> state_dir;
   bool help = false;
+  bool version = false;
 };
 
 struct BadArguments {
@@ -75,6 +79,10 @@ std::variant<Options, BadArguments> parse_arguments(const std::vector<std::strin
     const std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
       options.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      options.version = true;
       continue;
     }
     if (arg != "--port" && arg != "--state-dir") return BadArguments{"unknown argument " + std::string(arg)};
@@ -208,12 +216,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   auto parsed = parse_arguments(args);
   if (const auto* bad = std::get_if<BadArguments>(&parsed)) {
-    std::cerr << "tender-hostsim: " << tender::log::scrub(bad->message) << " (" << kUsage << ")\n";
+    std::cerr << "tender-hostsim: " << tender::log::scrub(bad->message) << " (see tender-hostsim --help)\n";
     return kExitBadArguments;
   }
   const auto& options = std::get<Options>(parsed);
   if (options.help) {
     std::cout << kUsage << '\n';
+    return EXIT_SUCCESS;
+  }
+  if (options.version) {
+    std::cout << tender::version_line("tender-hostsim") << '\n';
     return EXIT_SUCCESS;
   }
   try {

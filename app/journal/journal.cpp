@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -346,10 +347,15 @@ struct Journal::Impl {
   DeviceKey key;
   JournalOptions options;
   std::uint64_t commits = 0;
+  int writer_lock = -1;    // the flock'd `file`.lock; -1 on a read-only handle
+  bool read_only = false;
 
   Impl(sqlite3* handle, const DeviceKey& device_key, JournalOptions opts)
       : db(handle), key(device_key), options(opts) {}
-  ~Impl() { sqlite3_close_v2(db); }
+  ~Impl() {
+    sqlite3_close_v2(db);
+    if (writer_lock >= 0) ::close(writer_lock);  // releases the lock after the database is closed
+  }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
@@ -359,6 +365,7 @@ struct Journal::Impl {
   // reader elsewhere (tenderctl) can make us wait (busy timeout) but never fail half way.
   template <class F>
   auto write(std::string_view operation, F&& body) -> decltype(body()) {
+    if (read_only) return make_error(Errc::unsupported, "journal: opened read-only");
     if (const int rc = exec("BEGIN IMMEDIATE"); rc != SQLITE_OK) return db_error(operation, rc);
     auto result = body();
     if (!result) {
@@ -457,14 +464,55 @@ Error open_error(int rc, std::string_view what) {
   return db_error(what, rc);
 }
 
+// flock, not SQLite's own locks: those are per transaction, and two engines interleaving
+// their transactions on one queue is exactly what must not happen. The lock dies with the
+// process, so a power cut or a kill never leaves a stale lock behind.
+Result<int> take_writer_lock(const std::filesystem::path& file) {
+  const std::filesystem::path lock_file = file.string() + ".lock";
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(Errc::io_error, "journal: cannot open the lock file " + lock_file.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      return make_error(Errc::busy, "journal: " + file.string() + " is in use by another process (is tender running?)");
+    return make_error(Errc::io_error, "journal: cannot lock " + lock_file.string());
+  }
+  return fd;
+}
+
 }  // namespace
+
+Result<Journal> Journal::open_read_only(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return make_error(Errc::not_found, "journal: " + file.string() + " does not exist");
+  sqlite3* db = nullptr;
+  const int open_rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  auto impl = std::make_unique<Impl>(db, DeviceKey{}, JournalOptions{});
+  impl->read_only = true;
+  if (open_rc != SQLITE_OK) return open_error(open_rc, "open");
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  Statement st(db, "PRAGMA user_version");
+  if (!st.ok()) return open_error(st.prepare_code(), "read the schema version");
+  if (const int rc = st.step(); rc != SQLITE_ROW) return open_error(rc, "read the schema version");
+  const std::string version = st.text_at(0);
+  if (version == "0") return make_error(Errc::not_found, "journal: " + file.string() + " holds no journal yet");
+  if (version != std::to_string(kSchemaVersion))
+    return make_error(Errc::unsupported, "journal: written by another version; open it once with tender to migrate it");
+  return Journal(std::move(impl));
+}
 
 Result<Journal> Journal::open(const std::filesystem::path& file, const DeviceKey& key, JournalOptions options) {
   if (auto r = create_private_file(file); !r) return std::move(r).error();
+  auto lock = take_writer_lock(file);
+  if (!lock) return std::move(lock).error();
   sqlite3* db = nullptr;
   const int open_rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-  // Owned from here, so every early return below closes the handle.
+  // Owned from here, so every early return below closes the handle and releases the lock.
   auto impl = std::make_unique<Impl>(db, key, options);
+  impl->writer_lock = *lock;
   if (open_rc != SQLITE_OK) return open_error(open_rc, "open");
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
@@ -618,6 +666,7 @@ Result<void> Journal::close_batch(std::string_view batch) {
 }
 
 Result<SecretBytes> Journal::unseal(std::string_view reference_id) const {
+  if (impl_->read_only) return make_error(Errc::unsupported, "journal: opened read-only");
   Statement st(impl_->db, "SELECT sealed FROM journal WHERE reference_id = ?1");
   if (!st.ok()) return db_error("unseal", st.prepare_code());
   bind_all(st, reference_id);

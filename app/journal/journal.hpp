@@ -129,8 +129,16 @@ class Journal {
   // Opens or creates the database (schema versioned with PRAGMA user_version; an unknown
   // version is Errc::unsupported, a file that is not a database Errc::malformed). Sets
   // journal_mode=WAL, synchronous=FULL, secure_delete=ON. The directory must exist.
+  //
+  // One writer per journal: the handle holds an exclusive lock on `file`.lock for its life,
+  // and a second writer (another terminal process, tenderctl's queue flush or settle while
+  // tender runs) is Errc::busy at once, never a second engine forwarding the same queue.
   static Result<Journal> open(const std::filesystem::path& file, const DeviceKey& key,
                               JournalOptions options = {});
+  // The back office's view (tenderctl journal list, queue list): no key, no lock, no write.
+  // The file must exist at the current schema (an older one is Errc::unsupported until a
+  // writer has migrated it). unseal() and every write are Errc::unsupported on this handle.
+  static Result<Journal> open_read_only(const std::filesystem::path& file);
   Journal(Journal&&) noexcept;
   Journal& operator=(Journal&&) noexcept;
   ~Journal();

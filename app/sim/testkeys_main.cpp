@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "common/version.hpp"
 #include "common/bytes.hpp"
 #include "common/crypto/hash.hpp"
 #include "common/crypto/rsa.hpp"
@@ -177,14 +178,26 @@ bool write_file(const std::string& path, const std::string& text) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+constexpr std::string_view kUsage =
+    "usage: tender-testkeys --out DIR | --check DIR\n"
+    "       tender-testkeys --help | --version\n";
+
 int usage() {
-  std::cerr << "usage: tender-testkeys --out DIR | --check DIR\n";
+  std::cerr << "tender-testkeys: needs --out DIR or --check DIR (see tender-testkeys --help)\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && (std::string_view{argv[1]} == "--help" || std::string_view{argv[1]} == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (argc == 2 && std::string_view{argv[1]} == "--version") {
+    std::cout << tender::version_line("tender-testkeys") << '\n';
+    return 0;
+  }
   if (argc != 3) return usage();
   const std::string mode = argv[1];
   const std::string dir = argv[2];

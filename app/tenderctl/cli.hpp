@@ -44,8 +44,6 @@ CommandResult tlv_decode(const std::vector<std::string>& words);
 CommandResult pinblock(const std::vector<std::string>& words);
 CommandResult pinblock_encrypt(const std::vector<std::string>& words);
 CommandResult dukpt_derive(const std::vector<std::string>& words);
-CommandResult emv_run(const std::vector<std::string>& words);
-CommandResult emv_cards(const std::vector<std::string>& words);
 
 // The commands on the terminal's journal and host (cmd_engine.cpp) can fail after their
 // input was accepted (the journal does not open, the host cannot be set up or refuses):

@@ -13,9 +13,7 @@
 
 #include "app/config/settings.hpp"
 #include "app/engine/engine.hpp"
-#include "app/sim/test_device_key.hpp"
 #include "app/tenderctl/cli.hpp"
-#include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 #include "drivers/icc/empty_slot.hpp"
 #include "drivers/pinpad/soft_ped.hpp"
@@ -48,13 +46,33 @@ Result<app::TerminalSettings> settings_from(const Args& args) {
   return app::load_settings(std::filesystem::path{std::string(*path)});
 }
 
+// The writers (queue flush, settle) open the journal as tender does, key and lock: while
+// tender runs, the lock refuses them (Errc::busy) rather than let two engines forward one queue.
 Result<app::Journal> open_journal(const app::TerminalSettings& settings) {
   std::error_code ec;
   if (!std::filesystem::is_directory(settings.state_dir, ec))
     return make_error(Errc::not_found, "state_dir " + settings.state_dir.string() + " is not a directory");
-  // tenderctl reads the journals of emulator and test configurations too ("device_key": "test").
-  const app::DeviceKey key = settings.test_device_key ? app::test_device_key() : settings.device_key;
-  return app::Journal::open(settings.journal_file(), key, settings.journal);
+  return app::Journal::open(settings.journal_file(), settings.device_key, settings.journal);
+}
+
+// The readers (journal list, queue list) need no key and take no lock: they work beside a
+// running tender and from an operator's shell that holds no secret. No journal yet (a
+// terminal that never ran) reads as empty.
+Result<std::filesystem::path> journal_file_from(const Args& args) {
+  if (!args.positional.empty()) return make_error(Errc::invalid_argument, "unexpected argument");
+  auto path = args.required("--config");
+  if (!path) return std::move(path).error();
+  return app::load_journal_file(std::filesystem::path{std::string(*path)});
+}
+
+Result<std::optional<app::Journal>> open_journal_to_read(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(file.parent_path(), ec))
+    return make_error(Errc::not_found, "state_dir " + file.parent_path().string() + " is not a directory");
+  auto journal = app::Journal::open_read_only(file);
+  if (!journal && journal.error().code == Errc::not_found) return std::optional<app::Journal>{};
+  if (!journal) return std::move(journal).error();
+  return std::optional<app::Journal>{std::move(*journal)};
 }
 
 Json money_or_null(const std::optional<Money>& m) { return m ? Json(m->format()) : Json(nullptr); }
@@ -161,11 +179,8 @@ Result<std::unique_ptr<EngineSession>> start_session(const app::TerminalSettings
   auto host = app::connect_host(session->io, settings.host);
   if (!host) return std::move(host).error();
   session->host.emplace(std::move(*host));
-  // Flushing and settling never read a card: the built-in test terminal only fills
-  // the constructor's kernel configuration.
-  auto terminal = app::builtin_test_terminal();
-  if (!terminal) return std::move(terminal).error();
-  session->terminal = std::move(*terminal);
+  // Flushing and settling never read a card: the kernel's configuration stays empty (no
+  // AID, no CAPK).
   session->engine = std::make_unique<app::Engine>(session->io, settings.engine, session->terminal,
                                                   session->host->adapter(), *session->journal, session->counter);
   return session;
@@ -207,6 +222,10 @@ OperationResult engine_operation(const std::vector<std::string>& words, std::siz
   quiet_unless_verbose(*args);
   auto settings = settings_from(*args);
   if (!settings) return bad_input(std::move(settings).error());
+  // The published test key is simulation's: tenderctl carries none, as tender carries none.
+  if (settings->test_device_key)
+    return bad_input(make_error(Errc::invalid_argument,
+                                "device_key \"test\" is for the emulator; tenderctl needs file:, credential: or env:"));
   auto session = start_session(*settings);
   if (!session) return failed(std::move(session).error());
   EngineSession& s = **session;
@@ -224,13 +243,14 @@ OperationResult journal_list(const std::vector<std::string>& words) {
   quiet_unless_verbose(*args);
   auto limit = limit_option(*args);
   if (!limit) return bad_input(std::move(limit).error());
-  auto settings = settings_from(*args);
-  if (!settings) return bad_input(std::move(settings).error());
-  auto journal = open_journal(*settings);
+  auto file = journal_file_from(*args);
+  if (!file) return bad_input(std::move(file).error());
+  auto journal = open_journal_to_read(*file);
   if (!journal) return failed(std::move(journal).error());
-  auto rows = journal->list(*limit);
-  if (!rows) return failed(std::move(rows).error());
   Json out = Json::array();
+  if (!*journal) return {std::move(out)};
+  auto rows = (*journal)->list(*limit);
+  if (!rows) return failed(std::move(rows).error());
   for (const auto& e : *rows) out.push_back(row_json(e));
   return {std::move(out)};
 }
@@ -239,13 +259,15 @@ OperationResult queue_list(const std::vector<std::string>& words) {
   auto args = parse_args(words, {"--config"}, {"--verbose"});
   if (!args) return bad_input(std::move(args).error());
   quiet_unless_verbose(*args);
-  auto settings = settings_from(*args);
-  if (!settings) return bad_input(std::move(settings).error());
-  auto journal = open_journal(*settings);
-  if (!journal) return failed(std::move(journal).error());
+  auto file = journal_file_from(*args);
+  if (!file) return bad_input(std::move(file).error());
+  auto opened = open_journal_to_read(*file);
+  if (!opened) return failed(std::move(opened).error());
+  Json out = Json::array();
+  if (!*opened) return {std::move(out)};
+  const app::Journal* journal = &**opened;
   auto items = journal->queue();
   if (!items) return failed(std::move(items).error());
-  Json out = Json::array();
   for (const auto& q : *items) {
     Json item;
     item["seq"] = q.seq;

@@ -8,42 +8,9 @@
 
 #include "app/tenderctl/cli.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 
 namespace tender::ctl {
-
-std::optional<std::string_view> Args::option(std::string_view name) const {
-  auto it = options.find(name);
-  if (it == options.end()) return std::nullopt;
-  return std::string_view{it->second};
-}
-
-Result<std::string_view> Args::required(std::string_view name) const {
-  if (auto v = option(name)) return *v;
-  return make_error(Errc::invalid_argument, "missing option " + std::string(name));
-}
-
-Result<Args> parse_args(const std::vector<std::string>& words,
-                        const std::set<std::string, std::less<>>& allowed,
-                        const std::set<std::string, std::less<>>& flags) {
-  Args args;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    if (w.size() > 2 && w.starts_with("--")) {
-      if (flags.contains(w)) {
-        if (!args.flags.insert(w).second) return make_error(Errc::invalid_argument, "option " + w + " given twice");
-        continue;
-      }
-      if (!allowed.contains(w)) return make_error(Errc::invalid_argument, "unknown option " + w);
-      if (i + 1 >= words.size()) return make_error(Errc::invalid_argument, "option " + w + " needs a value");
-      if (!args.options.emplace(w, words[i + 1]).second)
-        return make_error(Errc::invalid_argument, "option " + w + " given twice");
-      ++i;
-    } else {
-      args.positional.push_back(w);
-    }
-  }
-  return args;
-}
 
 namespace {
 
@@ -55,16 +22,13 @@ struct Command {
   OperationResult (*operation)(const std::vector<std::string>&) = nullptr;  // instead of run
 };
 
-constexpr std::array<Command, 11> kCommands = {{
+constexpr std::array<Command, 9> kCommands = {{
     {"track", "parse", track_parse, "track parse DATA"},
     {"tlv", "decode", tlv_decode, "tlv decode HEX"},
     {"pinblock", "encrypt", pinblock_encrypt,
      "pinblock encrypt --pin PIN --pan PAN --bdk HEX --ksn HEX [--fill HEX8]"},
     {"pinblock", "", pinblock, "pinblock --format 0|4 --pin PIN --pan PAN [--fill HEX8]"},
     {"dukpt", "derive", dukpt_derive, "dukpt derive --bdk HEX --ksn HEX"},
-    {"emv", "run", emv_run,
-     "emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]"},
-    {"emv", "cards", emv_cards, "emv cards"},
     {"journal", "list", nullptr, "journal list --config FILE [--limit N]", journal_list},
     {"queue", "list", nullptr, "queue list --config FILE", queue_list},
     {"queue", "flush", nullptr, "queue flush --config FILE", queue_flush},
@@ -72,7 +36,7 @@ constexpr std::array<Command, 11> kCommands = {{
 }};
 
 void print_usage(std::FILE* to) {  // for --help only: errors stay one line
-  std::fprintf(to, "usage: tenderctl COMMAND ...\n");
+  std::fprintf(to, "usage: tenderctl COMMAND ...\n       tenderctl --help | --version\n");
   for (const auto& c : kCommands)
     std::fprintf(to, "  tenderctl %.*s\n", static_cast<int>(c.usage.size()), c.usage.data());
 }
@@ -100,6 +64,10 @@ int main(int argc, char** argv) {
   if (words.empty()) return fail("no command (see tenderctl --help)");
   if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_usage(stdout);
+    return kExitOk;
+  }
+  if (words[0] == "--version") {
+    std::cout << tender::version_line("tenderctl") << '\n';
     return kExitOk;
   }
   for (const auto& cmd : kCommands) {

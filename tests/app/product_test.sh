@@ -1,36 +1,42 @@
 #!/usr/bin/env bash
-# `tender` carries no test key, test card or test PKI (ARCHITECTURE.md, product and simulation):
-#   1. its link line names no simulation library (tender_sim_*), and does name the product's;
-#   2. its bytes hold none of the test material: the X9.24 test BDKs and IPEK, the virtual
+# The product's executables (`tender`, `tenderctl`) carry no test key, test card or test PKI
+# (ARCHITECTURE.md, product and simulation):
+#   1. each link line names no simulation library (tender_sim_*), and does name the product's;
+#   2. their bytes hold none of the test material: the X9.24 test BDKs and IPEK, the virtual
 #      cards' test PKI (each key's n, d, p and q, as hex text and as raw bytes), and the built-in
 #      card profiles' PANs.
 # The same scan of tender-emu, which links the simulation, must find the material: a scan that
-# finds nothing there could not find it in tender either.
-#   product_test.sh BUILD_DIR SOURCE_DIR TENDER TENDER_EMU
+# finds nothing there could not find it in the product either.
+#   product_test.sh BUILD_DIR SOURCE_DIR TENDER_EMU PRODUCT_PROGRAM...
 # Prints what it found by name only (a label and a count), never the material itself.
 set -euo pipefail
-build=${1:?usage: product_test.sh BUILD_DIR SOURCE_DIR TENDER TENDER_EMU}
+build=${1:?usage: product_test.sh BUILD_DIR SOURCE_DIR TENDER_EMU PRODUCT_PROGRAM...}
 src=${2:?usage}
-tender=${3:?usage}
-emu=${4:?usage}
+emu=${3:?usage}
+shift 3
+products=("$@")
+(( ${#products[@]} > 0 )) || { echo "usage: no product program given"; exit 2; }
 export LC_ALL=C
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# --- 1. the link line ------------------------------------------------------------------
-if [[ -f "$build/build.ninja" ]]; then
-  link=$(ninja -C "$build" -t commands tender | tail -n 1)
-elif [[ -f "$build/app/CMakeFiles/tender.dir/link.txt" ]]; then
-  link=$(cat "$build/app/CMakeFiles/tender.dir/link.txt")
-else
-  fail "no link command for tender in $build (neither Ninja nor Makefiles)"
-  link=""
-fi
-if [[ -n "$link" ]]; then
-  [[ $link == *libtender_app_engine.a* ]] || fail "the link line read is not tender's (no libtender_app_engine.a)"
-  sims=$(grep -o 'libtender_sim_[a-z_]*\.a' <<<"$link" | sort -u | tr '\n' ' ' || true)
-  [[ -z "$sims" ]] || fail "tender links simulation libraries: $sims"
-fi
+# --- 1. the link lines -----------------------------------------------------------------
+for program in "${products[@]}"; do
+  name=$(basename "$program")
+  if [[ -f "$build/build.ninja" ]]; then
+    link=$(ninja -C "$build" -t commands "$name" | tail -n 1)
+  elif [[ -f "$build/app/CMakeFiles/$name.dir/link.txt" ]]; then
+    link=$(cat "$build/app/CMakeFiles/$name.dir/link.txt")
+  else
+    fail "no link command for $name in $build (neither Ninja nor Makefiles)"
+    link=""
+  fi
+  if [[ -n "$link" ]]; then
+    [[ $link == *libtender_app_engine.a* ]] || fail "the link line read is not $name's (no libtender_app_engine.a)"
+    sims=$(grep -o 'libtender_sim_[a-z_]*\.a' <<<"$link" | sort -u | tr '\n' ' ' || true)
+    [[ -z "$sims" ]] || fail "$name links simulation libraries: $sims"
+  fi
+done
 
 # --- 2. the bytes --------------------------------------------------------------------------
 # label<TAB>hex, one per line: the material to look for, as hex text and as raw bytes. A
@@ -73,17 +79,20 @@ found() {
   done
   return 0
 }
-in_tender=$(found "$tender")
-in_emu=$(found "$emu")
-if [[ -n "$in_tender" ]]; then
-  fail "tender carries test material:"
-  sed 's/^/  /' <<<"$in_tender"
-fi
 total=$(( $(wc -l <"$material") + $(wc -w <<<"$pans") ))
+for program in "${products[@]}"; do
+  in_product=$(found "$program")
+  if [[ -n "$in_product" ]]; then
+    fail "$(basename "$program") carries test material:"
+    sed 's/^/  /' <<<"$in_product"
+  fi
+done
+in_emu=$(found "$emu")
 emu_count=$(grep -c . <<<"$in_emu" || true)
 # tender-emu embeds the PKI and every profile (the test BDKs live in the host simulator).
 [[ $emu_count -ge $((total - 3)) ]] || fail "the scan found only $emu_count of $total pieces in tender-emu: it cannot be trusted"
-echo "product_test: tender links no simulation library; 0 of $total pieces of test material in tender, $emu_count in tender-emu"
+names=$(for p in "${products[@]}"; do basename "$p"; done | tr '\n' ' ')
+echo "product_test: ${names}link no simulation library; 0 of $total pieces of test material in them, $emu_count in tender-emu"
 if ((failures > 0)); then
   echo "product_test: $failures failure(s)"
   exit 1

@@ -4,7 +4,9 @@
 # The AES-DUKPT working-key step and the format 4 encipherment are re-computed
 # independently with the openssl CLI (a test peer only; the product never links it).
 set -uo pipefail
-ctl=${1:?usage: tenderctl_contract.sh PATH_TO_TENDERCTL}
+ctl=${1:?usage: tenderctl_contract.sh PATH_TO_TENDERCTL PATH_TO_TENDER_EMU}
+# The kernel against the virtual cards is simulation: tender-emu's emv command, same contract.
+emu=${2:?usage: tenderctl_contract.sh PATH_TO_TENDERCTL PATH_TO_TENDER_EMU}
 failures=0; passes=0
 
 pass() { passes=$((passes + 1)); }
@@ -22,7 +24,7 @@ expect_json() {  # expect_json NAME EXPECTED ARGS...
 expect_bad_input() {  # expect_bad_input NAME ARGS...
   local name=$1; shift
   local out err rc
-  out=$("$ctl" "$@" 2>/tmp/tenderctl_err.$$); rc=$?
+  out=$("${bin:-$ctl}" "$@" 2>/tmp/tenderctl_err.$$); rc=$?
   err=$(cat /tmp/tenderctl_err.$$)
   if [[ $rc -ne 2 ]]; then fail "$name: expected exit 2, got $rc"; return; fi
   if [[ -n "$out" ]]; then fail "$name: printed to stdout on bad input"; return; fi
@@ -137,11 +139,12 @@ plain=$(aes_ecb dec "$want_pin_key" "$(xor_hex "$step1" 452374812345678950000000
 if [[ "$plain" == 441234AAAAAAAAAAFFC853BBF9685D5E ]]; then pass; else fail "aes pin block deciphers to $plain"; fi
 
 # --- emv (the kernel against the built-in virtual cards and a recorded trace) --------
+bin=$emu  # expect_bad_input runs tender-emu in this section
 here=$(cd "$(dirname "$0")" && pwd)
 expect_emv() {  # expect_emv NAME REGEX ARGS...
   local name=$1 regex=$2; shift 2
   local out rc
-  out=$("$ctl" emv run "$@" 2>/tmp/tenderctl_err.$$); rc=$?
+  out=$("$emu" emv run "$@" 2>/tmp/tenderctl_err.$$); rc=$?
   if [[ $rc -ne 0 ]]; then fail "$name: exit $rc: $(cat /tmp/tenderctl_err.$$)"; return; fi
   if [[ "$out" =~ $regex ]]; then pass; else fail "$name: $out"; fi
 }
@@ -161,7 +164,7 @@ expect_emv "emv blocked application" "\"outcome\":\"terminated\".*\"cryptogram\"
 expect_emv "emv replayed trace" \
   "\"outcome\":\"approved_online\",\"tvr\":\"0200008000\",\"tsi\":\"E800\",\"cvm_results\":\"1E0300\",\"cryptogram\":\{\"type\":\"TC\"\}" \
   --trace "$here/../data/traces/visa_sda.json" --amount 12.34
-verbose=$("$ctl" emv run --card visa_dda --amount 12.34 --verbose 2>/dev/null)
+verbose=$("$emu" emv run --card visa_dda --amount 12.34 --verbose 2>/dev/null)
 if [[ "$verbose" == *'"exchange":[{"c":"00A404000E315041592E5359532E444446303100"'* ]]; then pass; else fail "emv --verbose has no exchange"; fi
 # visa_dda's PAN is the public test card 4761739001010267: its middle digits (beyond
 # first 6 / last 4) must not appear; 8-digit windows over them cannot occur by chance
@@ -169,7 +172,7 @@ if [[ "$verbose" == *'"exchange":[{"c":"00A404000E315041592E5359532E444446303100
 if grep -Eq '73900101|39001010|90010102' <<<"$verbose"; then
   fail "emv --verbose leaks PAN digits"
 else pass; fi
-cards=$("$ctl" emv cards)
+cards=$("$emu" emv cards)
 n=$(grep -o '"name":' <<<"$cards" | wc -l)
 if (( n >= 12 )) && [[ "$cards" == *'"name":"visa_online_pin"'* ]]; then pass; else fail "emv cards lists $n"; fi
 printf '{"exchanges":[{"c":"00A404000E315041592E5359532E444446303100","r":"6A82"}]}' >/tmp/tenderctl_short_trace.$$.json
@@ -190,11 +193,22 @@ done
 expect_emv "emv 12-digit pin accepted" "\"outcome\":\"declined_online\"" \
   --card visa_online_pin --amount 12.34 --pin 123456789012 --online decline
 
+unset bin
+expect_bad_input "tenderctl has no emv command (simulation)" emv cards
+
 # --- general -------------------------------------------------------------------------
 expect_bad_input "no such command" frobnicate
 expect_bad_input "no command at all"
 expect_bad_input "pan as command is scrubbed" 4111111111111111
 "$ctl" --help >/dev/null || fail "--help exits non-zero"
+# One --version style for every executable: "PROGRAM VERSION" on stdout, exit 0.
+for prog in "$ctl" "$emu"; do
+  name=$(basename "$prog")
+  v=$("$prog" --version 2>/dev/null) || fail "$name --version exits non-zero"
+  if [[ "$v" =~ ^$name\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then pass; else fail "$name --version prints '$v'"; fi
+  h=$("$prog" --help 2>/dev/null) || fail "$name --help exits non-zero"
+  if [[ "$h" == "usage: $name "* ]]; then pass; else fail "$name --help does not start with usage"; fi
+done
 
 rm -f /tmp/tenderctl_err.$$
 echo "$passes passed, $failures failed"

@@ -50,7 +50,8 @@ write_config() {
   "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
   "currency": "USD",
   "state_dir": "$2",
-  "device_key": "test",
+  // the journal's key: a root-only file beside the config (file:), as a service would hold it
+  "device_key": "file:device.key",
   "host": $3,
   "engine": $engine
 }
@@ -68,6 +69,9 @@ fullstack_host() {
   "fullstack": {"api_key": "api_tender_test", "terminal_id": "1ucio551tlv85l7moe5s"}}'
 }
 export TENDER_TEST_AURORA_SECRET=tender-test-secret
+# The device key: 64 hex digits in a file only its owner reads (settings refuse anything looser).
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/device.key"
+chmod 600 "$work/device.key"
 write_config "$work/aurora.json" "$work/aurora" "$(aurora_host "$work/sim/ca.pem" 10000)"
 write_config "$work/fullstack.json" "$work/fullstack" "$(fullstack_host "$work/sim/ca.pem")"
 
@@ -125,7 +129,17 @@ expect_exit "stray argument" 2 queue flush --config "$work/aurora.json" now
 printf '{"terminal_id": "T1",' >"$work/broken.json"
 expect_exit "config not JSON" 2 journal list --config "$work/broken.json"
 sed 's/"currency"/"curency"/' "$work/aurora.json" >"$work/typo.json"
-expect_exit "config with an unknown key" 2 queue list --config "$work/typo.json"
+expect_exit "config with an unknown key" 2 settle --config "$work/typo.json"
+sed 's#"file:device.key"#"test"#' "$work/aurora.json" >"$work/testkey.json"
+expect_exit "the published test key refused" 2 queue flush --config "$work/testkey.json"
+cp "$work/device.key" "$work/loose.key"; chmod 644 "$work/loose.key"
+sed 's#"file:device.key"#"file:loose.key"#' "$work/aurora.json" >"$work/loose.json"
+expect_exit "a key file others can read refused" 2 settle --config "$work/loose.json"
+sed 's#"file:device.key"#"env:TENDER_TEST_NO_SUCH_KEY"#' "$work/aurora.json" >"$work/nokey.json"
+expect_exit "key variable unset: settle refused" 2 settle --config "$work/nokey.json"
+# The readers need no key (an operator's shell has none) and no credential.
+expect_json "journal list with no key at hand" '[]' journal list --config "$work/nokey.json"
+expect_json "queue list with no key at hand" '[]' queue list --config "$work/nokey.json"
 sed 's#"url": "https://#"url": "http://#' "$work/aurora.json" >"$work/http.json"
 expect_exit "config with an http url" 2 settle --config "$work/http.json"
 unset TENDER_TEST_AURORA_SECRET
@@ -138,6 +152,15 @@ expect_exit "settle: host cannot be configured (CA missing)" 1 settle --config "
 expect_exit "queue flush: host cannot be configured (CA missing)" 1 queue flush --config "$work/no-ca.json"
 write_config "$work/no-state.json" "$work/absent-state" "$(aurora_host "$work/sim/ca.pem" 10000)"
 expect_exit "journal list: state_dir missing" 1 journal list --config "$work/no-state.json"
+# One writer per journal: while another process holds the journal (as tender does), the
+# writers refuse at once and the readers still read.
+exec 9>>"$work/aurora/journal.db.lock"
+flock -x -n 9 || fail "could not take the journal's lock for the busy test"
+expect_exit "queue flush while the journal is held" 1 queue flush --config "$work/aurora.json"
+if grep -q "in use by another process" "$work/err"; then pass; else fail "busy journal: stderr says $(cat "$work/err")"; fi
+expect_exit "settle while the journal is held" 1 settle --config "$work/aurora.json"
+expect_json "journal list while the journal is held" '[]' journal list --config "$work/aurora.json"
+exec 9>&-  # released: the writers may open it again
 # A port nothing listens on (the simulator's, once it is stopped): settlement cannot reach the host.
 kill -TERM "$pid" 2>/dev/null || true
 for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -599,18 +600,20 @@ TEST_F(JournalTest, EverythingSurvivesCloseAndReopen) {
   EXPECT_EQ(j.unfinished()->size(), 2u);
 }
 
-TEST_F(JournalTest, SecondConnectionSeesCommittedWrites) {
-  // tenderctl reads the file while the terminal has it open.
+TEST_F(JournalTest, AReaderSeesCommittedWritesAndAStaleCopyCannotMoveTwice) {
+  // tenderctl's journal list reads the file while the terminal has it open.
   Journal terminal = open_journal(key_);
-  Journal tool = open_journal(key_);
+  auto tool = Journal::open_read_only(file_);
+  ASSERT_TRUE(tool) << tool.error().describe();
   JournalEntry shared = sample("shared");
   ASSERT_TRUE(terminal.apply(RowEvent::send, shared, kSealed));
-  auto seen = tool.find("shared");
+  auto seen = tool->find("shared");
   ASSERT_TRUE(seen && seen->has_value());
-  ASSERT_TRUE(tool.apply(RowEvent::approve, shared));
-  EXPECT_EQ((*terminal.find("shared"))->state, TxnState::approved);
-  // The move is looked up from the row on disk: the terminal's stale copy cannot approve twice.
-  EXPECT_EQ(terminal.apply(RowEvent::approve, shared).error().code, Errc::invalid_argument);
+  JournalEntry stale = shared;
+  ASSERT_TRUE(terminal.apply(RowEvent::approve, shared));
+  EXPECT_EQ((*tool->find("shared"))->state, TxnState::approved);
+  // The move is looked up from the row on disk: a stale copy cannot approve twice.
+  EXPECT_EQ(terminal.apply(RowEvent::approve, stale).error().code, Errc::invalid_argument);
 }
 
 TEST_F(JournalTest, NewFileIsOwnerReadWriteOnly) {
@@ -845,6 +848,64 @@ TEST_F(JournalFileScan, NoClearCardDataInAnyFile) {
     left += any_file_contains(tag) ? 1 : 0;
   }
   EXPECT_EQ(left, 0u) << "sealed blobs still on disk after wipe";
+}
+
+// ---------------------------------------------------------------------------------------
+// One writer per journal, and the back office's read-only view.
+
+TEST_F(JournalTest, ASecondWriterIsBusyUntilTheFirstCloses) {
+  std::optional<Journal> first{open_journal(key_)};
+  auto second = Journal::open(file_, key_);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::busy) << second.error().describe();
+  EXPECT_NE(second.error().message.find("in use by another process"), std::string::npos);
+  // The refused open changed nothing: the first handle still writes.
+  JournalEntry e = sample("busy-1");
+  ASSERT_TRUE(first->apply(RowEvent::cancel, e));
+  first.reset();
+  auto third = Journal::open(file_, key_);
+  ASSERT_TRUE(third) << third.error().describe();
+  EXPECT_TRUE(third->find("busy-1").value().has_value());
+}
+
+TEST_F(JournalTest, AMovedHandleKeepsTheLock) {
+  Journal a = open_journal(key_);
+  Journal b = std::move(a);
+  EXPECT_EQ(Journal::open(file_, key_).error().code, Errc::busy);
+}
+
+TEST_F(JournalTest, ReadOnlyReadsBesideTheWriterWithoutAKey) {
+  Journal writer = open_journal(key_);
+  JournalEntry e = sample("ro-1");
+  ASSERT_TRUE(writer.apply(RowEvent::send, e, kSealed));
+  ASSERT_TRUE(writer.enqueue("ro-1", QueueKind::reversal));
+
+  auto reader = Journal::open_read_only(file_);
+  ASSERT_TRUE(reader) << reader.error().describe();
+  auto rows = reader->list();
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().reference_id, "ro-1");
+  EXPECT_EQ(reader->queue().value().size(), 1u);
+  // It never opens sealed data and never writes.
+  EXPECT_EQ(reader->unseal("ro-1").error().code, Errc::unsupported);
+  JournalEntry other = sample("ro-2");
+  EXPECT_EQ(reader->apply(RowEvent::cancel, other).error().code, Errc::unsupported);
+  EXPECT_EQ(reader->enqueue("ro-1", QueueKind::reversal).error().code, Errc::unsupported);
+  // The writer's later commits are visible to it.
+  JournalEntry later = sample("ro-3");
+  ASSERT_TRUE(writer.apply(RowEvent::cancel, later));
+  EXPECT_EQ(reader->list().value().size(), 2u);
+}
+
+TEST_F(JournalTest, ReadOnlyOfNothingIsNotFoundAndOfAnOldSchemaUnsupported) {
+  EXPECT_EQ(Journal::open_read_only(file_).error().code, Errc::not_found);
+  { Journal j = open_journal(key_); }
+  {
+    RawDb raw(file_);
+    ASSERT_EQ(raw.exec("PRAGMA user_version = 2"), SQLITE_OK);
+  }
+  EXPECT_EQ(Journal::open_read_only(file_).error().code, Errc::unsupported);
 }
 
 }  // namespace

@@ -1,11 +1,18 @@
-// tenderctl emv run / emv cards: a whole contact transaction through the real
-// kernel, against a built-in virtual card, a profile file, or a recorded trace.
+// tender-emu emv run / emv cards: a whole contact transaction through the real kernel,
+// against a built-in virtual card, a profile file, or a recorded trace. Simulation (the
+// virtual cards, their test PKI, the simulated issuer), so the emulator's, not tenderctl's;
+// the same output contract as tenderctl (app/tenderctl/cli.hpp).
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <variant>
+
+#include "app/emu/cmd_emv.hpp"
+
+#include <cstdio>
+#include <iostream>
 
 #include "app/sim/simulated_issuer.hpp"
 #include "app/tenderctl/cli.hpp"
@@ -16,6 +23,7 @@
 #include "drivers/icc/sim/virtual_card.hpp"
 #include "drivers/icc/sim/sim_reader.hpp"
 #include "common/crypto/random.hpp"
+#include "common/log.hpp"
 #include "drivers/pinpad/pin_block.hpp"
 #include "emv/kernel.hpp"
 
@@ -152,8 +160,6 @@ Json masked_exchange(const std::vector<std::pair<Bytes, Bytes>>& exchange, const
   return out;
 }
 
-}  // namespace
-
 CommandResult emv_cards(const std::vector<std::string>& words) {
   auto args = parse_args(words, {});
   if (!args) return std::move(args).error();
@@ -225,6 +231,27 @@ CommandResult emv_run(const std::vector<std::string>& words) {
   if (!result->termination_reason.empty()) out["reason"] = result->termination_reason;
   if (args->flags.contains("--verbose")) out["exchange"] = masked_exchange(exchange, *result);
   return out;
+}
+
+}  // namespace
+
+int emv_command(const std::vector<std::string>& words) {
+  // One line on stderr for bad input, scrubbed: a mistyped line may carry a PAN.
+  const auto fail = [](std::string_view message) {
+    std::string line = log::scrub(message);
+    for (char& c : line)
+      if (c == '\n' || c == '\r') c = ' ';
+    std::fprintf(stderr, "tender-emu: %s\n", line.c_str());
+    return kExitBadInput;
+  };
+  if (words.empty()) return fail("emv needs run or cards");
+  const std::vector<std::string> rest(words.begin() + 1, words.end());
+  CommandResult result = words[0] == "run"     ? emv_run(rest)
+                         : words[0] == "cards" ? emv_cards(rest)
+                                               : CommandResult(make_error(Errc::invalid_argument, "unknown emv command (run, cards)"));
+  if (!result) return fail(result.error().describe());
+  std::cout << result->dump() << '\n';
+  return kExitOk;
 }
 
 }  // namespace tender::ctl
