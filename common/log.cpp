@@ -3,15 +3,29 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/pan.hpp"
 
 namespace tender::log {
 namespace {
 
+// sd-daemon(3)'s priority prefixes, syslog's numbers: the journal files each line at its
+// level (`journalctl -p warning` works) instead of all at "info".
+constexpr std::array<std::string_view, 4> kSyslogPrefix = {"<7>", "<6>", "<4>", "<3>"};
+
 class StderrSink final : public Sink {
  public:
   void write(Level lvl, std::string_view component, std::string_view line) override {
+    if (stderr_is_journal()) {
+      const std::string_view prefix = kSyslogPrefix[static_cast<std::size_t>(lvl)];
+      std::fprintf(stderr, "%.*s%.*s: %.*s\n", static_cast<int>(prefix.size()), prefix.data(),
+                   static_cast<int>(component.size()), component.data(), static_cast<int>(line.size()), line.data());
+      return;
+    }
     std::fprintf(stderr, "[%.*s] %.*s: %.*s\n", static_cast<int>(to_string(lvl).size()),
                  to_string(lvl).data(), static_cast<int>(component.size()), component.data(),
                  static_cast<int>(line.size()), line.data());
@@ -36,6 +50,21 @@ bool is_upper_hex(char c) noexcept { return is_digit(c) || (c >= 'A' && c <= 'F'
 std::string_view to_string(Level lvl) noexcept {
   static constexpr std::array<std::string_view, 4> names = {"debug", "info", "warn", "error"};
   return names[static_cast<std::size_t>(lvl)];
+}
+
+bool stderr_is_journal() noexcept {
+  // systemd.exec(5): JOURNAL_STREAM is "DEVICE:INODE" of the stream it connected to stderr;
+  // a child whose stderr was redirected elsewhere inherits the variable, so compare.
+  static const bool journal = [] {
+    const char* value = std::getenv("JOURNAL_STREAM");
+    if (value == nullptr) return false;
+    struct stat st{};
+    if (::fstat(STDERR_FILENO, &st) != 0) return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(value, "%llu:%llu", &dev, &ino) != 2) return false;
+    return dev == static_cast<unsigned long long>(st.st_dev) && ino == static_cast<unsigned long long>(st.st_ino);
+  }();
+  return journal;
 }
 
 void set_sink(Sink* sink) noexcept { g_sink.store(sink ? sink : &g_stderr_sink); }

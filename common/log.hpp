@@ -21,6 +21,10 @@ class Sink {
   virtual void write(Level level, std::string_view component, std::string_view line) = 0;
 };
 
+// Whether stderr is systemd's journal stream (JOURNAL_STREAM names it). The default sink then
+// writes "<N>component: line" with N the syslog priority (sd-daemon(3)), else "[level] ...".
+[[nodiscard]] bool stderr_is_journal() noexcept;
+
 // Null restores the default sink (stderr). The sink must outlive its use.
 void set_sink(Sink* sink) noexcept;
 void set_level(Level level) noexcept;

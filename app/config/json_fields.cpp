@@ -86,7 +86,7 @@ Result<Json> parse_json(std::string_view text) {
   };
   Json doc;
   try {
-    doc = Json::parse(text.begin(), text.end(), watch, /*allow_exceptions=*/true, /*ignore_comments=*/false);
+    doc = Json::parse(text.begin(), text.end(), watch, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const Json::parse_error& e) {
     return make_error(Errc::malformed, "not valid JSON (at byte " + std::to_string(e.byte) + ")");
   } catch (const Json::out_of_range&) {
@@ -210,6 +210,29 @@ Result<SecretString> secret_from_env(std::string_view name, const std::string& p
   if (secret.empty() || secret.size() > kMaxSecretLength)
     return field_error(Errc::out_of_range, path, "environment variable " + std::string(name) + " must hold 1 to 512 characters");
   return secret;
+}
+
+namespace {
+int hex_nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+bool secret_hex_into(std::string_view digits, std::span<Byte> out) {
+  if (digits.size() != 2 * out.size()) return false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_nibble(digits[2 * i]);
+    const int lo = hex_nibble(digits[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      secure_zero(out.data(), out.size());
+      return false;
+    }
+    out[i] = static_cast<Byte>(hi << 4 | lo);
+  }
+  return true;
 }
 
 // A credential given either as `<key>_env` (preferred) or as `<key>` in the file.

@@ -22,7 +22,8 @@ Error field_error(Errc code, std::string_view path, std::string_view message);
 
 // One JSON document. Errc::malformed with the byte offset on a syntax error (never the
 // text around it: it may be a credential); Errc::invalid_argument naming a key that an
-// object repeats (the parser would keep the last one silently).
+// object repeats (the parser would keep the last one silently). Comments (// and /* */)
+// are allowed: the installed sample explains every field where it stands.
 Result<Json> parse_json(std::string_view text);
 
 // A JSON object at `path` in the document. Holds a pointer into the document, which must
@@ -60,6 +61,9 @@ Result<std::string> id_field(const Object& o, std::string_view key);
 // The value of environment variable `name`, copied straight into a SecretString; `path`
 // names the field that named it.
 Result<SecretString> secret_from_env(std::string_view name, const std::string& path);
+// Exactly 2 * out.size() hex digits (either case) decoded into `out`, which a false leaves
+// zeroed: for keys, which never pass through an ordinary Bytes.
+[[nodiscard]] bool secret_hex_into(std::string_view digits, std::span<Byte> out);
 // A credential given either as `<key>_env` (preferred) or as `<key>` in the file; the
 // literal is wiped from the tree once copied.
 Result<SecretString> credential(Object& o, std::string_view key);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/config/device_key.hpp"
 #include "app/config/host_registry.hpp"
 #include "app/config/json_fields.hpp"
 #include "common/secure_zero.hpp"
@@ -21,6 +22,7 @@ using config_detail::credential;
 using config_detail::field_error;
 using config_detail::id_field;
 using config_detail::secret_from_env;
+using config_detail::secret_hex_into;
 
 // A config file is a page of JSON; anything much larger is not one.
 constexpr std::uintmax_t kMaxFileBytes = 256 * 1024;
@@ -38,41 +40,6 @@ Result<std::string> text_value(const Json& value, const std::string& path) {
   if (std::any_of(s.begin(), s.end(), is_control))
     return field_error(Errc::malformed, path, "must not contain control characters");
   return s;
-}
-
-int hex_nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-Result<DeviceKey> device_key(const Object& o) {
-  auto spec = o.text("device_key");
-  if (!spec) return std::move(spec).error();
-  const std::string path = o.path("device_key");
-  // The published test key is simulation's (app/sim/test_device_key.hpp): the product
-  // carries no test key, so "test" leaves the key empty and TerminalSettings says so.
-  if (*spec == "test") return DeviceKey{};
-  if (!spec->starts_with("env:"))
-    return field_error(Errc::malformed, path, "must be \"test\" or \"env:NAME\" (never the key itself)");
-  const std::string name = spec->substr(4);
-  auto hex = secret_from_env(name, path);
-  if (!hex) return std::move(hex).error();
-  const std::string_view digits = hex->reveal();
-  if (digits.size() != 2 * DeviceKey::size())
-    return field_error(Errc::out_of_range, path,
-                       "environment variable " + name + " must hold 64 hex digits (a 32-byte key)");
-  DeviceKey key;
-  auto bytes = key.mutable_bytes();
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const int hi = hex_nibble(digits[2 * i]);
-    const int lo = hex_nibble(digits[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return field_error(Errc::malformed, path, "environment variable " + name + " must hold hex digits only");
-    bytes[i] = static_cast<Byte>(hi << 4 | lo);
-  }
-  return key;
 }
 
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& text) {
@@ -290,16 +257,8 @@ Result<PinPadSettings> pin_pad(const Object& devices) {
   if (!name) return std::move(name).error();
   auto hex = secret_from_env(*name, o->path("initial_key_env"));
   if (!hex) return std::move(hex).error();
-  const std::string_view digits = hex->reveal();
   p.initial_key = SecretBytes(16);
-  auto key = p.initial_key.mutable_bytes();
-  for (std::size_t i = 0; digits.size() == 32 && i < key.size(); ++i) {
-    const int hi = hex_nibble(digits[2 * i]);
-    const int lo = hex_nibble(digits[2 * i + 1]);
-    if (hi < 0 || lo < 0) break;
-    key[i] = static_cast<Byte>(hi << 4 | lo);
-    if (i + 1 == key.size()) return p;
-  }
+  if (secret_hex_into(hex->reveal(), p.initial_key.mutable_bytes())) return p;
   p.initial_key.clear();
   return field_error(Errc::malformed, o->path("initial_key_env"),
                      "environment variable " + *name + " must hold 32 hex digits (a TDES DUKPT initial key)");
@@ -443,11 +402,10 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   if (!state_dir) return std::move(state_dir).error();
   s.state_dir = std::move(*state_dir);
 
-  auto key = device_key(*root);
+  auto key = config_detail::device_key(*root, base_dir);
   if (!key) return std::move(key).error();
-  s.device_key = *key;
-  const auto key_spec = root->text("device_key");
-  s.test_device_key = key_spec && *key_spec == "test";
+  s.device_key = key->key;
+  s.test_device_key = key->test;
 
   auto h = host(*root, *currency, base_dir);
   if (!h) return std::move(h).error();
@@ -473,7 +431,11 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   return s;
 }
 
-Result<TerminalSettings> load_settings(const std::filesystem::path& path) {
+namespace {
+
+// The file in one buffer (no stream copies): it may carry a host credential. The caller
+// wipes it.
+Result<std::string> read_config(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return make_error(Errc::not_found, "config file " + path.string() + " does not exist");
   const auto size = std::filesystem::file_size(path, ec);
@@ -481,19 +443,47 @@ Result<TerminalSettings> load_settings(const std::filesystem::path& path) {
   if (size > kMaxFileBytes) return make_error(Errc::out_of_range, "config file " + path.string() + " is larger than 256 KiB");
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(Errc::io_error, "config file " + path.string() + " cannot be opened");
-  // Read straight into one buffer (no stream copies): it may carry a host credential.
   std::string content(static_cast<std::size_t>(size), '\0');
   in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (in.gcount() != static_cast<std::streamsize>(content.size()))
+  if (in.gcount() != static_cast<std::streamsize>(content.size())) {
+    secure_zero(content.data(), content.size());
     return make_error(Errc::io_error, "config file " + path.string() + " cannot be read");
-  auto settings = parse_settings(content, path.parent_path());
-  secure_zero(content.data(), content.size());
-  if (!settings) {
-    Error e = std::move(settings).error();
-    e.message = path.filename().string() + ": " + e.message;
-    return e;
   }
+  return content;
+}
+
+Error in_file(const std::filesystem::path& path, Error e) {
+  e.message = path.filename().string() + ": " + e.message;
+  return e;
+}
+
+}  // namespace
+
+Result<TerminalSettings> load_settings(const std::filesystem::path& path) {
+  auto content = read_config(path);
+  if (!content) return std::move(content).error();
+  auto settings = parse_settings(*content, path.parent_path());
+  secure_zero(content->data(), content->size());
+  if (!settings) return in_file(path, std::move(settings).error());
   return settings;
+}
+
+Result<std::filesystem::path> load_journal_file(const std::filesystem::path& path) {
+  auto content = read_config(path);
+  if (!content) return std::move(content).error();
+  auto doc = config_detail::parse_json(*content);
+  secure_zero(content->data(), content->size());
+  if (!doc) return in_file(path, std::move(doc).error());
+  if (!doc->is_object()) return in_file(path, make_error(Errc::malformed, "the document must be an object"));
+  // Only state_dir is read; the rest of the file is load_settings' business.
+  const auto it = doc->find("state_dir");
+  if (it == doc->end()) return in_file(path, field_error(Errc::invalid_argument, "state_dir", "missing"));
+  Json only = Json::object({{"state_dir", *it}});
+  auto o = Object::open(only, "", {"state_dir"});
+  if (!o) return in_file(path, std::move(o).error());
+  auto dir = path_field(*o, "state_dir", path.parent_path());
+  if (!dir) return in_file(path, std::move(dir).error());
+  return *dir / TerminalSettings::kJournalFileName;
 }
 
 }  // namespace tender::app

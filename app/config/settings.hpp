@@ -159,7 +159,8 @@ struct TerminalSettings {
   // key); the emulator and tools use app/sim's test_device_key(), `tender` refuses it.
   bool test_device_key = false;
 
-  [[nodiscard]] std::filesystem::path journal_file() const { return state_dir / "journal.db"; }
+  [[nodiscard]] std::filesystem::path journal_file() const { return state_dir / kJournalFileName; }
+  static constexpr std::string_view kJournalFileName = "journal.db";
 };
 
 // Relative paths in the file (state_dir, host.ca_file, devices.msr.evdev, devices.printer.file) are taken relative to `base_dir`
@@ -167,6 +168,10 @@ struct TerminalSettings {
 Result<TerminalSettings> parse_settings(std::string_view json_text, const std::filesystem::path& base_dir = {});
 // Errc::not_found when the file does not exist, Errc::io_error when it cannot be read.
 Result<TerminalSettings> load_settings(const std::filesystem::path& path);
+// The journal of a configuration, for the commands that only read it (tenderctl journal list,
+// queue list): only `state_dir` is read, so neither the device key nor a host credential
+// has to be at hand (an operator's shell has neither).
+Result<std::filesystem::path> load_journal_file(const std::filesystem::path& path);
 
 // The host adapter of the settings on its HTTPS client(s). Nothing is sent yet: the
 // first request connects. Errc::io_error when the CA file cannot be read,

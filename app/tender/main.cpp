@@ -13,15 +13,20 @@
 
 #include "app/config/settings.hpp"
 #include "app/tender/terminal.hpp"
+#include "common/log.hpp"
+#include "common/version.hpp"
 
 namespace {
 
 using tender::app::terminal::ExitCode;
 
-constexpr std::string_view kUsage = "usage: tender --config FILE [--once AMOUNT]";
+constexpr std::string_view kUsage =
+    "usage: tender --config FILE [--once AMOUNT]\n"
+    "       tender --help | --version";
 
 int fail(ExitCode code, std::string_view message) {
-  std::cerr << "tender: " << message << "\n";
+  // Under systemd the journal files it as an error, not at the stream's default priority.
+  std::cerr << (tender::log::stderr_is_journal() ? "<3>" : "") << "tender: " << message << "\n";
   return static_cast<int>(code);
 }
 
@@ -37,20 +42,24 @@ int main(int argc, char** argv) {
       std::cout << kUsage << "\n";
       return 0;
     }
+    if (arg == "--version") {
+      std::cout << tender::version_line("tender") << "\n";
+      return 0;
+    }
     const bool takes_value = arg == "--config" || arg == "--once";
-    if (!takes_value) return fail(ExitCode::bad_input, "unknown argument " + std::string(arg) + " (" + std::string(kUsage) + ")");
+    if (!takes_value) return fail(ExitCode::bad_input, "unknown argument " + std::string(arg) + " (see tender --help)");
     if (i + 1 >= argc) return fail(ExitCode::bad_input, std::string(arg) + " needs a value");
     auto& slot = arg == "--config" ? config : once;
     if (slot) return fail(ExitCode::bad_input, std::string(arg) + " given twice");
     slot = argv[++i];
   }
-  if (!config) return fail(ExitCode::bad_input, "--config is required (" + std::string(kUsage) + ")");
+  if (!config) return fail(ExitCode::bad_input, "--config is required (see tender --help)");
 
   auto settings = tender::app::load_settings(*config);
   if (!settings) return fail(ExitCode::bad_input, settings.error().message);
   // The published test key would seal a merchant's journal with a key anyone can read.
   if (settings->test_device_key)
-    return fail(ExitCode::bad_input, "device_key \"test\" is for the emulator and tests; tender needs \"env:NAME\"");
+    return fail(ExitCode::bad_input, "device_key \"test\" is for the emulator and tests; tender needs \"credential:NAME\", \"file:PATH\" or \"env:NAME\"");
   std::optional<tender::Money> amount;
   if (once) {
     auto parsed = tender::Money::parse(*once, settings->engine.currency);

@@ -88,7 +88,9 @@ Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settin
   if (!std::filesystem::is_directory(settings.state_dir, ec))
     return make_error(Errc::not_found, "state_dir " + settings.state_dir.string() + " is not a directory");
   const DisplaySettings& shown = settings.devices.display;
-  if (shown.kind == DisplayKind::curses) {
+  // The curses screen owns the console: its log goes to a file, unless stderr is the journal
+  // (tender as a systemd service), where it belongs.
+  if (shown.kind == DisplayKind::curses && !log::stderr_is_journal()) {
     auto sink = std::make_unique<FileSink>(settings.state_dir / "tender.log");
     if (!sink->good()) return make_error(Errc::io_error, "log file " + (settings.state_dir / "tender.log").string() + " cannot be opened");
     t->log_file_ = std::move(sink);

@@ -2,7 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "common/pan.hpp"
@@ -115,3 +122,50 @@ TEST_F(LogTest, RandomEmbeddingsNeverLeak) {
 
 }  // namespace
 }  // namespace tender::log
+
+// Under systemd, stderr is the journal stream named by JOURNAL_STREAM: lines carry syslog
+// priority prefixes. Run in children: the check is made once per process.
+namespace {
+
+std::string stderr_of_child(bool journal_stream, bool stream_is_stderr) {
+  char path[] = "/tmp/tender-log-journal-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) return "mkstemp failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fd, STDERR_FILENO);
+    struct stat st{};
+    ::fstat(stream_is_stderr ? fd : STDIN_FILENO, &st);
+    if (journal_stream) {
+      const std::string value = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+      ::setenv("JOURNAL_STREAM", value.c_str(), 1);
+    } else {
+      ::unsetenv("JOURNAL_STREAM");
+    }
+    tender::log::set_level(tender::log::Level::debug);
+    tender::log::error("comp", "e");
+    tender::log::warn("comp", "w");
+    tender::log::info("comp", "i");
+    tender::log::debug("comp", "d");
+    std::fflush(stderr);
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string out;
+  char buf[256];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(path);
+  return out;
+}
+
+}  // namespace
+
+TEST(LogJournal, SyslogPrefixesOnlyWhenStderrIsTheJournalStream) {
+  EXPECT_EQ(stderr_of_child(true, true), "<3>comp: e\n<4>comp: w\n<6>comp: i\n<7>comp: d\n");
+  EXPECT_EQ(stderr_of_child(false, true), "[error] comp: e\n[warn] comp: w\n[info] comp: i\n[debug] comp: d\n");
+  // A child whose stderr was redirected elsewhere still inherits the variable: no prefixes.
+  EXPECT_EQ(stderr_of_child(true, false), "[error] comp: e\n[warn] comp: w\n[info] comp: i\n[debug] comp: d\n");
+}

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "app/config/settings.hpp"
@@ -368,6 +370,116 @@ TEST(Config, DeviceKeyFromEnvironment) {
   EXPECT_EQ(literal.error().code, Errc::malformed);
   EXPECT_EQ(literal.error().message.find(hex), std::string::npos);
   expect_error(with(valid_aurora(), [](Json& j) { j["device_key"] = "env:1BAD"; }), Errc::malformed, "device_key");
+}
+
+// "file:PATH" and "credential:NAME": a key file only its owner can read, relative paths from
+// the config's directory, and systemd's credentials directory.
+class DeviceKeyFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("tender-config-key-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    ::unsetenv("CREDENTIALS_DIRECTORY");
+  }
+  void write_key(const std::filesystem::path& file, const std::string& text, std::filesystem::perms mode) {
+    std::ofstream(file, std::ios::binary) << text;
+    std::filesystem::permissions(file, mode);
+  }
+  Result<TerminalSettings> parse_with(const std::string& spec) {
+    return parse_settings(with(valid_aurora(), [&](Json& j) { j["device_key"] = spec; }).dump(), dir_);
+  }
+  std::filesystem::path dir_;
+  static constexpr std::string_view kHex = "000102030405060708090A0B0C0D0E0F101112131415161718191a1b1c1d1e1f";
+  static constexpr auto kOwnerOnly = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+};
+
+TEST_F(DeviceKeyFile, AnOwnerOnlyFileGivesTheKey) {
+  write_key(dir_ / "device.key", std::string(kHex) + "\n", kOwnerOnly);
+  for (const std::string& spec : {std::string("file:device.key"), "file:" + (dir_ / "device.key").string()}) {
+    auto r = parse_with(spec);
+    ASSERT_TRUE(r) << spec << ": " << r.error().describe();
+    const ByteView bytes = r->device_key.reveal();
+    for (std::size_t i = 0; i < bytes.size(); ++i) EXPECT_EQ(bytes[i], static_cast<Byte>(i));
+    EXPECT_FALSE(r->test_device_key);
+  }
+}
+
+TEST_F(DeviceKeyFile, LooseShortMissingOrOddFilesAreRefusedWithoutQuotingThem) {
+  using std::filesystem::perms;
+  write_key(dir_ / "group.key", std::string(kHex), kOwnerOnly | perms::group_read);
+  write_key(dir_ / "world.key", std::string(kHex), kOwnerOnly | perms::others_read);
+  write_key(dir_ / "short.key", std::string(kHex.substr(2)), kOwnerOnly);
+  write_key(dir_ / "nothex.key", "G" + std::string(kHex.substr(1)), kOwnerOnly);
+  write_key(dir_ / "huge.key", std::string(4096, 'A'), kOwnerOnly);
+  std::filesystem::create_directories(dir_ / "a-directory");
+  const struct {
+    std::string spec;
+    Errc code;
+  } cases[] = {
+      {"file:group.key", Errc::unsupported},   {"file:world.key", Errc::unsupported},
+      {"file:short.key", Errc::out_of_range},  {"file:nothex.key", Errc::malformed},
+      {"file:huge.key", Errc::out_of_range},   {"file:absent.key", Errc::not_found},
+      {"file:a-directory", Errc::malformed},   {"file:", Errc::malformed},
+      {"credential:device-key", Errc::not_found}, {"credential:../device.key", Errc::malformed},
+      {"keyfile:device.key", Errc::malformed},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_with(c.spec);
+    ASSERT_FALSE(r) << c.spec;
+    EXPECT_EQ(r.error().code, c.code) << c.spec << ": " << r.error().describe();
+    EXPECT_TRUE(r.error().message.starts_with("device_key:")) << r.error().describe();
+    EXPECT_EQ(r.error().message.find(std::string(kHex.substr(2, 20))), std::string::npos) << r.error().describe();
+  }
+}
+
+TEST_F(DeviceKeyFile, ASystemdCredentialGivesTheKey) {
+  std::filesystem::create_directories(dir_ / "credentials");
+  write_key(dir_ / "credentials" / "tender-device-key", std::string(kHex), std::filesystem::perms::owner_read);
+  ASSERT_EQ(::setenv("CREDENTIALS_DIRECTORY", (dir_ / "credentials").c_str(), 1), 0);
+  auto r = parse_with("credential:tender-device-key");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->device_key.reveal()[31], Byte{0x1F});
+  auto missing = parse_with("credential:other");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+// The installed sample explains its fields in comments; comments are not values.
+TEST(Config, CommentsAreAllowed) {
+  const std::string text = "// the terminal\n" + valid_aurora().dump(2);
+  std::string commented = text;
+  const auto at = commented.find("\"currency\"");
+  commented.insert(at, "/* ISO 4217 */ ");
+  auto r = parse_settings(commented);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->engine.currency.alpha, std::string_view{"USD"});
+}
+
+// The readers of the journal need its place only: no key, no credential.
+TEST(Config, TheJournalFileNeedsNoSecret) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tender-config-journal-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  Json j = valid_aurora();
+  j["device_key"] = "env:TENDER_CONFIG_TEST_UNSET_KEY";
+  j["state_dir"] = "state";
+  j["host"]["aurora"].erase("client_secret");
+  j["host"]["aurora"]["client_secret_env"] = "TENDER_CONFIG_TEST_UNSET_SECRET";
+  std::ofstream(dir / "terminal.json") << "// a comment\n" << j.dump();
+  ::unsetenv("TENDER_CONFIG_TEST_UNSET_KEY");
+  EXPECT_FALSE(load_settings(dir / "terminal.json"));
+  auto file = load_journal_file(dir / "terminal.json");
+  ASSERT_TRUE(file) << file.error().describe();
+  EXPECT_EQ(*file, dir / "state" / "journal.db");
+  std::ofstream(dir / "nostate.json") << R"({"terminal_id": "T"})";
+  auto none = load_journal_file(dir / "nostate.json");
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("state_dir: missing"), std::string::npos) << none.error().describe();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Config, CredentialsFromEnvironment) {
