@@ -308,7 +308,8 @@ if command -v tmux >/dev/null; then
     else
       fail "curses: F1 + amount did not start a sale: $(pane)"
     fi
-    wait_pane "WELCOME" 20 || true
+    # The idle screen comes back after the sale (the trial's terminal never returned).
+    if wait_pane "WELCOME" 20; then pass; else fail "curses: no idle screen after the sale: $(pane)"; fi
     tmux -L "$sock" send-keys -t t Escape
     if wait_pane "TENDER-EXITED 0" 20; then pass; else fail "curses: Esc at idle did not quit cleanly: $(pane)"; fi
   else
