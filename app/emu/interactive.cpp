@@ -13,6 +13,7 @@
 
 #include "app/emu/emu_counter.hpp"
 #include "app/emu/emu_host.hpp"
+#include "app/tender/menu_host.hpp"
 #include "app/terminal/counter_menu.hpp"
 #include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
@@ -70,7 +71,7 @@ class Interactive {
     options.function_shortcuts = false;  // F2-F4 are the emulator's card buttons
     options.receipt_width = terminal_->engine().config().receipt_width;
     menu_ = std::make_unique<CounterMenu>(terminal_->engine(), terminal_->journal(), counter_, display_,
-                                          terminal_->capabilities(), std::move(options));
+                                          menu_host(terminal_->capabilities()), std::move(options));
     menu_->show_idle();
     draw_panels();
     bool was_running = false;

@@ -140,7 +140,7 @@ Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settin
   menu.title = settings.engine.merchant.name;
   menu.receipt_width = settings.engine.receipt_width;
   t->menu_ = std::make_unique<CounterMenu>(*t->engine_, *t->journal_, *t->counter_, *t->display_,
-                                           t->host_->adapter().capabilities(), std::move(menu));
+                                           menu_host(t->host_->adapter().capabilities()), std::move(menu));
   return t;
 }
 

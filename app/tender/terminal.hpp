@@ -14,6 +14,7 @@
 #include "app/tender/device_counter.hpp"
 #include "app/tender/devices.hpp"
 #include "app/terminal/counter_menu.hpp"
+#include "app/tender/menu_host.hpp"
 #include "common/log.hpp"
 #include "drivers/pinpad/key_store.hpp"
 #include "emv/terminal_config.hpp"

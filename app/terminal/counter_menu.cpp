@@ -82,7 +82,7 @@ std::string now_text() {
 std::string_view to_string(MenuAction action) noexcept { return info(action).name; }
 
 struct CounterMenu::State {
-  State(Engine& e, Journal& j, Counter& c, ui::Display& d, net::host::Capabilities k, MenuOptions o)
+  State(Engine& e, Journal& j, Counter& c, ui::Display& d, MenuHost k, MenuOptions o)
       : engine(e), journal(j), counter(c), display(d), caps(k), options(std::move(o)) {
     if (!options.now) options.now = [] { return Clock::now(); };
   }
@@ -92,7 +92,7 @@ struct CounterMenu::State {
   Journal& journal;
   Counter& counter;
   ui::Display& display;
-  net::host::Capabilities caps;
+  MenuHost caps;
   MenuOptions options;
 
   Mode mode = Mode::idle;
@@ -585,7 +585,7 @@ struct CounterMenu::State {
 };
 
 CounterMenu::CounterMenu(Engine& engine, Journal& journal, Counter& counter, ui::Display& display,
-                         net::host::Capabilities caps, MenuOptions options)
+                         MenuHost caps, MenuOptions options)
     : state_(std::make_unique<State>(engine, journal, counter, display, caps, std::move(options))) {}
 
 CounterMenu::~CounterMenu() = default;

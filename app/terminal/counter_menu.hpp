@@ -22,7 +22,6 @@
 
 #include "app/engine/engine.hpp"
 #include "app/journal/journal.hpp"
-#include "net/host/host_adapter.hpp"
 #include "ui/display.hpp"
 
 namespace tender::app {
@@ -44,6 +43,13 @@ enum class MenuAction {
 };
 std::string_view to_string(MenuAction action) noexcept;
 
+// What the host can do, from its adapter's capabilities (net::host::Capabilities): the menu
+// offers a function only where the host has it.
+struct MenuHost {
+  bool tip_adjust = false;
+  bool unreferenced_refund = false;
+};
+
 struct MenuOptions {
   std::string title;   // the idle screen's first line (the merchant's name)
   std::string status;  // the idle screen's last line when nothing is queued (the emulator's host)
@@ -58,8 +64,8 @@ struct MenuOptions {
 
 class CounterMenu {
  public:
-  // Everything must outlive the menu. `caps`: the host's, deciding what is offered.
-  CounterMenu(Engine& engine, Journal& journal, Counter& counter, ui::Display& display, net::host::Capabilities caps,
+  // Everything must outlive the menu. `host`: what the host can do, deciding what is offered.
+  CounterMenu(Engine& engine, Journal& journal, Counter& counter, ui::Display& display, MenuHost host,
               MenuOptions options);
   ~CounterMenu();
   CounterMenu(const CounterMenu&) = delete;

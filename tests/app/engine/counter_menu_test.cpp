@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "app/tender/menu_host.hpp"
 #include "app/terminal/counter_menu.hpp"
 #include "tests/app/engine/engine_rig.hpp"
 #include "ui/screen.hpp"
@@ -37,7 +38,7 @@ struct MenuRig {
     o.title = "TENDER TEST STORE";
     o.now = [this] { return now; };
     menu = std::make_unique<app::CounterMenu>(*rig.engine, *rig.journal, rig.counter, display,
-                                              rig.tweaked().capabilities(), o);
+                                              app::menu_host(rig.tweaked().capabilities()), o);
     menu->show_idle();
   }
   // Keys, each followed by the io_context until the menu's operation (if one started) answers.
