@@ -24,6 +24,10 @@ constexpr std::array<std::pair<ScreenId, std::string_view>, kScreenCount> kNames
     {ScreenId::signature, "signature"},
     {ScreenId::tip_prompt, "tip_prompt"},
     {ScreenId::cancelled, "cancelled"},
+    {ScreenId::enter_amount, "enter_amount"},
+    {ScreenId::menu, "menu"},
+    {ScreenId::entry, "entry"},
+    {ScreenId::message, "message"},
 }};
 
 // The template language, one display row per '\n'-separated line:
@@ -116,6 +120,24 @@ constexpr std::array<ScreenTemplate, 2 * kScreenCount> kTable{{
      "^CANCELLED\n"
      "?TOTAL|{amount}\n"
      "?^{text}"},
+    {ScreenId::enter_amount, DisplaySize::lines4x20,
+     "^{text:ENTER AMOUNT}\n"
+     "\n"
+     "AMOUNT|{amount}\n"
+     "ENTER=OK CANCEL=STOP"},
+    {ScreenId::menu, DisplaySize::lines4x20,
+     "^{text}\n"
+     "{items}"},
+    {ScreenId::entry, DisplaySize::lines4x20,
+     "^{text}\n"
+     "\n"
+     "^{other}\n"
+     "ENTER=OK CANCEL=STOP"},
+    {ScreenId::message, DisplaySize::lines4x20,
+     "^{text}\n"
+     "?^{other}\n"
+     "?^{amount}\n"
+     "^ENTER = OK"},
 
     // ---- 320x240: 15 rows x 40 columns ---------------------------------------------------
     {ScreenId::idle, DisplaySize::qvga,
@@ -240,6 +262,36 @@ constexpr std::array<ScreenTemplate, 2 * kScreenCount> kTable{{
      "?^TOTAL {amount}\n"
      "\n"
      "?^{text}"},
+    {ScreenId::enter_amount, DisplaySize::qvga,
+     "^{text:ENTER AMOUNT}\n"
+     "\n\n\n"
+     "  AMOUNT|{amount}  \n"
+     "\n"
+     "^KEY THE AMOUNT IN CENTS\n"
+     "~\n"
+     "  ENTER = OK|CANCEL = STOP  "},
+    {ScreenId::menu, DisplaySize::qvga,
+     "^{text}\n"
+     "\n"
+     "{items}\n"
+     "~\n"
+     "  ENTER = SELECT|CANCEL = BACK  "},
+    {ScreenId::entry, DisplaySize::qvga,
+     "\n\n\n"
+     "^{text}\n"
+     "\n\n"
+     "^{other}\n"
+     "~\n"
+     "  ENTER = OK|CANCEL = STOP  "},
+    {ScreenId::message, DisplaySize::qvga,
+     "\n\n\n"
+     "^{text}\n"
+     "\n"
+     "?^{other}\n"
+     "\n"
+     "?^{amount}\n"
+     "~\n"
+     "^ENTER = OK"},
 }};
 
 constexpr int kMaxPinDigits = 12;  // ISO 9564: a PIN has 4 to 12 digits

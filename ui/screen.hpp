@@ -29,8 +29,12 @@ enum class ScreenId {
   signature,           // sign the merchant copy
   tip_prompt,          // amount: the sale, other: the tip typed so far (formatted)
   cancelled,           // text: why
+  enter_amount,        // text: what the amount is for ("SALE", "REFUND"; default ENTER AMOUNT), amount: typed so far
+  menu,                // text: the menu's title, items: its entries, selected: the marked one
+  entry,               // text: what to key ("CARD NUMBER"), other: what is keyed, already masked by the caller
+  message,             // text: the headline ("PRINTER ERROR"), other: a second line, amount; ENTER = OK
 };
-inline constexpr int kScreenCount = static_cast<int>(ScreenId::cancelled) + 1;
+inline constexpr int kScreenCount = static_cast<int>(ScreenId::message) + 1;
 
 std::string_view to_string(ScreenId id) noexcept;
 // The inverse of to_string, for scenario files ("expect_screen approved").

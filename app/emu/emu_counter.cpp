@@ -1,6 +1,7 @@
 #include "app/emu/emu_counter.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "app/emu/scenario.hpp"
 #include "app/sim/test_terminal.hpp"
@@ -22,7 +23,26 @@ std::string describe(const Input& in) {
   return (in.kind == Input::Kind::insert ? "an " : "a ") + std::string(kind) + " step";
 }
 
+// Stripe-only test cards: ISO/IEC 7813 tracks 1 and 2 of a public test PAN, service code 101
+// (international, normal authorization, no restrictions: no chip, no PIN), so a swipe is the
+// card's only read and the host decides with no CVM but the signature.
+struct StripeOnlyCard {
+  std::string_view name;
+  std::string_view tracks;  // as a reader gives them, sentinels included
+};
+constexpr std::array kStripeOnly{
+    StripeOnlyCard{"visa_stripe_only", "%B4111111111111111^STRIPE/TEST CARD^3012101000000000000?;4111111111111111=30121010000000000000?"},
+    StripeOnlyCard{"mc_stripe_only", "%B5555555555554444^STRIPE/TEST CARD^3012101000000000000?;5555555555554444=30121010000000000000?"},
+};
+
 }  // namespace
+
+std::vector<EmuCard> card_set() {
+  std::vector<EmuCard> cards;
+  for (const auto& p : icc::sim::builtin_profiles()) cards.push_back(EmuCard{std::string(p.name), true});
+  for (const auto& c : kStripeOnly) cards.push_back(EmuCard{std::string(c.name), false});
+  return cards;
+}
 
 EmuCounter::EmuCounter() {
   auto ped = test_pin_pad([this](std::string_view) { return next_pin(); });
@@ -45,8 +65,12 @@ Result<CardEvent> swipe_event(std::string_view text) {
     e.track2 = SecretString{hex};
     return e;
   }
+  for (const auto& c : kStripeOnly) {
+    if (c.name == text) text = c.tracks;
+  }
   // Raw data as a reader gives it: "%B...^...?;...=...?" or one track alone, sentinels optional.
   std::string s(text);
+  if (s.empty()) return make_error(Errc::malformed, "swipe: no card name or track data");
   const auto strip = [](std::string t) {
     if (!t.empty() && (t.front() == '%' || t.front() == ';')) t.erase(0, 1);
     if (!t.empty() && t.back() == '?') t.pop_back();
@@ -207,6 +231,7 @@ Result<bool> EmuCounter::confirm_total(const ScreenArgs& args) {
 void EmuCounter::show(Screen screen, const ScreenArgs& args) {
   last_screen = screen;
   last_args = args;
+  if (args.amount) transaction_amount = args.amount;
   if (on_screen) on_screen(screen, args);
 }
 

@@ -57,6 +57,7 @@ class EmuCounter final : public Counter {
   std::vector<Bytes> printed_escpos;
   Screen last_screen = Screen::idle;
   ScreenArgs last_args;
+  std::optional<Money> transaction_amount;  // the last amount shown: the PIN screen's total
 
   void show(Screen screen, const ScreenArgs& args) override;
   void async_card(Screen screen, const ScreenArgs& args, std::function<void(Result<CardEvent>)> handler) override;
@@ -85,7 +86,17 @@ class EmuCounter final : public Counter {
   std::unique_ptr<pinpad::SoftPed> ped_;
 };
 
-// Track 2 (and track 1 when the text carries it) from a built-in card's name or raw track data.
+// The emulator's card set: the built-in virtual chip cards (their stripe carries the track 2
+// equivalent data, service code 2xx) and stripe-only cards (magnetic stripe only, service
+// code 101: no chip, no PIN; a public test PAN).
+struct EmuCard {
+  std::string name;
+  bool chip = true;  // false: it can only be swiped
+};
+std::vector<EmuCard> card_set();
+
+// Track 2 (and track 1 when the text carries it) from a built-in card's name, a stripe-only
+// card's name, or raw track data.
 Result<CardEvent> swipe_event(std::string_view card_or_tracks);
 
 }  // namespace tender::app::emu

@@ -1,7 +1,8 @@
 // tender-emu's interactive mode: the terminal's display in a box, the card set and the last
-// receipt in panels beside it, the keyboard as the keypad. The emulator's own buttons are
-// the function keys: F1 starts a sale (type the amount, ENTER), Up/Down choose a card,
-// F2 inserts it, F3 swipes it, F4 removes it; CANCEL (Esc or c) at the idle screen quits.
+// receipt in panels beside it, the keyboard as the keypad. The merchant's menu is tender's own
+// (app/terminal/counter_menu): F1 starts a sale, ENTER opens the menu. The emulator's own
+// buttons are the other function keys: Up/Down (at the idle screen) choose a card, F2 inserts
+// it, F3 swipes it, F4 removes it; CANCEL (Esc or c) at the idle screen quits.
 #include "app/emu/interactive.hpp"
 
 #include <cctype>
@@ -12,6 +13,8 @@
 
 #include "app/emu/emu_counter.hpp"
 #include "app/emu/emu_host.hpp"
+#include "app/tender/menu_host.hpp"
+#include "app/terminal/counter_menu.hpp"
 #include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
 #include "app/sim/test_terminal.hpp"
@@ -37,7 +40,7 @@ class Interactive {
   Interactive(ui::CursesDisplay& display, EmuHost* host, const HostSettings* configured, HostKind choice,
               fs::path state)
       : display_(display), host_(host), configured_(configured), choice_(choice), state_(std::move(state)) {
-    for (const auto& p : icc::sim::builtin_profiles()) cards_.emplace_back(p.name);
+    cards_ = card_set();
     counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
       screen_ = s;
       display_.show(to_ui(s, a));
@@ -62,12 +65,31 @@ class Interactive {
     bool recovered = false;
     terminal_->engine().recover([&](RecoveryReport) { recovered = true; });
     pump_until([&] { return recovered; });
-    idle();
+    MenuOptions options;
+    options.title = "TENDER EMULATOR";
+    options.status = upper(to_string(choice_)) + (configured_ != nullptr ? " (CONFIGURED)" : "");
+    options.function_shortcuts = false;  // F2-F4 are the emulator's card buttons
+    options.receipt_width = terminal_->engine().config().receipt_width;
+    menu_ = std::make_unique<CounterMenu>(terminal_->engine(), terminal_->journal(), counter_, display_,
+                                          menu_host(terminal_->capabilities()), std::move(options));
+    menu_->show_idle();
+    draw_panels();
+    bool was_running = false;
     while (!quit_) {
       pump();
+      if (was_running && !menu_->running()) {
+        // The transaction is over: the card comes out of the slot, the panels catch up.
+        counter_.remove_card();
+        status_ = counter_.printed.empty() ? std::string{} : "printed " + std::to_string(counter_.printed.size());
+        draw_panels();
+      }
+      was_running = menu_->running();
+      menu_->tick();
       const auto key = display_.read_key(50ms);
       if (key) on_key(*key);
+      if (menu_->quit_requested()) quit_ = true;
     }
+    menu_.reset();
     terminal_.reset();
     return 0;
   }
@@ -91,18 +113,6 @@ class Interactive {
     }
   }
 
-  void idle() {
-    entering_amount_ = false;
-    amount_.clear();
-    ui::ScreenData d;
-    d.id = ui::ScreenId::idle;
-    d.text = "TENDER EMULATOR";
-    d.other = upper(to_string(choice_)) + (configured_ != nullptr ? " (CONFIGURED)" : "");
-    display_.show(d);
-    screen_ = Screen::idle;
-    draw_panels();
-  }
-
   void draw_panels() {
     // A window of the card set around the chosen card: the whole set would push the receipt
     // off an 80x24 terminal.
@@ -110,10 +120,10 @@ class Interactive {
     const std::size_t first = chosen_ >= kWindow / 2 ? std::min(chosen_ - kWindow / 2, cards_.size() - kWindow) : 0;
     std::vector<std::string> cards;
     for (std::size_t i = first; i < cards_.size() && i < first + kWindow; ++i) {
-      cards.push_back((i == chosen_ ? "> " : "  ") + cards_[i]);
+      cards.push_back((i == chosen_ ? "> " : "  ") + cards_[i].name + (cards_[i].chip ? "" : " (stripe)"));
     }
     display_.panel("CARDS (Up/Down)", cards);
-    display_.panel("BUTTONS", {"F1  new sale", "F2  insert card", "F3  swipe card", "F4  remove card",
+    display_.panel("BUTTONS", {"F1  new sale", "Ent menu", "F2  insert card", "F3  swipe card", "F4  remove card",
                                "Esc at idle: quit", status_});
     // The customer copy from its transaction type down: the header is the same every time.
     std::vector<std::string> receipt;
@@ -131,78 +141,39 @@ class Interactive {
     display_.panel("RECEIPT", receipt);
   }
 
-  void show_amount_entry() {
-    ui::ScreenData d;
-    d.id = ui::ScreenId::tip_prompt;  // an amount being typed: the closest screen of the table
-    const std::int64_t cents = amount_.empty() ? 0 : std::stoll(amount_);
-    d.amount = "USD " + Money{cents, usd()}.format();
-    d.other = d.amount;
-    d.text = "ENTER AMOUNT";
-    display_.show(d);
-  }
-
   void on_key(ui::Key key) {
-    if (entering_amount_) {
-      if (auto digit = ui::key_digit(key); digit && amount_.size() < 9) {
-        amount_ += static_cast<char>('0' + *digit);
-      } else if (key == ui::Key::backspace && !amount_.empty()) {
-        amount_.pop_back();
-      } else if (key == ui::Key::cancel) {
-        idle();
-        return;
-      } else if (key == ui::Key::enter && !amount_.empty()) {
-        entering_amount_ = false;
-        SaleRequest r;
-        r.amount = Money{std::stoll(amount_), usd()};
-        terminal_->engine().sale(r, [this](TxnReport report) {
-          status_ = "last: " + std::string(to_string(report.outcome));
-          counter_.remove_card();
-          draw_panels();
-          idle_after_ = std::chrono::steady_clock::now() + 2s;
-        });
-        return;
-      }
-      show_amount_entry();
-      return;
-    }
+    // The emulator's buttons first: they are the cardholder's hands, whatever is on screen.
     switch (key) {
-      case ui::Key::f1:
-        if (!terminal_->engine().busy()) {
-          entering_amount_ = true;
-          amount_.clear();
-          show_amount_entry();
-        }
-        return;
-      case ui::Key::up:
-        chosen_ = chosen_ == 0 ? cards_.size() - 1 : chosen_ - 1;
-        draw_panels();
-        return;
-      case ui::Key::down:
-        chosen_ = (chosen_ + 1) % cards_.size();
-        draw_panels();
-        return;
       case ui::Key::f2:
-        counter_.push({Input::Kind::insert, cards_[chosen_], 0});
+        if (!cards_[chosen_].chip) {
+          status_ = "no chip on " + cards_[chosen_].name + ": swipe it (F3)";
+          draw_panels();
+          return;
+        }
+        counter_.push({Input::Kind::insert, cards_[chosen_].name, 0});
         return;
       case ui::Key::f3:
-        counter_.push({Input::Kind::swipe, cards_[chosen_], 0});
+        counter_.push({Input::Kind::swipe, cards_[chosen_].name, 0});
         return;
       case ui::Key::f4:
         counter_.remove_card();
         return;
-      case ui::Key::enter:
-        counter_.push({Input::Kind::key, "ENTER", 0});
-        return;
-      case ui::Key::cancel:
-        if (!terminal_->engine().busy()) {
-          quit_ = true;
-          return;
-        }
-        counter_.push({Input::Kind::key, "CANCEL", 0});
-        return;
       default:
-        return;
+        break;
     }
+    const bool idle = menu_->at_idle() && !terminal_->engine().busy();
+    if ((key == ui::Key::up || key == ui::Key::down) && idle) {
+      chosen_ = key == ui::Key::up ? (chosen_ == 0 ? cards_.size() - 1 : chosen_ - 1) : (chosen_ + 1) % cards_.size();
+      draw_panels();
+      return;
+    }
+    if (menu_->running() || terminal_->engine().busy()) {
+      // A transaction's prompt is up: ENTER and CANCEL answer it.
+      if (key == ui::Key::enter) counter_.push({Input::Kind::key, "ENTER", 0});
+      if (key == ui::Key::cancel) counter_.push({Input::Kind::key, "CANCEL", 0});
+      return;
+    }
+    menu_->on_key(key);
   }
 
   // Book 1 12.4 at the counter: the keypad picks from the card's applications.
@@ -230,10 +201,7 @@ class Interactive {
     std::string digits;
     auto last = std::chrono::steady_clock::now();
     while (true) {
-      ui::ScreenData d;
-      d.id = ui::ScreenId::enter_pin;
-      d.pin_digits = static_cast<int>(digits.size());
-      display_.show(d);
+      display_.show(pin_screen(static_cast<int>(digits.size()), "ENTER PIN", counter_.transaction_amount));
       const auto key = display_.read_key(100ms);
       if (!key) {
         if (std::chrono::steady_clock::now() - last > 30s) return make_error(Errc::timeout, "no PIN entered");
@@ -261,14 +229,12 @@ class Interactive {
   EmuCounter counter_;
   emv::TerminalConfig kernel_;
   std::unique_ptr<EmuTerminal> terminal_;
-  std::vector<std::string> cards_;
+  std::vector<EmuCard> cards_;
   std::size_t chosen_ = 0;
   Screen screen_ = Screen::idle;
-  bool entering_amount_ = false;
-  std::string amount_;
   std::string status_;
   bool quit_ = false;
-  std::optional<std::chrono::steady_clock::time_point> idle_after_;
+  std::unique_ptr<CounterMenu> menu_;
 };
 
 }  // namespace

@@ -46,6 +46,8 @@ class EmuTerminal {
   boost::asio::io_context io;
   Engine& engine() { return *engine_; }
   Journal& journal() { return *journal_; }
+  // What the host can carry (the merchant's menu offers only that).
+  net::host::Capabilities capabilities() { return connection_->adapter().capabilities(); }
   ~EmuTerminal();
 
  private:

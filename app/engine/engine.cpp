@@ -192,6 +192,18 @@ void Engine::Impl::begin(Txn t) {
 void Engine::Impl::on_awaiting_card() {
   Txn& t = *txn;
   const bool fallback = t.state == State::awaiting_fallback;
+  if (t.sale.keyed && !fallback) {
+    // Keyed at the merchant's menu before the sale began: the card is here already. Taken
+    // once; should it not read, the counter is asked for a card like any other time.
+    CardEvent keyed = std::move(*t.sale.keyed);
+    t.sale.keyed.reset();
+    keyed.presentation = CardPresentation::keyed;
+    counter.show(Screen::processing, ScreenArgs{t.entry.amount, {}, {}});
+    boost::asio::post(io, [self = shared_from_this(), keyed = std::move(keyed)]() mutable {
+      if (self->txn) self->on_card_event(std::move(keyed));
+    });
+    return;
+  }
   const Screen screen = fallback ? Screen::fallback_swipe : t.next_card_screen;
   const auto current = begin_step(config.prompt_timeout, [this] {
     counter.cancel_prompt();

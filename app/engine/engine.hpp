@@ -65,12 +65,16 @@ struct TxnReport {
   std::vector<std::string> receipts;       // plain text, merchant copy first
   std::vector<std::pair<State, Event>> path;  // every move the state machine made
   std::string reason;                      // why, in the engine's words (never card data)
+  bool printer_failed = false;             // a receipt copy did not print (the counter can print it again)
 };
 
 struct SaleRequest {
   TxnKind kind = TxnKind::sale;            // sale, preauth, verify, or refund with the card present
   Money amount{0, usd()};
   std::optional<Money> tip;
+  // A card keyed at the merchant's menu (CardPresentation::keyed): taken instead of asking the
+  // counter for a card. Never shown or logged; the engine reads it as any keyed card.
+  std::optional<CardEvent> keyed;
 };
 
 struct FollowOnRequest {

@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/post.hpp>
 
+#include "app/engine/display_text.hpp"
 #include "app/engine/engine_impl.hpp"
 #include "app/engine/payload.hpp"
 #include "app/terminal/issuer_response.hpp"
@@ -47,7 +48,11 @@ void Engine::Impl::on_authorizing() {
   Txn& t = *txn;
   if (!t.follow_on) {
     complete_request();
-    if (t.request.entry_mode != host::EntryMode::chip) t.entry.cvm = cvm_of(t.request, false);
+    // A stripe carries no CVM list: a swipe without an online PIN is signed for (the
+    // schemes' magnetic-stripe CVM), on the merchant copy.
+    const bool stripe = t.request.entry_mode == host::EntryMode::swiped ||
+                        t.request.entry_mode == host::EntryMode::fallback_swipe;
+    if (t.request.entry_mode != host::EntryMode::chip) t.entry.cvm = cvm_of(t.request, stripe);
   }
   t.entry.sent_unix = now();
   // The first time, the row and its sealed request (what forwarding and replay send again) are
@@ -421,14 +426,19 @@ void Engine::Impl::on_finishing() {
       printer::EscPosOptions options;
       options.width = config.receipt_width;
       const Bytes escpos = printer::encode_escpos(doc, options);
-      if (auto r = counter.print(escpos, text); !r) log::warn(kComponent, "printer: ", r.error().message);
+      if (auto r = counter.print(escpos, text); !r) {
+        log::warn(kComponent, "printer: ", r.error().message);
+        t.report.printer_failed = true;
+      }
       t.report.receipts.push_back(std::move(text));
     }
   }
   const bool good = t.outcome == TxnOutcome::approved || t.outcome == TxnOutcome::approved_offline ||
                     t.outcome == TxnOutcome::partially_approved;
+  // The display's short words (display_text.cpp); the reason in full is the journal's and the log's.
   counter.show(good ? Screen::approved : (t.outcome == TxnOutcome::cancelled ? Screen::cancelled : Screen::declined),
-               ScreenArgs{t.entry.approved_amount.value_or(t.entry.amount), {}, t.report.reason});
+               ScreenArgs{t.entry.approved_amount.value_or(t.entry.amount), {},
+                          display_text(t.outcome, t.report.reason, t.entry.response_message, t.entry.auth_code)});
   if (t.kernel || t.fallback) counter.release_card();
   raise(Event::finished);
 }

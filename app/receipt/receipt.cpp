@@ -113,7 +113,10 @@ const std::array kFields{
     Field{"auth_code", [](const Context& c) { return c.data.auth_code; }},
     Field{"host_reference", [](const Context& c) { return c.data.host_reference; }},
     Field{"reference_id", [](const Context& c) { return c.data.reference_id; }},
-    Field{"response_message", [](const Context& c) { return c.data.response_message; }},
+    // The host's words explain a decline; on an approval they only restate the verdict
+    // ("APPROVED" over "APPROVAL"), so the receipt keeps one verdict line.
+    Field{"response_message",
+          [](const Context& c) { return approved(c.data) ? std::string{} : c.data.response_message; }},
     Field{"verdict", [](const Context& c) { return verdict_text(c.data.verdict); }},
     Field{"cvm_line",
           [](const Context& c) {
@@ -243,6 +246,30 @@ std::vector<std::string> split_lines(std::string_view value) {
   }
 }
 
+// A value as lines of at most `width`, each break after a '-', '/', '.' or ' ' so a
+// reference like a UUID reads whole tokens per line; only a token longer than the line
+// itself is cut (nothing else could print it). Spaces at a break are dropped, so the
+// printer's own wrap never meets a line it would break again.
+std::vector<std::string> token_lines(std::string_view value, std::size_t width) {
+  std::vector<std::string> out;
+  if (width == 0) return {std::string(value)};
+  const auto is_break = [](char c) { return c == '-' || c == '/' || c == '.' || c == ' '; };
+  while (value.size() > width) {
+    std::size_t cut = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+      if (is_break(value[i])) cut = i + 1;
+    }
+    if (cut == 0) cut = width;
+    std::string piece(value.substr(0, cut));
+    while (!piece.empty() && piece.back() == ' ') piece.pop_back();
+    out.push_back(std::move(piece));
+    value.remove_prefix(cut);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  if (!value.empty() || out.empty()) out.emplace_back(value);
+  return out;
+}
+
 // Appends the document lines of one text template line: none when every placeholder is
 // empty, several for a multi-line field.
 void render_text_line(const TemplateLine& line, const Context& ctx, printer::Document& doc) {
@@ -288,9 +315,11 @@ void render_text_line(const TemplateLine& line, const Context& ctx, printer::Doc
       left += right;
       doc.add(printer::Line{std::move(left), Align::left, line.bold, line.double_size});
     } else {
-      // Too long for one line: the label, then the value on its own line at the right.
+      // Too long for one line: the label, then the value on its own line(s) at the right,
+      // broken only between its tokens (a host's UUID after a '-'), never inside one.
       doc.add(printer::Line{std::move(left), Align::left, line.bold, line.double_size});
-      doc.add(printer::Line{std::move(right), Align::right, line.bold, line.double_size});
+      for (std::string& piece : token_lines(right, capacity))
+        doc.add(printer::Line{std::move(piece), Align::right, line.bold, line.double_size});
     }
   }
 }

@@ -50,6 +50,10 @@ pinpad::PinPad& DeviceCounter::pin_pad() {
 
 void DeviceCounter::show(Screen screen, const ScreenArgs& args) {
   last_screen_ = screen;
+  // The PED's screen shows the total the PIN approves: the transaction's amount as the
+  // engine last showed it (the card prompt, the surcharge's confirmation, processing).
+  // Every card prompt carries it, so one transaction's never reaches the next's PIN.
+  if (args.amount) amount_ = args.amount;
   display_.show(to_ui(screen, args));
 }
 
@@ -240,8 +244,7 @@ Result<std::optional<SecretString>> DeviceCounter::read_pin(std::string_view pro
     digits.clear();
     return result;
   };
-  ui::ScreenData screen{.id = ui::ScreenId::enter_pin};
-  if (prompt != "ENTER PIN") screen.text = std::string(prompt);
+  ui::ScreenData screen = pin_screen(0, prompt, amount_);
   int shown = -1;
   auto last_key = Clock::now();
   for (;;) {

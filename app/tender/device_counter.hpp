@@ -110,6 +110,7 @@ class DeviceCounter final : public Counter {
   bool card_must_leave_ = false;
   Clock::time_point removal_until_{};
   Screen last_screen_ = Screen::idle;
+  std::optional<Money> amount_;  // the transaction's total, for the PIN screen
 };
 
 }  // namespace tender::app::terminal

@@ -132,6 +132,8 @@ std::optional<ui::Key> FdKeypad::read_key(std::chrono::milliseconds wait) {
     case 's': case 'S': return ui::Key::f1;
     case 't': case 'T': return ui::Key::f2;
     case 'f': case 'F': return ui::Key::f3;
+    case 'u': case 'U': return ui::Key::up;
+    case 'd': case 'D': return ui::Key::down;
     default: return ui::key_from_char(static_cast<unsigned char>(c));
   }
 }

@@ -35,7 +35,8 @@ pinpad::WrappingKey ped_store_key(const DeviceKey& device_key);
 
 // The keypad of the "lines" display: characters from a descriptor (stdin), line-buffered
 // or not. Besides ui::key_from_char: 's' is F1 (sale), 't' F2 (settle: the batch total),
-// 'f' F3 (flush the queue). After end of input no key comes again and read_key only waits.
+// 'f' F3 (flush the queue), 'u' and 'd' Up and Down (the menu's lists). After end of input
+// no key comes again and read_key only waits.
 class FdKeypad final : public ui::Keypad {
  public:
   explicit FdKeypad(int fd) noexcept : fd_(fd) {}

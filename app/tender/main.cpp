@@ -1,7 +1,7 @@
 // tender: the terminal on real devices (a Linux POS box with a USB card reader, a wedge
 // stripe reader and a receipt printer), configured by one JSON file.
 //
-//   tender --config FILE                 the idle loop: F1 sale, F2 settle, F3 flush, CANCEL quits
+//   tender --config FILE                 the idle loop and the merchant menu (app/terminal/counter_menu)
 //   tender --config FILE --once 12.34    one sale; exit 0 when approved, 1 otherwise
 //
 // Exit 2 with one line on stderr for bad arguments or a config file that does not load;

@@ -20,7 +20,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kComponent = "tender";
-constexpr auto kResultShown = 3s;      // how long an outcome stays up before the idle screen
 constexpr auto kStopGrace = 5s;        // beyond the host guard, for a stop mid-transaction
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -139,11 +138,17 @@ Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settin
 
   t->engine_ = std::make_unique<Engine>(t->io_, settings.engine, t->kernel_, t->host_->adapter(), *t->journal_,
                                         *t->counter_);
+  MenuOptions menu;
+  menu.title = settings.engine.merchant.name;
+  menu.receipt_width = settings.engine.receipt_width;
+  t->menu_ = std::make_unique<CounterMenu>(*t->engine_, *t->journal_, *t->counter_, *t->display_,
+                                           menu_host(t->host_->adapter().capabilities()), std::move(menu));
   return t;
 }
 
 Terminal::~Terminal() {
-  // The engine before what it refers to; the counter's timer before the io_context.
+  // The menu and the engine before what they refer to; the counter's timer before the io_context.
+  menu_.reset();
   engine_.reset();
   counter_.reset();
   curses_.reset();
@@ -162,7 +167,7 @@ void Terminal::run_io_for(std::chrono::milliseconds wait) {
   if (io_.stopped()) (void)::poll(nullptr, 0, 10);
 }
 
-bool Terminal::busy() const { return operation_pending_ || engine_->busy(); }
+bool Terminal::busy() const { return menu_->running() || engine_->busy(); }
 
 bool Terminal::recover() {
   std::optional<RecoveryReport> report;
@@ -221,10 +226,13 @@ OnceResult Terminal::run_once(const Money& amount) {
 }
 
 ExitCode Terminal::run_interactive() {
-  show_idle();
-  bool quit = false;
+  if (curses_) {
+    curses_->panel("KEYS", {"F1     sale", "Enter  menu (digits or", "       Up/Down, Enter)", "F2     settle the batch",
+                            "F3     send the offline queue", "Esc    back; quit at idle"});
+  }
+  menu_->show_idle();
   std::optional<Clock::time_point> stop_by;
-  while (!quit) {
+  while (!menu_->quit_requested()) {
     if (stop_requested()) {
       if (!stop_by) {
         log::info(kComponent, "stopping");
@@ -238,127 +246,14 @@ ExitCode Terminal::run_interactive() {
       continue;
     }
     poll_io();
-    if (result_until_ && Clock::now() >= *result_until_ && !counter_->awaiting_removal()) {
-      result_until_.reset();
-      show_idle();
-    }
-    if (const auto key = keypad_->read_key(50ms)) {
-      on_key(*key, quit);
-    } else if (stdin_keys_ && stdin_keys_->at_end()) {
-      quit = true;  // the lines display's input ended: nobody is left to press a key
-    }
+    // "Remove card" stays up while the card is still in the reader.
+    if (!counter_->awaiting_removal()) menu_->tick();
+    // The lines display's stdin may end (a service manager gives /dev/null): the terminal
+    // still waits for its keypad, its readers and SIGTERM, as a countertop terminal would.
+    if (const auto key = keypad_->read_key(50ms)) menu_->on_key(*key);
     counter_->discard_idle_input();
   }
   return ExitCode::ok;
-}
-
-void Terminal::show_idle() {
-  entering_amount_ = false;
-  amount_digits_.clear();
-  ui::ScreenData d{.id = ui::ScreenId::idle};
-  d.text = settings_.engine.merchant.name;
-  if (auto queued = journal_->queue(); queued && !queued->empty()) d.other = "QUEUED " + std::to_string(queued->size());
-  display_->show(d);
-  if (curses_)
-    curses_->panel("KEYS", {"F1   sale", "F2   settle the batch", "F3   send the offline queue", "Esc  quit (at idle)"});
-}
-
-void Terminal::show_amount() {
-  const std::int64_t minor = amount_digits_.empty() ? 0 : std::stoll(amount_digits_);
-  ui::ScreenData d{.id = ui::ScreenId::confirm_amount};  // TOTAL, ENTER = CONTINUE, CANCEL = STOP
-  d.amount = money_text(Money{minor, settings_.engine.currency});
-  display_->show(d);
-}
-
-void Terminal::show_result(bool good, std::string text) {
-  ui::ScreenData d{.id = good ? ui::ScreenId::approved : ui::ScreenId::declined};
-  d.text = std::move(text);
-  display_->show(d);
-  result_until_ = Clock::now() + kResultShown;
-}
-
-void Terminal::on_key(ui::Key key, bool& quit) {
-  if (entering_amount_) {
-    if (const auto digit = ui::key_digit(key); digit && amount_digits_.size() < 9) {
-      if (!(amount_digits_.empty() && *digit == 0)) amount_digits_ += static_cast<char>('0' + *digit);
-    } else if (key == ui::Key::backspace && !amount_digits_.empty()) {
-      amount_digits_.pop_back();
-    } else if (key == ui::Key::clear) {
-      amount_digits_.clear();
-    } else if (key == ui::Key::cancel) {
-      show_idle();
-      return;
-    } else if (key == ui::Key::enter && !amount_digits_.empty()) {
-      const Money amount{std::stoll(amount_digits_), settings_.engine.currency};
-      entering_amount_ = false;
-      amount_digits_.clear();
-      start_sale(amount);
-      return;
-    }
-    show_amount();
-    return;
-  }
-  switch (key) {
-    case ui::Key::f1:
-      result_until_.reset();
-      entering_amount_ = true;
-      amount_digits_.clear();
-      show_amount();
-      return;
-    case ui::Key::f2:
-      start_settle();
-      return;
-    case ui::Key::f3:
-      start_flush();
-      return;
-    case ui::Key::cancel:
-      quit = true;
-      return;
-    default:
-      return;
-  }
-}
-
-void Terminal::start_sale(const Money& amount) {
-  operation_pending_ = true;
-  result_until_.reset();
-  SaleRequest request;
-  request.amount = amount;
-  engine_->sale(request, [this](TxnReport report) {
-    operation_pending_ = false;
-    log::info(kComponent, "sale ", report.entry.reference_id, ": ", to_string(report.outcome),
-              report.reason.empty() ? "" : " (", log::scrub(report.reason), report.reason.empty() ? "" : ")");
-    result_until_ = Clock::now() + kResultShown;  // the engine's own outcome screen stays up
-  });
-}
-
-void Terminal::start_settle() {
-  operation_pending_ = true;
-  display_->show(ui::ScreenData{.id = ui::ScreenId::processing});
-  engine_->settle([this](Result<SettleReport> report) {
-    operation_pending_ = false;
-    if (!report) {
-      log::warn(kComponent, "settlement: ", report.error().message);
-      show_result(false, "SETTLEMENT FAILED");
-      return;
-    }
-    log::info(kComponent, "settlement: ", report->accepted ? "accepted" : "refused", ", ", report->transactions,
-              " transactions, batch ", report->batch, " ", report->response_code);
-    show_result(report->accepted, report->accepted ? "BATCH SETTLED " + std::to_string(report->transactions)
-                                                   : "SETTLEMENT REFUSED");
-  });
-}
-
-void Terminal::start_flush() {
-  operation_pending_ = true;
-  display_->show(ui::ScreenData{.id = ui::ScreenId::processing});
-  engine_->flush_queue([this](QueueReport report) {
-    operation_pending_ = false;
-    log::info(kComponent, "queue: ", report.forwarded, " forwarded, ", report.forward_declined, " declined, ",
-              report.reversed, " reversed, ", report.remaining, " left",
-              report.stopped_because.empty() ? "" : ": ", log::scrub(report.stopped_because));
-    show_result(report.remaining == 0, "QUEUE LEFT " + std::to_string(report.remaining));
-  });
 }
 
 }  // namespace tender::app::terminal

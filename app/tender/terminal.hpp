@@ -13,6 +13,8 @@
 #include "app/engine/engine.hpp"
 #include "app/tender/device_counter.hpp"
 #include "app/tender/devices.hpp"
+#include "app/terminal/counter_menu.hpp"
+#include "app/tender/menu_host.hpp"
 #include "common/log.hpp"
 #include "drivers/pinpad/key_store.hpp"
 #include "emv/terminal_config.hpp"
@@ -50,7 +52,8 @@ class Terminal {
   bool recover();
   // One sale of `amount`: ok when approved (online or offline), failed otherwise.
   OnceResult run_once(const Money& amount);
-  // The idle loop: F1 sale, F2 settle, F3 flush the queue, CANCEL quits.
+  // The idle loop and the merchant's menu (app/terminal/counter_menu): F1 sale, ENTER the
+  // menu, F2 settle, F3 flush the queue, CANCEL at idle quits.
   ExitCode run_interactive();
 
  private:
@@ -58,13 +61,6 @@ class Terminal {
   void poll_io();
   void run_io_for(std::chrono::milliseconds wait);
   [[nodiscard]] bool busy() const;
-  void show_idle();
-  void show_amount();
-  void show_result(bool good, std::string text);
-  void on_key(ui::Key key, bool& quit);
-  void start_sale(const Money& amount);
-  void start_settle();
-  void start_flush();
 
   const TerminalSettings& settings_;
   boost::asio::io_context io_;
@@ -81,10 +77,7 @@ class Terminal {
   emv::TerminalConfig kernel_;
   std::unique_ptr<Engine> engine_;
 
-  bool operation_pending_ = false;
-  bool entering_amount_ = false;
-  std::string amount_digits_;
-  std::optional<std::chrono::steady_clock::time_point> result_until_;
+  std::unique_ptr<CounterMenu> menu_;
 };
 
 }  // namespace tender::app::terminal

@@ -23,10 +23,20 @@ constexpr std::array kScreens{
 };
 
 std::string money_text(const std::optional<Money>& m) {
-  return m ? std::string(m->currency().alpha) + " " + m->format() : std::string{};
+  return m ? amount_text(*m) : std::string{};
 }
 
 }  // namespace
+
+std::string amount_text(const Money& amount) { return std::string(amount.currency().alpha) + " " + amount.format(); }
+
+ui::ScreenData pin_screen(int digits, std::string_view prompt, const std::optional<Money>& amount) {
+  ui::ScreenData d{.id = ui::ScreenId::enter_pin};
+  if (prompt != "ENTER PIN") d.text = std::string(prompt);
+  d.amount = money_text(amount);
+  d.pin_digits = digits;
+  return d;
+}
 
 ui::ScreenData to_ui(Screen screen, const ScreenArgs& args) {
   ui::ScreenData d;

@@ -223,6 +223,9 @@ struct Capabilities {
   bool online_pin = true;   // PIN block + KSN
   bool tip_adjust = true;
   bool verify = true;       // account verification (no money moves)
+  // A refund with the card present and no original sale named. No adapter carries one yet
+  // (RefundRequest names the host's transaction), so the counter does not offer it.
+  bool unreferenced_refund = false;
 };
 
 template <class T>

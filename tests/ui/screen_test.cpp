@@ -102,7 +102,7 @@ TEST(Screen, AmountAppearsWhereTheScreenIsAboutMoney) {
   for (const auto id : {ScreenId::confirm_amount, ScreenId::present_card, ScreenId::insert_card, ScreenId::swipe_card,
                         ScreenId::fallback_swipe, ScreenId::enter_pin, ScreenId::processing, ScreenId::approved,
                         ScreenId::declined, ScreenId::partial_approval, ScreenId::signature, ScreenId::tip_prompt,
-                        ScreenId::cancelled}) {
+                        ScreenId::cancelled, ScreenId::enter_amount, ScreenId::message}) {
     for (const auto size : kSizes) {
       EXPECT_NE(joined(layout(full(id), size)).find("$12.34"), std::string::npos) << to_string(id);
     }
@@ -240,6 +240,30 @@ TEST(Screen, SelectionOutOfRangeIsClamped) {
   EXPECT_EQ(rows[1].substr(0, 8), ">1 APP 1");
   rows = layout(ScreenData{.id = ScreenId::select_application, .selected = 2}, DisplaySize::lines4x20);
   expect_grid(rows, DisplaySize::lines4x20, "no items");
+}
+
+// The trial's amount entry borrowed the tip screen and read "ENTER TIP AMOUNT": amount entry
+// has a screen of its own, titled by what the amount is for.
+TEST(Screen, AmountEntryIsNotTheTipScreen) {
+  for (const auto size : kSizes) {
+    const auto plain = joined(layout(ScreenData{.id = ScreenId::enter_amount, .amount = "USD 0.05"}, size));
+    EXPECT_NE(plain.find("ENTER AMOUNT"), std::string::npos) << plain;
+    EXPECT_NE(plain.find("USD 0.05"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("TIP"), std::string::npos) << plain;
+    const auto refund = joined(layout(ScreenData{.id = ScreenId::enter_amount, .amount = "USD 1.00", .text = "REFUND"}, size));
+    EXPECT_NE(refund.find("REFUND"), std::string::npos) << refund;
+    EXPECT_EQ(refund.find("TIP"), std::string::npos) << refund;
+  }
+}
+
+TEST(Screen, MenuListsItsEntriesUnderItsTitle) {
+  const ScreenData menu{.id = ScreenId::menu, .text = "MENU", .items = {"SALE", "REFUND", "VOID", "PRE-AUTH"}, .selected = 3};
+  const auto rows = layout(menu, DisplaySize::lines4x20);
+  EXPECT_EQ(rows[0], "        MENU        ");
+  EXPECT_NE(joined(rows).find(">4 PRE-AUTH"), std::string::npos) << joined(rows);
+  const auto entry = layout(ScreenData{.id = ScreenId::entry, .other = "************1111", .text = "CARD NUMBER"},
+                            DisplaySize::lines4x20);
+  EXPECT_NE(joined(entry).find("************1111"), std::string::npos);
 }
 
 TEST(Screen, UnknownIdDrawsABlankScreen) {

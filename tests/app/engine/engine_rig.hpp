@@ -79,7 +79,11 @@ class ScriptedCounter final : public app::Counter {
   std::vector<std::string> printed;
   std::size_t cancelled_prompts = 0;
 
-  void show(app::Screen screen, const app::ScreenArgs&) override { screens.push_back(screen); }
+  void show(app::Screen screen, const app::ScreenArgs& args) override {
+    screens.push_back(screen);
+    shown.emplace_back(screen, args);
+  }
+  std::vector<std::pair<app::Screen, app::ScreenArgs>> shown;  // show() calls with what they said
 
   void async_card(app::Screen screen, const app::ScreenArgs&, std::function<void(Result<app::CardEvent>)> handler) override {
     screens.push_back(screen);
@@ -160,9 +164,11 @@ class ScriptedCounter final : public app::Counter {
   }
   Result<void> print(ByteView escpos, std::string_view text) override {
     EXPECT_FALSE(escpos.empty());
+    if (printer_down) return make_error(Errc::io_error, "printer: out of paper");
     printed.emplace_back(text);
     return ok();
   }
+  bool printer_down = false;  // print() fails, as a printer out of paper or unplugged
 
  private:
   static Result<icc::sim::VirtualCard> make_card(const CardStep& step) {

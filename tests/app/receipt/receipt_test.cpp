@@ -524,3 +524,59 @@ TEST(ReceiptTemplate, NonAsciiIsReplacedBeforeColumnsAreCounted) {
 
 }  // namespace
 }  // namespace tender::app
+
+namespace tender::app {
+namespace {
+
+// The trial's receipt wrapped a host's UUID in the middle of a group: a reference longer than
+// the line goes on lines of its own, broken only after a '-', so every group prints whole.
+TEST(Receipt, LongHostReferenceIsNeverSplitInsideAToken) {
+  ReceiptData d = swipe_sale();
+  d.host_reference = "0b7f9b8e-6c1d-4a8e-9f6e-1234567890ab";
+  d.reference_id = "c0ffee00-1111-4222-8333-444455556666";
+  for (const int width : {24, 32, 42}) {
+    const std::string text = render_text(d, ReceiptCopy::customer, ReceiptTemplate::standard(), width);
+    expect_well_formed(text, static_cast<std::size_t>(width));
+    for (const std::string& uuid : {d.host_reference, d.reference_id}) {
+      // Every group of the UUID stands whole on one line, and the lines rebuild it in order.
+      std::string rebuilt;
+      for (const std::string& line : lines_of(text)) {
+        const auto first = line.find_first_not_of(' ');
+        if (first == std::string::npos) continue;
+        const std::string piece = line.substr(first);
+        if (uuid.find(piece) != std::string::npos && (rebuilt + piece).size() <= uuid.size() &&
+            uuid.compare(0, rebuilt.size() + piece.size(), rebuilt + piece) == 0) {
+          rebuilt += piece;
+        }
+      }
+      EXPECT_EQ(rebuilt, uuid) << "width " << width << "\n" << text;
+      for (const std::string& line : lines_of(text)) {
+        // A line holding part of the UUID ends at a group's end (a '-' or the UUID's end).
+        const auto first = line.find_first_not_of(' ');
+        if (first == std::string::npos) continue;
+        const std::string piece = line.substr(first);
+        const auto at = uuid.find(piece);
+        if (piece.size() < 4 || at == std::string::npos) continue;
+        const std::size_t end = at + piece.size();
+        EXPECT_TRUE(end == uuid.size() || uuid[end - 1] == '-') << "width " << width << ": '" << line << "'";
+      }
+    }
+  }
+}
+
+// One verdict line: the host's "APPROVAL" does not print under "APPROVED"; a decline still
+// says why in the host's words.
+TEST(Receipt, OneVerdictLineOnAnApproval) {
+  ReceiptData d = swipe_sale();
+  d.response_message = "APPROVAL";
+  const std::string approved = render_text(d, ReceiptCopy::merchant);
+  EXPECT_EQ(approved.find("APPROVAL"), std::string::npos) << approved;
+  EXPECT_TRUE(has_line(approved, "            APPROVED")) << approved;
+  d.verdict = ReceiptVerdict::declined;
+  d.response_message = "INSUFFICIENT FUNDS";
+  const std::string declined = render_text(d, ReceiptCopy::merchant);
+  EXPECT_NE(declined.find("INSUFFICIENT FUNDS"), std::string::npos) << declined;
+}
+
+}  // namespace
+}  // namespace tender::app

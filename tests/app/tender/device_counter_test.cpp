@@ -349,6 +349,23 @@ TEST(DeviceCounterPin, DigitsThenEnterShowOnlyACount) {
   EXPECT_EQ(rig.display.screens.back().pin_digits, 4);
 }
 
+// The trial's terminal asked for a PIN without saying for how much: the PED's screen carries
+// the total the engine showed with the card prompt.
+TEST(DeviceCounterPin, PinScreenShowsTheTransactionsTotal) {
+  Rig rig(false);
+  rig.counter->async_card(Screen::present_card, ScreenArgs{Money{1234, usd()}, {}, {}}, [](Result<CardEvent>) {});
+  rig.counter->cancel_prompt();
+  rig.keypad.keys = {ui::Key::digit1, ui::Key::digit2, ui::Key::digit3, ui::Key::digit4, ui::Key::enter};
+  auto pin = rig.counter->keypad_pin_source()("ENTER PIN");
+  ASSERT_TRUE(pin) << pin.error().describe();
+  const auto& shown = rig.display.screens.back();
+  ASSERT_EQ(shown.id, ui::ScreenId::enter_pin);
+  EXPECT_EQ(shown.amount, "USD 12.34");
+  const auto rows = ui::layout(shown, ui::DisplaySize::lines4x20);
+  EXPECT_NE(rows[0].find("12.34"), std::string::npos) << rows[0];
+  EXPECT_NE(rows[1].find("ENTER PIN"), std::string::npos) << rows[1];
+}
+
 TEST(DeviceCounterPin, BypassCancelTimeoutAndStop) {
   Rig rig(false);
   rig.keypad.keys = {ui::Key::enter};

@@ -9,6 +9,7 @@
 #   - --once 12.51 (the simulator's decline cents): exit 1;
 #   - SIGTERM at the card prompt: the sale ends cancelled, exit 1;
 #   - the idle loop on stdin: s, amount, ENTER, swipe, then CANCEL quits; SIGTERM at idle stops it;
+#   - stdin at EOF (as under a service manager): the terminal keeps waiting until SIGTERM, exit 0;
 #   - the curses display in tmux (when tmux is there): a sale, then Esc at idle quits;
 #   - never a clear PAN or track in the printer file, stdout or stderr.
 # No chip: the PC/SC path needs pcscd with a virtual reader and is tested by pcsc_test.
@@ -260,6 +261,20 @@ else
 fi
 no_card_data "idle loop" "$work/printer.bin" "$work/idle.out" "$work/idle.err"
 
+# --- stdin at its end (a service manager's /dev/null): the terminal waits for SIGTERM ----
+"$tender" --config "$work/tender.json" </dev/null >"$work/eof.out" 2>"$work/eof.err" &
+term_pid=$!
+if wait_for "$work/eof.out" "WELCOME" 60; then
+  sleep 2  # the old terminal quit at once on EOF; this one must still be there
+  if kill -0 "$term_pid" 2>/dev/null; then pass; else fail "stdin at EOF: the terminal quit without SIGTERM"; fi
+  kill -TERM "$term_pid" 2>/dev/null || true
+  wait_exit 20
+  if [[ $rc -eq 0 ]]; then pass; else fail "stdin at EOF: SIGTERM: exit $rc"; fi
+else
+  fail "stdin at EOF: no idle screen: $(tail -n 5 "$work/eof.err")"
+  wait_exit 1
+fi
+
 # --- SIGTERM at idle: a clean stop ----------------------------------------------------
 "$tender" --config "$work/tender.json" <"$work/keys.fifo" >"$work/term.out" 2>"$work/term.err" &
 term_pid=$!
@@ -293,7 +308,8 @@ if command -v tmux >/dev/null; then
     else
       fail "curses: F1 + amount did not start a sale: $(pane)"
     fi
-    wait_pane "WELCOME" 20 || true
+    # The idle screen comes back after the sale (the trial's terminal never returned).
+    if wait_pane "WELCOME" 20; then pass; else fail "curses: no idle screen after the sale: $(pane)"; fi
     tmux -L "$sock" send-keys -t t Escape
     if wait_pane "TENDER-EXITED 0" 20; then pass; else fail "curses: Esc at idle did not quit cleanly: $(pane)"; fi
   else
