@@ -161,7 +161,7 @@ std::string builtin_json(std::string_view name) {
   return {};
 }
 
-class SlotTest : public ::testing::Test {
+class VcardSlot : public ::testing::Test {
  protected:
   void SetUp() override {
     auto set = CardSet::builtin();
@@ -188,7 +188,7 @@ class SlotTest : public ::testing::Test {
 
 // ---- the card set ----
 
-TEST_F(SlotTest, EveryBuiltInCardIsListedWithItsPanMasked) {
+TEST_F(VcardSlot, EveryBuiltInCardIsListedWithItsPanMasked) {
   const auto list = cards->list();
   ASSERT_EQ(list.size(), icc::sim::builtin_profiles().size());
   for (const CardInfo* info : list) {
@@ -206,14 +206,14 @@ TEST_F(SlotTest, EveryBuiltInCardIsListedWithItsPanMasked) {
   EXPECT_EQ((*info)->masked_pan, "476173******0010");
 }
 
-TEST_F(SlotTest, AnUnknownCardIsNotFound) {
+TEST_F(VcardSlot, AnUnknownCardIsNotFound) {
   auto info = cards->find("visa_platinum");
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, Errc::not_found);
   EXPECT_NE(info.error().message.find("no card visa_platinum"), std::string::npos);
 }
 
-TEST_F(SlotTest, AProfileFileJoinsTheSetOnceUnderItsStem) {
+TEST_F(VcardSlot, AProfileFileJoinsTheSetOnceUnderItsStem) {
   TempDir dir;
   const std::string file = dir.write("my_visa.json", builtin_json("visa_dda"));
   auto added = cards->add_file(file);
@@ -235,7 +235,7 @@ TEST_F(SlotTest, AProfileFileJoinsTheSetOnceUnderItsStem) {
   EXPECT_EQ((*card)->process(kSelectPse).back(), 0x00);
 }
 
-TEST_F(SlotTest, AProfileNamedLikeABuiltInCardIsRefused) {
+TEST_F(VcardSlot, AProfileNamedLikeABuiltInCardIsRefused) {
   TempDir dir;
   const std::string file = dir.write("visa_dda.json", builtin_json("visa_dda"));
   auto added = cards->add_file(file);
@@ -246,7 +246,7 @@ TEST_F(SlotTest, AProfileNamedLikeABuiltInCardIsRefused) {
       << added.error().message;
 }
 
-TEST_F(SlotTest, ABrokenProfileNamesTheFileAndTheField) {
+TEST_F(VcardSlot, ABrokenProfileNamesTheFileAndTheField) {
   TempDir dir;
   std::string json = builtin_json("visa_online_pin");
   const auto at = json.find("\"aid\": \"A0000000031010\"");
@@ -268,7 +268,7 @@ TEST_F(SlotTest, ABrokenProfileNamesTheFileAndTheField) {
 
 // ---- the slot against a fake vpcd ----
 
-TEST_F(SlotTest, AnInsertedCardAnswersVpcd) {
+TEST_F(VcardSlot, AnInsertedCardAnswersVpcd) {
   Slot slot = make_slot();
   auto inserted = slot.insert("visa_online_pin");
   ASSERT_TRUE(inserted) << inserted.error().describe();
@@ -287,7 +287,7 @@ TEST_F(SlotTest, AnInsertedCardAnswersVpcd) {
   EXPECT_NE(slot.status().find("commands answered: 1"), std::string::npos) << slot.status();
 }
 
-TEST_F(SlotTest, OneCardAtATime) {
+TEST_F(VcardSlot, OneCardAtATime) {
   Slot slot = make_slot();
   ASSERT_TRUE(slot.insert("visa_online_pin"));
   auto second = slot.insert("visa_dda");
@@ -297,7 +297,7 @@ TEST_F(SlotTest, OneCardAtATime) {
   EXPECT_EQ(slot.card()->name, "visa_online_pin");
 }
 
-TEST_F(SlotTest, RemoveClosesTheConnection) {
+TEST_F(VcardSlot, RemoveClosesTheConnection) {
   Slot slot = make_slot();
   ASSERT_TRUE(slot.insert("visa_dda"));
   ASSERT_TRUE(vpcd_.accept_card(5s));
@@ -314,7 +314,7 @@ TEST_F(SlotTest, RemoveClosesTheConnection) {
   EXPECT_TRUE(slot.watch().empty());
 }
 
-TEST_F(SlotTest, SwapPutsAnotherCardInTheReader) {
+TEST_F(VcardSlot, SwapPutsAnotherCardInTheReader) {
   Slot slot = make_slot();
   // Into an empty slot a swap is an insert.
   auto first = slot.swap("visa_t0");
@@ -334,7 +334,7 @@ TEST_F(SlotTest, SwapPutsAnotherCardInTheReader) {
   EXPECT_EQ(slot.card()->name, "mc_signature");
 }
 
-TEST_F(SlotTest, ASwapToAnUnknownCardLeavesTheSlotAlone) {
+TEST_F(VcardSlot, ASwapToAnUnknownCardLeavesTheSlotAlone) {
   Slot slot = make_slot();
   ASSERT_TRUE(slot.insert("visa_dda"));
   ASSERT_TRUE(vpcd_.accept_card(5s));
@@ -348,7 +348,7 @@ TEST_F(SlotTest, ASwapToAnUnknownCardLeavesTheSlotAlone) {
   EXPECT_EQ(vpcd_.atr(), atr_of("visa_dda"));  // still connected, still answering
 }
 
-TEST_F(SlotTest, AVpcdThatClosesIsReconnected) {
+TEST_F(VcardSlot, AVpcdThatClosesIsReconnected) {
   Slot slot = make_slot();
   ASSERT_TRUE(slot.insert("visa_online_pin"));
   ASSERT_TRUE(vpcd_.accept_card(5s));
@@ -363,7 +363,7 @@ TEST_F(SlotTest, AVpcdThatClosesIsReconnected) {
   EXPECT_EQ(vpcd_.atr(), atr_of("visa_online_pin"));
 }
 
-TEST_F(SlotTest, AnUnreachableVpcdIsReportedOnceThenConnects) {
+TEST_F(VcardSlot, AnUnreachableVpcdIsReportedOnceThenConnects) {
   options.vpcd.port = free_port();
   Slot slot = make_slot();
   ASSERT_TRUE(slot.insert("visa_online_pin"));
