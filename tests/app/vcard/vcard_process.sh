@@ -3,13 +3,15 @@
 #   1. The command line (no pcscd needed): --help and --version on stdout; bad arguments, an
 #      unknown card and a broken profile: exit 2 with one line on stderr; a vpcd that is not
 #      there: one "unreachable" line, then quiet retries; commands on stdin (status, list,
-#      a refused insert, quit); end of a piped script keeps the card in until SIGTERM.
+#      a refused insert, quit); end of a piped script keeps the card in until SIGTERM; on a
+#      terminal (tmux, when installed) the prompt, and Ctrl-D quits.
 #   2. pcscd with vsmartcard's vpcd (started here as the PC/SC suites start theirs, or the
 #      system's; skipped where that cannot run, failed instead under CI=true), tender-vcard
 #      with a built-in card, tender-hostsim --port 0, a TCP 9100 printer listener
 #      (print_listener), and `tender --config F --once AMOUNT` on the lines display:
 #        a. a chip sale with online PIN through tender-vcard (visa_online_pin, PIN typed on stdin);
 #        b. `swap mc_signature`, a second chip sale with that card;
+#        pcscd restarted (when started here): tender-vcard reconnects, the card sells again;
 #        c. `remove`, then a swipe from the recorded wedge-reader events (a FIFO for msr.evdev);
 #      each one's bytes at the printer: ESC @, the masked PAN (6+4), the amount, APPROVED,
 #      the cut (GS V 66 0); never a clear PAN or track anywhere.
@@ -34,8 +36,10 @@ in_ci() { [[ -n "${CI:-}" && "${CI}" != "false" && "${CI}" != "0" ]]; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/vcard_process.XXXXXX")
 pids=()          # everything started in the background, stopped at exit
 pcscd_pid=""     # a pcscd started here: its whole process group is stopped
+sock=""          # a tmux server started here
 cleanup() {
   local p
+  if [[ -n "$sock" ]]; then tmux -L "$sock" kill-server 2>/dev/null || true; fi
   for p in "${pids[@]}"; do
     if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
   done
@@ -150,6 +154,31 @@ if wait_for "$work/v2.out" "input ended" 20 "$v2"; then
   tail -n 1 "$work/v2.out" | grep -qx "removed mc_cda" && pass || fail "SIGTERM: $(cat "$work/v2.out")"
 else
   fail "piped script: $(cat "$work/v2.out" "$work/v2.err")"
+fi
+
+# On a terminal (tmux): the prompt, a command, and Ctrl-D (end of input) quits with the card removed.
+if command -v tmux >/dev/null; then
+  sock="vcard-process-$$"
+  pane() { tmux -L "$sock" capture-pane -p -t v 2>/dev/null || true; }
+  wait_pane() {  # PATTERN SECONDS
+    for ((i = 0; i < $2 * 10; i++)); do pane | grep -qE -- "$1" && return 0; sleep 0.1; done
+    return 1
+  }
+  tmux -L "$sock" new-session -d -s v -x 150 -y 20 \
+    "'$vcard' --vpcd 127.0.0.1:$free_port --insert visa_dda 2>'$work/tty.err'; echo VCARD-EXITED \$?; sleep 30"
+  if wait_pane "^vcard>" 20; then  # capture-pane drops the trailing blank
+    tmux -L "$sock" send-keys -t v "status" Enter
+    wait_pane "^status inserted visa_dda 476173\\*{6}0267, waiting for vpcd" 20 && pass || fail "tty: status: $(pane)"
+    tmux -L "$sock" send-keys -t v C-d
+    wait_pane "VCARD-EXITED 0" 20 && pass || fail "tty: Ctrl-D did not quit cleanly: $(pane)"
+    pane | grep -q "^removed visa_dda" && pass || fail "tty: no removed line: $(pane)"
+  else
+    fail "tty: no prompt: $(pane) $(cat "$work/tty.err")"
+  fi
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  sock=""
+else
+  echo "vcard_process: tmux is not installed: the prompt on a terminal is not tested"
 fi
 no_card_data "command line" "$work/v1.out" "$work/v1.err" "$work/v2.out" "$work/v2.err"
 
@@ -296,6 +325,28 @@ wait_for "$work/vcard.out" "connected vpcd 127.0.0.1:35963: mc_signature is in t
 offset=$(printed_size)
 run_sale chip_swapped 23.45 chip
 check_receipt chip_swapped "$offset" "541333******0011" "23.45"
+
+# pcscd restarts (only one started here can be): vpcd's socket closes, tender-vcard says so,
+# comes back by itself, and the card serves a sale again.
+if [[ -n "$pcscd_pid" ]]; then
+  connected_before=$(grep -c "^connected vpcd" "$work/vcard.out" || true)
+  kill -TERM -- "-$pcscd_pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do kill -0 "$pcscd_pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$pcscd_pid" 2>/dev/null || true
+  wait_for "$work/vcard.out" "disconnected vpcd 127.0.0.1:35963 closed the connection" 20 "$vcard_pid" \
+    && pass || fail "pcscd stopped: no disconnected line: $(cat "$work/vcard.out")"
+  setsid "$pcscd_bin" --foreground --auto-exit </dev/null >>"$work/pcscd.log" 2>&1 &
+  pcscd_pid=$!
+  for ((i = 0; i < 300; i++)); do
+    [[ $(grep -c "^connected vpcd" "$work/vcard.out" || true) -gt $connected_before ]] && break
+    sleep 0.1
+  done
+  [[ $(grep -c "^connected vpcd" "$work/vcard.out" || true) -gt $connected_before ]] \
+    && pass || fail "pcscd restarted: tender-vcard did not reconnect: $(cat "$work/vcard.out")"
+  offset=$(printed_size)
+  run_sale chip_restarted 45.60 chip
+  check_receipt chip_restarted "$offset" "541333******0011" "45.60"
+fi
 
 # c. remove; the recorded swipe through the wedge reader's FIFO.
 printf 'remove\nstatus\n' >&8
