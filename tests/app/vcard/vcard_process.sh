@@ -17,17 +17,20 @@
 #      the cut (GS V 66 0); never a clear PAN or track anywhere.
 # Every wait is bounded; everything started here is stopped on exit (trap); KEEP_WORK=1 keeps
 # the work directory (logs, receipts as printed) for a look after a failure.
-#   usage: vcard_process.sh TENDER_VCARD TENDER TENDER_HOSTSIM PRINT_LISTENER SWIPE_RECORDING CAPK_FILE [LONG_BYTES]
+#   usage: vcard_process.sh TENDER_VCARD TENDER TENDER_HOSTSIM TENDER_SWIPE PRINT_LISTENER SWIPE_RECORDING CAPK_FILE [LONG_BYTES]
+# The swipe is written by tender-swipe for the test track; in the 64-bit layout it must be the
+# checked-in recording SWIPE_RECORDING byte for byte (which msr_test checks on its own).
 # LONG_BYTES: the size of a long where tender runs (4 on armhf), which sets its input_event layout.
 set -euo pipefail
-usage="usage: vcard_process.sh TENDER_VCARD TENDER TENDER_HOSTSIM PRINT_LISTENER SWIPE_RECORDING CAPK_FILE [LONG_BYTES]"
+usage="usage: vcard_process.sh TENDER_VCARD TENDER TENDER_HOSTSIM TENDER_SWIPE PRINT_LISTENER SWIPE_RECORDING CAPK_FILE [LONG_BYTES]"
 vcard=${1:?$usage}
 tender=${2:?$usage}
 sim=${3:?$usage}
-listener=${4:?$usage}
-swipe=$(realpath "${5:?$usage}")
-capk=$(realpath "${6:?$usage}")  # the config resolves relative paths against its own directory
-long_bytes=${7:-$(($(getconf LONG_BIT) / 8))}
+swipe_tool=${4:?$usage}
+listener=${5:?$usage}
+recorded=$(realpath "${6:?$usage}")
+capk=$(realpath "${7:?$usage}")  # the config resolves relative paths against its own directory
+long_bytes=${8:-$(($(getconf LONG_BIT) / 8))}
 failures=0; passes=0
 pass() { passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -116,6 +119,15 @@ printf '{"description": "broken", "applications": [' >"$work/broken.json"
 expect_exit "--card a broken profile" 2 --card "$work/broken.json"
 grep -q "card profile $work/broken.json" "$work/err" && pass || fail "broken profile: not named: $(cat "$work/err")"
 expect_exit "--card a missing file" 2 --card "$work/absent.json"
+
+# tender-swipe: bad input is exit 2 with one line (a tab types nothing on a US layout).
+out=$("$swipe_tool" --help) && [[ "$out" == "usage: tender-swipe "* ]] && pass || fail "tender-swipe --help: $out"
+rc=0; printf ';4111111111111111\t=3012?\n' | "$swipe_tool" --layout 64 >"$work/bad.bin" 2>"$work/err" || rc=$?
+[[ $rc -eq 2 && $(wc -l <"$work/err") -eq 1 && ! -s "$work/bad.bin" ]] && pass || fail "tender-swipe, a tab: exit $rc: $(cat "$work/err")"
+grep -q "character 18: no key types it" "$work/err" && pass || fail "tender-swipe, a tab: $(cat "$work/err")"
+rc=0; "$swipe_tool" --layout 16 </dev/null >"$work/bad.bin" 2>"$work/err" || rc=$?
+[[ $rc -eq 2 ]] && pass || fail "tender-swipe --layout 16: exit $rc"
+no_card_data "tender-swipe errors" "$work/err"
 
 # A vpcd that is not there: a free port (the listener's, once it has gone).
 "$listener" "$work/probe.bin" >"$work/probe.out" 2>&1 &
@@ -226,14 +238,22 @@ wait_for "$work/printer.out" "listening on" 20 "$printer_pid" || { fail "print_l
 sim_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/sim.out")
 printer_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/printer.out")
 
-# --- the recorded swipe: 24-byte records (64-bit layout); a 32-bit tender reads 16-byte ones
+# --- the recorded swipe, written by tender-swipe in tender's input_event layout ---------
+# The Visa test number with a made-up name: tests/data/msr's track.
+track='%B4111111111111111^DOE-SMITH/JOHN Q.MR^3012101000000000000?;4111111111111111=30121010000000000000?'
 swipe_ok=1
 if [[ ($long_bytes != 8 && $long_bytes != 4) || $(printf '\1\0' | od -An -tu2 | tr -d ' ') != 1 ]]; then
-  echo "vcard_process: the swipe recording is for little-endian machines with a 4- or 8-byte long: no swipe sale"
+  echo "vcard_process: recordings are for little-endian machines with a 4- or 8-byte long: no swipe sale"
   swipe_ok=0
-elif [[ $long_bytes == 4 ]]; then
-  xxd -p -c 24 "$swipe" | sed -E 's/^(.{8}).{8}(.{8}).{8}(.{16})$/\1\2\3/' | xxd -r -p >"$work/swipe32.bin"
-  swipe=$work/swipe32.bin
+else
+  swipe=$work/swipe.bin
+  printf '%s\n' "$track" | "$swipe_tool" --layout $((long_bytes * 8)) >"$swipe" 2>"$work/swipe_tool.err" \
+    && pass || fail "tender-swipe: exit $?: $(cat "$work/swipe_tool.err")"
+  if [[ $long_bytes == 8 ]]; then
+    cmp -s "$swipe" "$recorded" && pass || fail "tender-swipe's recording differs from $(basename "$recorded")"
+  else
+    [[ $(stat -c %s "$swipe") -eq $(($(stat -c %s "$recorded") / 24 * 16)) ]] && pass || fail "tender-swipe --layout 32: wrong size"
+  fi
 fi
 mkfifo "$work/msr.fifo" "$work/keys.fifo" "$work/cmd.fifo"
 exec 6<>"$work/msr.fifo"   # held open: the reader never sees the stream end between sales
