@@ -22,9 +22,7 @@
 #include "app/vcard/slot.hpp"
 #include "common/log.hpp"
 
-#ifndef TENDER_VERSION
-#error "TENDER_VERSION is set by app/CMakeLists.txt"
-#endif
+#include "common/version.hpp"
 
 namespace {
 
@@ -182,7 +180,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options->version) {
-    std::cout << vcard::kProgram << " " << TENDER_VERSION << "\n";
+    std::cout << tender::version_line(vcard::kProgram) << "\n";
     return 0;
   }
   tender::log::set_level(options->verbose ? tender::log::Level::debug : tender::log::Level::warn);

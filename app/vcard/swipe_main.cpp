@@ -18,9 +18,7 @@
 #include "app/vcard/swipe_recording.hpp"
 #include "common/secure_zero.hpp"
 
-#ifndef TENDER_VERSION
-#error "TENDER_VERSION is set by app/CMakeLists.txt"
-#endif
+#include "common/version.hpp"
 
 namespace {
 
@@ -56,7 +54,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (arg == "--version") {
-      std::cout << "tender-swipe " << TENDER_VERSION << "\n";
+      std::cout << tender::version_line("tender-swipe") << "\n";
       return 0;
     }
     if (arg != "--layout") return fail(2, "unknown argument (tender-swipe --help)");
