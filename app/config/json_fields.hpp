@@ -1,4 +1,5 @@
-// Reading the config file's JSON strictly (internal to app/config): every object lists the
+// Reading the config file's JSON strictly (internal to app/config, and the EMV files of
+// app/terminal that follow the same rules): every object lists the
 // keys it allows, every field access names its path in the error, repeated keys are errors.
 #pragma once
 
