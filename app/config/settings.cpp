@@ -416,12 +416,14 @@ Result<TerminalSettings> parse_settings(std::string_view json_text, const std::f
   if (!d) return std::move(d).error();
   s.devices = std::move(*d);
   if (root->find("emv") != nullptr) {
-    auto e = root->object("emv", {"capk_file"});
+    auto e = root->object("emv", {"terminal_file", "capk_file"});
     if (!e) return std::move(e).error();
-    if (e->find("capk_file") != nullptr) {
-      auto file = path_field(*e, "capk_file", base_dir);
+    for (const auto& [field, target] : {std::pair{"terminal_file", &s.emv.terminal_file},
+                                        std::pair{"capk_file", &s.emv.capk_file}}) {
+      if (e->find(field) == nullptr) continue;
+      auto file = path_field(*e, field, base_dir);
       if (!file) return std::move(file).error();
-      s.emv.capk_file = std::move(*file);
+      *target = std::move(*file);
     }
   }
   // The engine's guard must outlast the adapter's own deadline, or every slow answer

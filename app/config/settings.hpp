@@ -140,10 +140,13 @@ struct DeviceSettings {
   DisplaySettings display;
 };
 
-// The kernel's configuration that is not built in. Today the CAPKs only (a JSON file as
-// app/terminal/capk_json.hpp reads); without it the terminal performs no offline data
-// authentication (the kernel sets "ODA not performed" and the card's action codes decide).
+// The kernel's configuration files (app/terminal/kernel_config.hpp loads them): the
+// terminal's EMV parameters and AIDs (app/terminal/terminal_json.hpp; tender refuses a chip
+// reader without it), and the CA public keys (app/terminal/capk_json.hpp; without them the
+// terminal performs no offline data authentication: the kernel sets "ODA not performed"
+// and the action codes decide).
 struct EmvSettings {
+  std::optional<std::filesystem::path> terminal_file;
   std::optional<std::filesystem::path> capk_file;
 };
 
@@ -163,7 +166,8 @@ struct TerminalSettings {
   static constexpr std::string_view kJournalFileName = "journal.db";
 };
 
-// Relative paths in the file (state_dir, host.ca_file, devices.msr.evdev, devices.printer.file) are taken relative to `base_dir`
+// Relative paths in the file (state_dir, host.ca_file, devices.msr.evdev, devices.printer.file,
+// emv.terminal_file, emv.capk_file) are taken relative to `base_dir`
 // (load_settings: the file's own directory), so a config and its CA can move together.
 Result<TerminalSettings> parse_settings(std::string_view json_text, const std::filesystem::path& base_dir = {});
 // Errc::not_found when the file does not exist, Errc::io_error when it cannot be read.

@@ -10,7 +10,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/terminal/capk_json.hpp"
+#include "app/terminal/kernel_config.hpp"
 #include "common/log.hpp"
 
 namespace tender::app::terminal {
@@ -49,21 +49,6 @@ bool approved(TxnOutcome outcome) {
   return outcome == TxnOutcome::approved || outcome == TxnOutcome::approved_offline;
 }
 
-// The kernel's AIDs and action codes are the defaults (emv/terminal_config); the CAPKs
-// come only from the configured file: the product trusts no key it was not given.
-Result<emv::TerminalConfig> kernel_config(const EmvSettings& emv) {
-  emv::TerminalConfig config = emv::default_test_terminal();
-  if (!emv.capk_file) return config;
-  std::ifstream in(*emv.capk_file, std::ios::binary);
-  if (!in) return make_error(Errc::io_error, "capk_file " + emv.capk_file->string() + " cannot be opened");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto capks = parse_capk_json(text.str());
-  if (!capks) return make_error(capks.error().code, "capk_file " + emv.capk_file->string() + ": " + capks.error().message);
-  config.capks = std::move(*capks);
-  return config;
-}
-
 }  // namespace
 
 void install_signal_handlers() {
@@ -100,7 +85,7 @@ Result<std::unique_ptr<Terminal>> Terminal::start(const TerminalSettings& settin
   t->journal_.emplace(std::move(*journal));
 
   // The configuration's files before any device: a bad file stops the start with one line.
-  auto kernel = kernel_config(settings.emv);
+  auto kernel = load_kernel_config(settings);
   if (!kernel) return make_error(kernel.error().code, "EMV configuration: " + kernel.error().message);
   t->kernel_ = std::move(*kernel);
   auto devices = open_devices(settings.devices);

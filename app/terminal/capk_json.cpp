@@ -58,6 +58,13 @@ Result<std::vector<emv::Capk>> parse_capk_json(std::string_view json_text) {
     if (auto verified = emv::verify_checksum(key); !verified) {
       return make_error(Errc::checksum, "capks[" + std::to_string(i) + "]: " + verified.error().message);
     }
+    // The kernel takes the first key of a RID and index: a second one would never be used,
+    // and which of the two the file meant cannot be known.
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j].rid == key.rid && keys[j].index == key.index)
+        return make_error(Errc::invalid_argument, "capks[" + std::to_string(i) + "]: the RID and index of capks[" +
+                                                      std::to_string(j) + "] again");
+    }
     keys.push_back(std::move(key));
   }
   return keys;

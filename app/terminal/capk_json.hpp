@@ -3,7 +3,8 @@
 //   {"capks":[{"rid":"A000000003","index":"E1","modulus":HEX,"exponent":"03",
 //              "checksum":HEX,"expiry":"YYMMDD"}]}
 // Every key's checksum is verified (Book 2 11.2.2): a key that does not match its
-// checksum is refused, never loaded.
+// checksum is refused, never loaded; so is a second key of the same RID and index. Other
+// members (a key's "scheme" or "source", the file's "note") are documentation and ignored.
 #pragma once
 
 #include <string_view>
