@@ -79,6 +79,17 @@ Result<TestPki> TestPki::parse(std::string_view json_text) {
   return pki;
 }
 
+Result<void> TestPki::add(PkiKey key) {
+  if (key.name.empty() || find(key.name) != nullptr)
+    return make_error(Errc::invalid_argument, "test PKI: key name \"" + key.name + "\" is empty or taken");
+  if (key.role == PkiRole::ca && key.rid.size() != 5)
+    return make_error(Errc::invalid_argument, "test PKI: CA key " + key.name + " needs a 5-byte RID");
+  if (auto c = emv::check_signing_key(key.key); !c)
+    return make_error(Errc::crypto_error, "test PKI: key " + key.name + " is not a consistent RSA key");
+  keys_.push_back(std::move(key));
+  return ok();
+}
+
 const PkiKey* TestPki::find(std::string_view name) const {
   for (const PkiKey& k : keys_)
     if (k.name == name) return &k;

@@ -30,6 +30,11 @@ class TestPki {
   // (Errc::crypto_error naming the key); fields are checked as in profiles.
   static Result<TestPki> parse(std::string_view json_text);
 
+  // Adds a key made elsewhere (a test's own CA): Errc::invalid_argument for a name
+  // already there or a CA key without a 5-byte RID, Errc::crypto_error for parameters
+  // that are not one consistent RSA key.
+  Result<void> add(PkiKey key);
+
   // nullptr when no key has that name.
   [[nodiscard]] const PkiKey* find(std::string_view name) const;
   [[nodiscard]] const std::vector<PkiKey>& keys() const noexcept { return keys_; }
