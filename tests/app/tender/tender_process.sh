@@ -3,7 +3,8 @@
 # that a recorded wedge-reader swipe (tests/data/msr) is written into once the terminal asks
 # for the card, the printer is a file, the display is "lines" (stdout, keys on stdin).
 #   - a config that does not load, bad arguments: exit 2, one line on stderr;
-#   - a device that is not there, a CAPK file that does not load: exit 1, one line naming it;
+#   - a device that is not there, a CAPK file that does not load, a chip reader without
+#     emv.terminal_file: exit 1, one line naming it;
 #   - the published test device key ("device_key": "test"): exit 2;
 #   - --once 12.34 with the stripe card: exit 0, ESC @ first in the printer file;
 #   - --once 12.51 (the simulator's decline cents): exit 1;
@@ -182,6 +183,11 @@ printf '{"capks": [{"rid": "A000000003"}]}' >"$work/bad-capk.json"
 write_config "$work/bad-capk-config.json" "$devices"
 sed -i 's#"devices":#"emv": {"capk_file": "'"$work"'/bad-capk.json"}, "devices":#' "$work/bad-capk-config.json"
 expect_exit "a CAPK file that does not load" 1 --config "$work/bad-capk-config.json" --once 1.00
+# A chip reader without the terminal's AID list (emv.terminal_file): refused before any
+# device is opened, so no pcscd is needed to see it.
+write_config "$work/no-aids.json" '{"card_reader": {"pcsc": ""}, "display": {"kind": "lines"}}'
+expect_exit "a chip reader without emv.terminal_file" 1 --config "$work/no-aids.json" --once 1.00
+if grep -q "emv.terminal_file: missing" "$work/err"; then pass; else fail "no AID list: error does not name emv.terminal_file: $(cat "$work/err")"; fi
 write_config "$work/no-msr.json" '{"msr": {"evdev": "'"$work"'/no-such-event-kbd"}, "display": {"kind": "lines"}}'
 expect_exit "stripe reader missing" 1 --config "$work/no-msr.json" --once 1.00
 if grep -q "no-such-event-kbd" "$work/err"; then pass; else fail "stripe reader missing: error does not name it: $(cat "$work/err")"; fi
