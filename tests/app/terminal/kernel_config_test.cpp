@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -282,6 +283,8 @@ struct OdaCase {
   std::string_view card;
   emv::TvrBit failed_bit;  // what the method sets when it fails
 };
+
+void PrintTo(const OdaCase& c, std::ostream* os) { *os << c.card; }
 
 class OdaFromFiles : public ::testing::TestWithParam<OdaCase> {};
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -200,6 +201,9 @@ const Refusal kRefusals[] = {
     {"TDOL not hex", [](Json& j) { j["aids"][2]["default_tdol"] = "9F02XX"; }, Errc::malformed,
      "aids[2].default_tdol"},
 };
+
+// ctest shows the case by its name, not its bytes.
+void PrintTo(const Refusal& r, std::ostream* os) { *os << r.name; }
 
 class TerminalJsonRefusal : public ::testing::TestWithParam<Refusal> {};
 
