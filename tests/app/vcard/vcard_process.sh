@@ -30,6 +30,8 @@ swipe_tool=${4:?$usage}
 listener=${5:?$usage}
 recorded=$(realpath "${6:?$usage}")
 capk=$(realpath "${7:?$usage}")  # the config resolves relative paths against its own directory
+# The terminal's AIDs: the test set the repository ships (tender refuses a chip reader without them).
+terminal_file=$(realpath "$(dirname "$0")/../../../data/emv/terminal.sample.json")
 long_bytes=${8:-$(($(getconf LONG_BIT) / 8))}
 failures=0; passes=0
 pass() { passes=$((passes + 1)); }
@@ -278,7 +280,7 @@ cat >"$work/tender.json" <<EOF
            "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
                       "payment_processor_id": "proc-1"}},
   "engine": {"host_timeout_ms": 15000, "prompt_timeout_ms": 60000},
-  "emv": {"capk_file": "$capk"},
+  "emv": {"terminal_file": "$terminal_file", "capk_file": "$capk"},
   "devices": {
     "card_reader": {"pcsc": "$reader"},
     "msr": {"evdev": "$work/msr.fifo", "inter_char_timeout_ms": 100},
