@@ -161,13 +161,16 @@ class Interactive {
       default:
         break;
     }
-    const bool idle = menu_->at_idle() && !terminal_->engine().busy();
-    if ((key == ui::Key::up || key == ui::Key::down) && idle) {
+    // Up/Down choose the card unless the menu is scrolling one of its lists: at idle, and
+    // while a transaction waits for the card (the tester picks it at the card prompt).
+    const bool transaction = menu_->running() || terminal_->engine().busy();
+    const bool cards_have_arrows = transaction || (menu_->at_idle() && !terminal_->engine().busy());
+    if ((key == ui::Key::up || key == ui::Key::down) && cards_have_arrows) {
       chosen_ = key == ui::Key::up ? (chosen_ == 0 ? cards_.size() - 1 : chosen_ - 1) : (chosen_ + 1) % cards_.size();
       draw_panels();
       return;
     }
-    if (menu_->running() || terminal_->engine().busy()) {
+    if (transaction) {
       // A transaction's prompt is up: ENTER and CANCEL answer it.
       if (key == ui::Key::enter) counter_.push({Input::Kind::key, "ENTER", 0});
       if (key == ui::Key::cancel) counter_.push({Input::Kind::key, "CANCEL", 0});

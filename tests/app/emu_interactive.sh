@@ -43,8 +43,10 @@ one_sale() {
   wait_for 'CARDS'
 
   keys F1
-  wait_for 'ENTER TIP AMOUNT|ENTER AMOUNT'
+  wait_for 'AMOUNT +USD 0\.00'
+  if screen | grep -q 'TIP'; then echo "emu_interactive: the sale's amount entry reads TIP"; screen; exit 1; fi
   keys 1 2 3 4
+  wait_for 'USD 12\.34'
   keys Enter
   wait_for 'INSERT, SWIPE'
   # Move the card cursor to visa_online_pin.
@@ -64,7 +66,8 @@ one_sale() {
   wait_for 'CUSTOMER COPY|MERCHANT COPY' 10
   screen | grep -q '476173\*\*\*\*\*\*0010' || { echo "emu_interactive: no masked PAN on the receipt"; screen; exit 1; }
   if screen | grep -q '4761739001010010'; then echo "emu_interactive: a clear PAN on the screen"; exit 1; fi
-  sleep 2.5
+  # The idle screen comes back by itself after the outcome (the trial's terminal never did).
+  wait_for 'WELCOME' 15
   keys Escape
   wait_for 'EMULATOR-EXITED 0' 10
   tmux -L "$sock" kill-server 2>/dev/null || true
