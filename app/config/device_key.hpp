@@ -17,8 +17,8 @@ struct DeviceKeySpec {
 
 // The `device_key` field of `o`, read and decoded (64 hex digits, surrounding whitespace of a
 // file allowed). A file or credential must be a regular file readable by its owner only
-// (no group or other bits) and owned by this user or root: a key anyone on the box can read
-// protects nothing. Relative file paths are relative to `base`.
+// (no group or other bits) and owned by this user or root (root reads any owner's): a key
+// anyone on the box can read protects nothing. Relative file paths are relative to `base`.
 Result<DeviceKeySpec> device_key(const Object& o, const std::filesystem::path& base);
 
 }  // namespace tender::app::config_detail
