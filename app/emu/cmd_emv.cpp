@@ -163,7 +163,7 @@ Json masked_exchange(const std::vector<std::pair<Bytes, Bytes>>& exchange, const
 CommandResult emv_cards(const std::vector<std::string>& words) {
   auto args = parse_args(words, {});
   if (!args) return std::move(args).error();
-  if (!args->positional.empty()) return make_error(Errc::invalid_argument, "usage: tenderctl emv cards");
+  if (!args->positional.empty()) return make_error(Errc::invalid_argument, "usage: tender-emu emv cards");
   Json out = Json::array();
   for (const auto& builtin : icc::sim::builtin_profiles()) {
     auto profile = icc::sim::builtin_profile(builtin.name);
