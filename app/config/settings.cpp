@@ -11,6 +11,7 @@
 #include "app/config/device_key.hpp"
 #include "app/config/host_registry.hpp"
 #include "app/config/json_fields.hpp"
+#include "common/port.hpp"
 #include "common/secure_zero.hpp"
 
 namespace tender::app {
@@ -200,12 +201,11 @@ Result<void> tcp_printer(const Object& o, PrinterSettings& p) {
                        });
   if (!host_ok) return field_error(Errc::malformed, path, "must be HOST[:PORT] with a host name or IPv4 address");
   if (colon == std::string::npos) return ok();
-  const std::string port = text->substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
-    return field_error(Errc::malformed, path, "has a bad port (digits, 1 to 65535)");
-  const int value = std::stoi(port);
-  if (value < 1 || value > 65535) return field_error(Errc::out_of_range, path, "has a port outside 1 to 65535");
-  p.tcp_port = static_cast<std::uint16_t>(value);
+  const auto port = parse_port(std::string_view(*text).substr(colon + 1));
+  if (!port && port.error().code == Errc::out_of_range)
+    return field_error(Errc::out_of_range, path, "has a port outside 1 to 65535");
+  if (!port) return field_error(Errc::malformed, path, "has a bad port (digits, 1 to 65535)");
+  p.tcp_port = *port;
   return ok();
 }
 
@@ -365,12 +365,11 @@ Result<HttpsEndpoint> parse_https_url(std::string_view url) {
     if (!host_ok) return make_error(Errc::malformed, "has a bad host name");
   }
   if (port) {
-    if (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos)
-      return make_error(Errc::malformed, "has a bad port (digits, 1 to 65535)");
-    int value = 0;
-    for (char c : *port) value = value * 10 + (c - '0');
-    if (value < 1 || value > 65535) return make_error(Errc::out_of_range, "has a port outside 1 to 65535");
-    e.port = static_cast<std::uint16_t>(value);
+    const auto value = parse_port(*port);
+    if (!value && value.error().code == Errc::out_of_range)
+      return make_error(Errc::out_of_range, "has a port outside 1 to 65535");
+    if (!value) return make_error(Errc::malformed, "has a bad port (digits, 1 to 65535)");
+    e.port = *value;
   }
   return e;
 }

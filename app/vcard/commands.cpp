@@ -4,9 +4,9 @@
 #include <netinet/in.h>
 
 #include <array>
-#include <charconv>
 
 #include "common/log.hpp"
+#include "common/port.hpp"
 
 namespace tender::app::vcard {
 namespace {
@@ -99,17 +99,14 @@ Result<VpcdAddress> parse_vpcd_address(std::string_view text) {
     host = text.substr(0, colon);
     port_text = text.substr(colon + 1);
   }
-  unsigned port = 0;
-  const char* end = port_text.data() + port_text.size();
-  const auto [ptr, ec] = std::from_chars(port_text.data(), end, port);
-  if (port_text.empty() || ec != std::errc{} || ptr != end || port == 0 || port > 65535)
-    return bad("the port must be a number from 1 to 65535");
+  const auto port = parse_port(port_text);
+  if (!port) return bad("the port must be a number from 1 to 65535");
   const std::string host_text(host);
   std::array<unsigned char, sizeof(in6_addr)> scratch{};
   if (::inet_pton(AF_INET, host_text.c_str(), scratch.data()) != 1 &&
       ::inet_pton(AF_INET6, host_text.c_str(), scratch.data()) != 1)
     return bad("the host must be a numeric IPv4 or IPv6 address (no name lookup)");
-  return VpcdAddress{host_text, static_cast<std::uint16_t>(port)};
+  return VpcdAddress{host_text, *port};
 }
 
 std::string to_string(const VpcdAddress& address) {
