@@ -3,6 +3,7 @@
 #include <linux/input-event-codes.h>
 
 #include <array>
+#include <utility>
 
 namespace tender::msr {
 namespace {
@@ -51,6 +52,20 @@ constexpr std::array kUsLayout{
     KeyCap{KEY_KPDOT, '.', '.'},      KeyCap{KEY_KPEQUAL, '=', '='},
 };
 
+// USB HID Usage Tables, keyboard page (0x07), of the keys in kUs (and Enter, F1, Shift).
+constexpr std::array<std::pair<std::uint16_t, std::int32_t>, 52> kHidUsages{{
+    {KEY_A, 0x04}, {KEY_B, 0x05}, {KEY_C, 0x06}, {KEY_D, 0x07}, {KEY_E, 0x08}, {KEY_F, 0x09},
+    {KEY_G, 0x0a}, {KEY_H, 0x0b}, {KEY_I, 0x0c}, {KEY_J, 0x0d}, {KEY_K, 0x0e}, {KEY_L, 0x0f},
+    {KEY_M, 0x10}, {KEY_N, 0x11}, {KEY_O, 0x12}, {KEY_P, 0x13}, {KEY_Q, 0x14}, {KEY_R, 0x15},
+    {KEY_S, 0x16}, {KEY_T, 0x17}, {KEY_U, 0x18}, {KEY_V, 0x19}, {KEY_W, 0x1a}, {KEY_X, 0x1b},
+    {KEY_Y, 0x1c}, {KEY_Z, 0x1d}, {KEY_1, 0x1e}, {KEY_2, 0x1f}, {KEY_3, 0x20}, {KEY_4, 0x21},
+    {KEY_5, 0x22}, {KEY_6, 0x23}, {KEY_7, 0x24}, {KEY_8, 0x25}, {KEY_9, 0x26}, {KEY_0, 0x27},
+    {KEY_ENTER, 0x28}, {KEY_SPACE, 0x2c}, {KEY_MINUS, 0x2d}, {KEY_EQUAL, 0x2e},
+    {KEY_LEFTBRACE, 0x2f}, {KEY_RIGHTBRACE, 0x30}, {KEY_BACKSLASH, 0x31}, {KEY_SEMICOLON, 0x33},
+    {KEY_APOSTROPHE, 0x34}, {KEY_GRAVE, 0x35}, {KEY_COMMA, 0x36}, {KEY_DOT, 0x37},
+    {KEY_SLASH, 0x38}, {KEY_F1, 0x3a}, {KEY_LEFTSHIFT, 0xe1}, {KEY_RIGHTSHIFT, 0xe5},
+}};
+
 }  // namespace
 
 std::optional<char> us_character(std::uint16_t key_code, bool shift) noexcept {
@@ -65,6 +80,12 @@ std::optional<KeyStroke> us_key_stroke(char c) noexcept {
     if (cap.shifted == c) return KeyStroke{cap.code, true};
   }
   return std::nullopt;
+}
+
+std::int32_t hid_usage(std::uint16_t key_code) noexcept {
+  for (const auto& [key, usage] : kHidUsages)
+    if (key == key_code) return 0x70000 | usage;
+  return 0x70000;
 }
 
 }  // namespace tender::msr

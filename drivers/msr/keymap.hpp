@@ -25,4 +25,10 @@ struct KeyStroke {
 };
 [[nodiscard]] std::optional<KeyStroke> us_key_stroke(char c) noexcept;
 
+// The USB HID usage (page 7, 0x7xxxx) of a key a US-layout reader types, as the kernel
+// reports it in EV_MSC/MSC_SCAN before each EV_KEY of a USB keyboard; 0x70000 for a key
+// outside the reader's alphabet. The decoder ignores it; recordings and test streams carry
+// it so they are what a real reader gives.
+[[nodiscard]] std::int32_t hid_usage(std::uint16_t key_code) noexcept;
+
 }  // namespace tender::msr

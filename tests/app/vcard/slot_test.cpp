@@ -2,12 +2,6 @@
 // against a fake vpcd on loopback (the vpcd framing of drivers/icc/pcsc): insert, remove,
 // swap, a vpcd that closes (pcscd restarting) and one that is not there. No pcscd needed;
 // tests/app/vcard/vcard_process.sh runs the real thing.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,6 +16,7 @@
 #include "common/pan.hpp"
 #include "drivers/icc/pcsc/vpcd_bridge.hpp"
 #include "drivers/icc/sim/builtin.hpp"
+#include "tests/drivers/icc/pcsc/fake_vpcd.hpp"
 #include "tests/test_hex.hpp"
 
 namespace tender::app::vcard {
@@ -33,70 +28,10 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using test::hex;
 
-vpcd::IoLimits within(std::chrono::milliseconds t) { return {Clock::now() + t, -1}; }
-
 // SELECT 1PAY.SYS.DDF01 (EMV Book 1 12.2.2): every contact test card with a PSE answers 9000.
 const Bytes kSelectPse = hex("00A404000E315041592E5359532E444446303100");
 
-// vpcd's side of the socket: it listens, the card connects.
-class FakeVpcd {
- public:
-  explicit FakeVpcd(std::uint16_t port = 0) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    EXPECT_EQ(::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listen_fd_, 4), 0);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~FakeVpcd() {
-    drop();
-    ::close(listen_fd_);
-  }
-  FakeVpcd(const FakeVpcd&) = delete;
-  FakeVpcd& operator=(const FakeVpcd&) = delete;
-
-  [[nodiscard]] std::uint16_t port() const { return port_; }
-  bool accept_card(std::chrono::milliseconds timeout) {
-    drop();
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
-    client_fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    return client_fd_ >= 0;
-  }
-  void drop() {
-    if (client_fd_ >= 0) ::close(client_fd_);
-    client_fd_ = -1;
-  }
-  Bytes ask(const Bytes& message) {
-    EXPECT_TRUE(vpcd::write_message(client_fd_, message, within(1s)));
-    auto m = vpcd::read_message(client_fd_, 0xFFFF, within(2s));
-    if (!m || !m->has_value()) {
-      ADD_FAILURE() << "no answer from the card";
-      return {};
-    }
-    return **m;
-  }
-  void send(vpcd::Control control) {
-    EXPECT_TRUE(vpcd::write_message(client_fd_, Bytes{static_cast<Byte>(control)}, within(1s)));
-  }
-  Bytes atr() { return ask(Bytes{static_cast<Byte>(vpcd::Control::get_atr)}); }
-  bool sees_close(std::chrono::milliseconds timeout) {
-    auto m = vpcd::read_message(client_fd_, 0xFFFF, within(timeout));
-    return m ? !m->has_value() : m.error().code == Errc::io_error;
-  }
-
- private:
-  int listen_fd_ = -1;
-  int client_fd_ = -1;
-  std::uint16_t port_ = 0;
-};
+using test::FakeVpcd;
 
 // A port nothing listens on (for now): bound, then let go.
 std::uint16_t free_port() {

@@ -1,8 +1,5 @@
 // The vpcd framing over a socketpair, and the bridge against a fake vpcd on loopback:
 // no pcscd needed.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +11,7 @@
 
 #include "drivers/icc/pcsc/vpcd_bridge.hpp"
 #include "test_card.hpp"
+#include "tests/drivers/icc/pcsc/fake_vpcd.hpp"
 #include "tests/test_hex.hpp"
 
 namespace tender::icc::vpcd {
@@ -209,62 +207,7 @@ TEST(VpcdFraming, PayloadOverSixteenBitsIsRefused) {
 
 // ---- The bridge against a fake vpcd (a listening socket on 127.0.0.1) ----
 
-class FakeVpcd {
- public:
-  explicit FakeVpcd(std::uint16_t port = 0) {  // 0: any free port
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    EXPECT_EQ(::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listen_fd_, 4), 0);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~FakeVpcd() {
-    drop();
-    ::close(listen_fd_);
-  }
-  [[nodiscard]] std::uint16_t port() const { return port_; }
-
-  // Accepts the bridge's connection (bounded wait).
-  bool accept_card(std::chrono::milliseconds timeout) {
-    pollfd pfd{listen_fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) return false;
-    client_fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    return client_fd_ >= 0;
-  }
-  void drop() {
-    if (client_fd_ >= 0) ::close(client_fd_);
-    client_fd_ = -1;
-  }
-  void send(Control c) { send_bytes(Bytes{static_cast<Byte>(c)}); }
-  void send_bytes(const Bytes& message) { ASSERT_TRUE(write_message(client_fd_, message, in(1s))); }
-  Bytes ask(const Bytes& message) {
-    EXPECT_TRUE(write_message(client_fd_, message, in(1s)));
-    auto m = read_message(client_fd_, 0xFFFF, in(2s));
-    if (!m || !m->has_value()) {
-      ADD_FAILURE() << "no answer from the bridge";
-      return {};
-    }
-    return **m;
-  }
-  // True when the bridge closed its end in time: EOF, or a reset when it closed with
-  // unread bytes (as after an oversized message).
-  bool sees_close(std::chrono::milliseconds timeout) {
-    auto m = read_message(client_fd_, 0xFFFF, in(timeout));
-    return m ? !m->has_value() : m.error().code == Errc::io_error;
-  }
-
- private:
-  int listen_fd_ = -1;
-  int client_fd_ = -1;
-  std::uint16_t port_ = 0;
-};
+using test::FakeVpcd;
 
 // A fake vpcd, a test card, and the bridge between them.
 class BridgeTest : public ::testing::Test {
