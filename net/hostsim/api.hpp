@@ -18,6 +18,8 @@ struct ApiReply {
   http::Response response;
   std::optional<Script> transport;  // no_answer, close_connection, malformed, delay
 };
+// A reply that is only its response (no transport script).
+inline ApiReply reply(http::Response r) { return {std::move(r), {}}; }
 
 // The script for a request that creates a transaction of `amount` minor units: the control
 // queue first, then the magic-cents table.

@@ -29,7 +29,6 @@ std::optional<std::string> form_field(const std::string& body, std::string_view 
   return as_query.query_parameter(name);
 }
 
-ApiReply reply(http::Response r) { return {std::move(r), {}}; }
 
 // The GET-by-guid collections [E H L1216, L1949, L2407, L2884, L3338].
 constexpr std::array<std::string_view, 5> kGetCollections = {kSales, kAuthOnlys, kCaptures, kVoid, kReturns};

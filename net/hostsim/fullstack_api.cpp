@@ -13,7 +13,6 @@ namespace {
 
 using namespace fullstack;
 
-ApiReply reply(http::Response r) { return {std::move(r), {}}; }
 ApiReply bad_request(std::string_view what) { return reply(failure(400, "bad request error: " + std::string(what))); }
 
 // The card a gateway-driven terminal reads: the documents' Visa test card.

@@ -13,7 +13,6 @@ namespace {
 
 using namespace fullstack;
 
-ApiReply reply(http::Response r) { return {std::move(r), {}}; }
 
 // limit/offset (raw L975-L976 and the batch search table). Decided: limit default 10, 1..100
 // (0 means the default); offset >= 0; total_count counts every match.
