@@ -5,6 +5,7 @@
 # unusable host are exit 2 / exit 1 with exactly one line on stderr. Every wait is bounded;
 # the simulator is killed on exit (trap).
 set -euo pipefail
+. "$(dirname "$0")/../lib/process.sh"
 ctl=${1:?usage: tenderctl_engine.sh PATH_TO_TENDERCTL PATH_TO_TENDER_HOSTSIM}
 sim=${2:?usage: tenderctl_engine.sh PATH_TO_TENDERCTL PATH_TO_TENDER_HOSTSIM}
 failures=0; passes=0
@@ -12,32 +13,18 @@ pass() { passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tenderctl_engine.XXXXXX")
-pid=""
 cleanup() {
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+  if [[ -n "${sim_pid:-}" ]] && kill -0 "$sim_pid" 2>/dev/null; then
+    kill -KILL "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # --- the simulator ------------------------------------------------------------------
-mkdir -p "$work/sim" "$work/aurora" "$work/fullstack"
-"$sim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
-pid=$!
-line=""
-for ((i = 0; i < 400; i++)); do  # 40 s: the first start makes keys, under ASan
-  line=$(head -n 1 "$work/sim.out" || true)
-  [[ -n "$line" ]] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-  echo "FAIL: tender-hostsim did not start (got '$line'): $(head -c 2000 "$work/sim.err")"
-  exit 1
-fi
-port=${BASH_REMATCH[1]}
+mkdir -p "$work/aurora" "$work/fullstack"
+start_hostsim "$sim"
 [[ -s "$work/sim/ca.pem" ]] || { echo "FAIL: no $work/sim/ca.pem"; exit 1; }
 
 # --- configs --------------------------------------------------------------------------
@@ -57,22 +44,16 @@ write_config() {
 }
 EOF
 }
-# aurora_host CA_FILE TIMEOUT_MS / fullstack_host CA_FILE: the host block of a config.
-aurora_host() {
-  echo '{"kind": "aurora", "url": "https://127.0.0.1:'"$port"'", "ca_file": "'"$1"'",
-  "server_name": "localhost", "timeout_ms": '"$2"',
-  "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET", "payment_processor_id": "proc-1"}}'
-}
+# fullstack_host CA_FILE: the host block of a FullStack config (Aurora: aurora_host_json).
 fullstack_host() {
-  echo '{"kind": "fullstack", "url": "https://127.0.0.1:'"$port"'", "ca_file": "'"$1"'",
+  echo '{"kind": "fullstack", "url": "https://127.0.0.1:'"$sim_port"'", "ca_file": "'"$1"'",
   "server_name": "localhost", "timeout_ms": 10000,
   "fullstack": {"api_key": "api_tender_test", "terminal_id": "1ucio551tlv85l7moe5s"}}'
 }
-export TENDER_TEST_AURORA_SECRET=tender-test-secret
 # The device key: 64 hex digits in a file only its owner reads (settings refuse anything looser).
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/device.key"
 chmod 600 "$work/device.key"
-write_config "$work/aurora.json" "$work/aurora" "$(aurora_host "$work/sim/ca.pem" 10000)"
+write_config "$work/aurora.json" "$work/aurora" "$(aurora_host_json 10000 "$work/sim/ca.pem")"
 write_config "$work/fullstack.json" "$work/fullstack" "$(fullstack_host "$work/sim/ca.pem")"
 
 # --- helpers --------------------------------------------------------------------------
@@ -147,10 +128,10 @@ expect_exit "credential variable unset" 2 settle --config "$work/aurora.json"
 export TENDER_TEST_AURORA_SECRET=tender-test-secret
 
 # --- the operation fails: exit 1 ------------------------------------------------------
-write_config "$work/no-ca.json" "$work/aurora" "$(aurora_host "$work/none.pem" 10000)"
+write_config "$work/no-ca.json" "$work/aurora" "$(aurora_host_json 10000 "$work/none.pem")"
 expect_exit "settle: host cannot be configured (CA missing)" 1 settle --config "$work/no-ca.json"
 expect_exit "queue flush: host cannot be configured (CA missing)" 1 queue flush --config "$work/no-ca.json"
-write_config "$work/no-state.json" "$work/absent-state" "$(aurora_host "$work/sim/ca.pem" 10000)"
+write_config "$work/no-state.json" "$work/absent-state" "$(aurora_host_json 10000 "$work/sim/ca.pem")"
 expect_exit "journal list: state_dir missing" 1 journal list --config "$work/no-state.json"
 # One writer per journal: while another process holds the journal (as tender does), the
 # writers refuse at once and the readers still read.
@@ -162,11 +143,8 @@ expect_exit "settle while the journal is held" 1 settle --config "$work/aurora.j
 expect_json "journal list while the journal is held" '[]' journal list --config "$work/aurora.json"
 exec 9>&-  # released: the writers may open it again
 # A port nothing listens on (the simulator's, once it is stopped): settlement cannot reach the host.
-kill -TERM "$pid" 2>/dev/null || true
-for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-wait "$pid" 2>/dev/null || true
-pid=""
-write_config "$work/down.json" "$work/aurora" "$(aurora_host "$work/sim/ca.pem" 2000)" '{"host_timeout_ms": 3000}'
+stop_hostsim
+write_config "$work/down.json" "$work/aurora" "$(aurora_host_json 2000 "$work/sim/ca.pem")" '{"host_timeout_ms": 3000}'
 expect_exit "settle: host unreachable" 1 settle --config "$work/down.json"
 expect_match "queue flush with the host down and an empty queue" '"remaining":0' queue flush --config "$work/down.json"
 

@@ -3,21 +3,27 @@
 # tmux (send-keys, capture-pane), against tender-hostsim on loopback (--port 0, its CA), a
 # printer to a file, cards by a recorded wedge-reader swipe (a FIFO of input_event records)
 # and by keyed entry. Every function of the menu (app/terminal/counter_menu): sale, keyed
-# sale, pre-auth and capture, tip adjust, void picked from a list, reprint (customer copy),
+# sale, pre-auth and capture, tip adjust, void picked from a list, reprint (either copy),
 # the journal view, a printer failure shown and printed again once the printer is back, the
 # offline queue and its flush, settlement with its printed report, a referenced refund; then
 # Esc at idle quits with exit 0. The screens and the printer's bytes never hold a clear PAN.
 #
-# Steps are functions run in order (STEPS below); a chip sale through tender-vcard (a PC/SC
-# virtual card, built elsewhere) is one more function there once it exists.
+# With TENDER_VCARD, TERMINAL_FILE and CAPK_FILE, a chip sale with online PIN comes first:
+# the card is tender-vcard's, behind pcscd with vsmartcard's vpcd (skipped where PC/SC cannot
+# run here, failed under CI=true), inserted at the card prompt, the PIN typed at the keypad.
+# Steps are functions run in order (STEPS below).
 # Exit 77 (ctest SKIP_RETURN_CODE) when tmux is not installed. Every wait is bounded.
-#   usage: tender_counter_tmux.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING [LONG_BYTES]
+#   usage: tender_counter_tmux.sh TENDER TENDER_HOSTSIM SWIPE_RECORDING LONG_BYTES [TENDER_VCARD TERMINAL_FILE CAPK_FILE]
 set -euo pipefail
-usage="usage: tender_counter_tmux.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING [LONG_BYTES]"
+. "$(dirname "$0")/../../lib/process.sh"
+usage="usage: tender_counter_tmux.sh TENDER TENDER_HOSTSIM SWIPE_RECORDING LONG_BYTES [TENDER_VCARD TERMINAL_FILE CAPK_FILE]"
 tender=${1:?$usage}
 sim=${2:?$usage}
 swipe=${3:?$usage}
 long_bytes=${4:-$(($(getconf LONG_BIT) / 8))}
+vcard=${5:-}
+terminal_file=${6:+$(realpath "$6")}
+capk=${7:+$(realpath "$7")}
 if ! command -v tmux >/dev/null; then
   echo "tender_counter_tmux: skipped: tmux is not installed"
   exit 77
@@ -32,15 +38,20 @@ pass() { passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tender_counter.XXXXXX")
-sim_pid=""
 sock="tender-counter-$$"
+vcard_pid=""
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null || true
-  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
+  if [[ -n "${sim_pid:-}" ]] && kill -0 "$sim_pid" 2>/dev/null; then
     kill -KILL "$sim_pid" 2>/dev/null || true
     wait "$sim_pid" 2>/dev/null || true
   fi
-  exec 3>&- 2>/dev/null || true
+  if [[ -n "$vcard_pid" ]] && kill -0 "$vcard_pid" 2>/dev/null; then
+    kill -KILL "$vcard_pid" 2>/dev/null || true
+    wait "$vcard_pid" 2>/dev/null || true
+  fi
+  stop_pcscd
+  exec 3>&- 5>&- 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,56 +62,35 @@ if [[ $long_bytes == 4 ]]; then
 fi
 
 # --- the simulator: started again on the same port and state after the offline step ---
-mkdir -p "$work/sim" "$work/state" "$work/paper"
-port=0
-start_sim() {
-  "$sim" --port "$port" --state-dir "$work/sim" >"$work/sim.out" 2>>"$work/sim.err" &
-  sim_pid=$!
-  local line=""
-  for ((i = 0; i < 400; i++)); do
-    line=$(head -n 1 "$work/sim.out" 2>/dev/null || true)
-    [[ -n "$line" ]] && break
-    kill -0 "$sim_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-    echo "FAIL: tender-hostsim did not start (got '$line'): $(head -c 2000 "$work/sim.err")"
-    exit 1
-  fi
-  port=${BASH_REMATCH[1]}
-}
-stop_sim() {
-  kill -TERM "$sim_pid" 2>/dev/null || true
-  wait "$sim_pid" 2>/dev/null || true
-  sim_pid=""
-  : >"$work/sim.out"
-}
-start_sim
+mkdir -p "$work/state" "$work/paper"
+start_hostsim "$sim"
 
 mkfifo "$work/msr.fifo"
 exec 3<>"$work/msr.fifo"
 printer="$work/paper/printer.bin"
-cat >"$work/tender.json" <<EOF
-{
-  "terminal_id": "TENDER01",
-  "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
-  "currency": "USD",
-  "state_dir": "$work/state",
-  "device_key": "env:TENDER_TEST_DEVICE_KEY",
-  "host": {"kind": "aurora", "url": "https://127.0.0.1:$port", "ca_file": "$work/sim/ca.pem",
-           "server_name": "localhost", "timeout_ms": 5000,
-           "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
-                      "payment_processor_id": "proc-1"}},
-  "engine": {"host_timeout_ms": 8000, "prompt_timeout_ms": 60000, "offline_swipe_limit": "50.00"},
-  "devices": {"msr": {"evdev": "$work/msr.fifo", "inter_char_timeout_ms": 100},
-              "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_TEST_IPEK"},
-              "printer": {"file": "$printer"},
-              "display": {"kind": "curses", "size": "4x20"}}
-}
-EOF
-export TENDER_TEST_AURORA_SECRET=tender-test-secret
-export TENDER_TEST_DEVICE_KEY=A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF
-export TENDER_TEST_IPEK=6AC292FAA1315B4D858AB3A3D7D5933A
+devices='{"msr": {"evdev": "'"$work/msr.fifo"'", "inter_char_timeout_ms": 100}, "pin_pad": '"$TEST_PIN_PAD_JSON"',
+  "printer": {"file": "'"$printer"'"}, "display": {"kind": "curses", "size": "4x20"}'
+emv=""
+chip=0
+if [[ -n "$vcard" ]]; then
+  if pcsc_reader; then
+    chip=1
+    devices+=', "card_reader": {"pcsc": "'"$reader"'"}'
+    emv='"emv": {"terminal_file": "'"$terminal_file"'", "capk_file": "'"$capk"'"}'
+    # tender-vcard takes its commands from a FIFO, as a tester's script would.
+    mkfifo "$work/vcard.fifo"
+    exec 5<>"$work/vcard.fifo"
+    "$vcard" <"$work/vcard.fifo" >"$work/vcard.out" 2>"$work/vcard.err" &
+    vcard_pid=$!
+  elif in_ci; then
+    fail "chip: PC/SC unavailable under CI: $pcsc_why"
+  else
+    echo "tender_counter_tmux: no chip sale: $pcsc_why"
+  fi
+fi
+terminal_json "$work/state" "env:TENDER_TEST_DEVICE_KEY" "$(aurora_host_json 5000)" \
+  '{"host_timeout_ms": 8000, "prompt_timeout_ms": 60000, "offline_swipe_limit": "50.00"}' "$devices}" "$emv" \
+  >"$work/tender.json"
 
 # --- tmux -----------------------------------------------------------------------------
 pane() { tmux -L "$sock" capture-pane -p -t t 2>/dev/null || true; }
@@ -138,6 +128,19 @@ step_sale() {
   expect_printed "sale: receipt" "MERCHANT COPY"
   idle
 }
+step_chip() {
+  keys F1 2 0 0 0 Enter
+  wait_pane "INSERT, SWIPE" 20 && echo "insert visa_online_pin" >&5 || fail "chip: no card prompt"
+  expect "chip: PIN prompt" "ENTER PIN" 60
+  if pane | grep -q "20\.00"; then pass; else fail "chip: no amount on the PIN screen: $(pane | head -n 6)"; fi
+  keys 1 2 3 4
+  if pane | grep -q 1234; then fail "chip: the PIN shows on the screen"; else pass; fi
+  keys Enter; expect "chip: approved" "APPROVED" 60
+  echo "remove" >&5
+  expect_printed "chip: the AID on the receipt" "A0000000031010"
+  expect_printed "chip: PIN verified" "PIN VERIFIED"
+  idle
+}
 step_keyed() {
   keys Enter 7 Enter; expect "keyed: amount" "KEYED SALE"
   keys 2 0 0 0 Enter; expect "keyed: card number" "CARD NUMBER"
@@ -163,12 +166,17 @@ step_void() {
   expect "void: masked rows" "\*1111" 5
   keys Enter; expect "void: done" "APPROVED" 60; idle
 }
-step_reprint() {
-  local before; before=$(printed | grep -c "CUSTOMER COPY" || true)
-  keys Enter 8 Enter 2 Enter
-  for ((i = 0; i < 100; i++)); do [[ $(printed | grep -c "CUSTOMER COPY" || true) -gt $before ]] && break; sleep 0.1; done
-  if [[ $(printed | grep -c "CUSTOMER COPY" || true) -gt $before ]]; then pass; else fail "reprint: no customer copy printed"; fi
+# reprinted COPY KEY: REPRINT, the copy picked with KEY; one more COPY on the paper.
+reprinted() {
+  local before; before=$(printed | grep -c "$1" || true)
+  keys Enter 8 Enter "$2" Enter
+  for ((i = 0; i < 100; i++)); do [[ $(printed | grep -c "$1" || true) -gt $before ]] && break; sleep 0.1; done
+  if [[ $(printed | grep -c "$1" || true) -gt $before ]]; then pass; else fail "reprint: no $1 printed"; fi
   idle
+}
+step_reprint() {
+  reprinted "CUSTOMER COPY" 2
+  reprinted "MERCHANT COPY" 1
 }
 step_journal() {
   keys Enter 9 Enter; expect "journal: list" "JOURNAL"
@@ -185,11 +193,11 @@ step_printer_error() {
   idle
 }
 step_offline_queue() {
-  stop_sim
+  stop_hostsim
   keys F1 1 5 0 0 Enter; swipe_card || fail "offline: no card prompt"
   expect "offline: approved offline" "APPROVED" 90; idle
   expect "offline: queued on the idle screen" "QUEUED 1" 5
-  start_sim
+  start_hostsim "$sim" "$sim_port"
   keys Enter 0 Down Enter; expect "queue: view" "OFFLINE QUEUE"
   expect "queue: send entry" "SEND 1 NOW" 5
   keys Enter; expect "queue: sent" "QUEUE SENT" 60; idle
@@ -207,8 +215,9 @@ step_refund() {
   keys Enter 2 Enter Enter x 1 0 0 Enter
   expect "refund: approved" "APPROVED" 60; idle
 }
-# A chip sale through tender-vcard goes here (step_chip) once the tool exists.
-STEPS=(step_sale step_keyed step_preauth_capture step_tip_adjust step_void step_reprint step_journal
+STEPS=()
+[[ $chip == 1 ]] && STEPS+=(step_chip)
+STEPS+=(step_sale step_keyed step_preauth_capture step_tip_adjust step_void step_reprint step_journal
        step_printer_error step_offline_queue step_settle step_refund)
 for s in "${STEPS[@]}"; do
   if ! tmux -L "$sock" has-session -t t 2>/dev/null || pane | grep -q "TENDER-EXITED"; then
@@ -221,7 +230,7 @@ done
 keys Escape
 if wait_pane "TENDER-EXITED 0" 30; then pass; else fail "Esc at idle did not quit cleanly: $(pane | tail -n 5)"; fi
 for f in "$printer" "$work/tender.err" "$work/state/tender.log"; do
-  if [[ -f "$f" ]] && grep -qa -e "4111111111111111" -e "=3012101" "$f"; then fail "card data in $(basename "$f")"; else pass; fi
+  if [[ -f "$f" ]] && grep -qa -e "4111111111111111" -e "=3012101" -e "4761739001010010" "$f"; then fail "card data in $(basename "$f")"; else pass; fi
 done
 
 echo "tender_counter_tmux: $passes passed, $failures failed"

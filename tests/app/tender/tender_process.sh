@@ -19,6 +19,7 @@
 # LONG_BYTES: the size of a long where tender runs (CMAKE_SIZEOF_VOID_P: 4 for an armhf
 # build under qemu), which sets its input_event layout; default: this machine's.
 set -euo pipefail
+. "$(dirname "$0")/../../lib/process.sh"
 usage="usage: tender_process.sh PATH_TO_TENDER PATH_TO_TENDER_HOSTSIM SWIPE_RECORDING [LONG_BYTES]"
 tender=${1:?$usage}
 sim=${2:?$usage}
@@ -36,12 +37,11 @@ if [[ ($long_bytes != 8 && $long_bytes != 4) || $(printf '\1\0' | od -An -tu2 | 
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tender_process.XXXXXX")
-sim_pid=""
 term_pid=""
 sock=""
 cleanup() {
   if [[ -n "$sock" ]]; then tmux -L "$sock" kill-server 2>/dev/null || true; fi
-  for p in "$term_pid" "$sim_pid"; do
+  for p in "$term_pid" "${sim_pid:-}"; do
     if [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; then
       kill -KILL "$p" 2>/dev/null || true
       wait "$p" 2>/dev/null || true
@@ -60,21 +60,8 @@ if [[ $long_bytes == 4 ]]; then
 fi
 
 # --- the simulator ------------------------------------------------------------------
-mkdir -p "$work/sim" "$work/state"
-"$sim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-line=""
-for ((i = 0; i < 400; i++)); do  # 40 s: the first start makes keys, under ASan
-  line=$(head -n 1 "$work/sim.out" 2>/dev/null || true)  # the file may not exist yet
-  [[ -n "$line" ]] && break
-  kill -0 "$sim_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-  echo "FAIL: tender-hostsim did not start (got '$line'): $(head -c 2000 "$work/sim.err")"
-  exit 1
-fi
-port=${BASH_REMATCH[1]}
+mkdir -p "$work/state"
+start_hostsim "$sim"
 
 # --- the config -----------------------------------------------------------------------
 mkfifo "$work/msr.fifo" "$work/keys.fifo"
@@ -84,31 +71,11 @@ exec 3<>"$work/msr.fifo"
 exec 4<>"$work/keys.fifo"
 # write_config FILE DEVICES_JSON
 write_config() {
-  cat >"$1" <<EOF
-{
-  "terminal_id": "TENDER01",
-  "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
-  "currency": "USD",
-  "state_dir": "$work/state",
-  "device_key": "${DEVICE_KEY_SPEC:-env:TENDER_TEST_DEVICE_KEY}",
-  "host": {"kind": "aurora", "url": "https://127.0.0.1:$port", "ca_file": "$work/sim/ca.pem",
-           "server_name": "localhost", "timeout_ms": 10000,
-           "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
-                      "payment_processor_id": "proc-1"}},
-  "engine": {"host_timeout_ms": 15000, "prompt_timeout_ms": 60000},
-  "devices": $2
+  terminal_json "$work/state" "${DEVICE_KEY_SPEC:-env:TENDER_TEST_DEVICE_KEY}" "$(aurora_host_json 10000)" \
+    '{"host_timeout_ms": 15000, "prompt_timeout_ms": 60000}' "$2" >"$1"
 }
-EOF
-}
-export TENDER_TEST_AURORA_SECRET=tender-test-secret
-# The published test device key (A0 A1 ... BF), given the way a merchant gives a key:
-# tender refuses "device_key": "test".
-export TENDER_TEST_DEVICE_KEY=A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF
-# X9.24-1 A.4: the IPEK the published test BDK gives KSN FFFF9876543210E00000, which the
-# simulator's PIN verifier derives again from the BDK.
-export TENDER_TEST_IPEK=6AC292FAA1315B4D858AB3A3D7D5933A
 devices='{"msr": {"evdev": "'"$work/msr.fifo"'", "inter_char_timeout_ms": 100},
-  "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_TEST_IPEK"},
+  "pin_pad": '"$TEST_PIN_PAD_JSON"',
   "printer": {"file": "'"$work/printer.bin"'"},
   "display": {"kind": "lines", "size": "4x20"}}'
 write_config "$work/tender.json" "$devices"
@@ -126,8 +93,8 @@ expect_exit() {
   if grep -q "tender-test-secret" <<<"$err"; then fail "$name: stderr carries a credential"; return; fi
   pass
 }
-# wait_for FILE TEXT SECONDS: until FILE holds TEXT (the terminal's display on stdout).
-wait_for() {
+# term_wait_for FILE TEXT SECONDS: until FILE holds TEXT (the terminal's display on stdout).
+term_wait_for() {
   local file=$1 text=$2 tenths=$(($3 * 10))
   for ((i = 0; i < tenths; i++)); do
     grep -qF -- "$text" "$file" 2>/dev/null && return 0
@@ -136,8 +103,8 @@ wait_for() {
   done
   return 1
 }
-# wait_exit SECONDS: sets rc to the terminal's exit code, or 124 after killing it at the deadline.
-wait_exit() {
+# term_wait_exit SECONDS: sets rc to the terminal's exit code, or 124 after killing it at the deadline.
+term_wait_exit() {
   local tenths=$(($1 * 10))
   rc=0
   for ((i = 0; i < tenths; i++)); do
@@ -197,15 +164,15 @@ expect_exit "printer device missing" 1 --config "$work/no-lp.json" --once 1.00
 # --- one approved stripe sale ---------------------------------------------------------
 "$tender" --config "$work/tender.json" --once 12.34 </dev/null >"$work/once.out" 2>"$work/once.err" &
 term_pid=$!
-if wait_for "$work/once.out" "INSERT, SWIPE" 60; then
+if term_wait_for "$work/once.out" "INSERT, SWIPE" 60; then
   cat "$swipe" >&3
-  wait_exit 60
+  term_wait_exit 60
   if [[ $rc -eq 0 ]]; then pass; else fail "--once 12.34: exit $rc: $(tail -n 5 "$work/once.err")"; fi
   if grep -q "^result: approved USD 12.34" "$work/once.out"; then pass; else fail "--once 12.34: no result line: $(tail -n 3 "$work/once.out")"; fi
   if grep -q "APPROVED" "$work/once.out"; then pass; else fail "--once 12.34: the display never said APPROVED"; fi
 else
   fail "--once 12.34: no card prompt on the display: $(tail -n 5 "$work/once.out") / $(tail -n 5 "$work/once.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 if [[ -s "$work/printer.bin" && $(head -c 2 "$work/printer.bin" | od -An -tx1 | tr -d ' \n') == "1b40" ]]; then
   pass
@@ -217,38 +184,38 @@ no_card_data "--once 12.34" "$work/printer.bin" "$work/once.out" "$work/once.err
 # --- a declined sale: exit 1 ----------------------------------------------------------
 "$tender" --config "$work/tender.json" --once 12.51 </dev/null >"$work/decline.out" 2>"$work/decline.err" &
 term_pid=$!
-if wait_for "$work/decline.out" "INSERT, SWIPE" 60; then
+if term_wait_for "$work/decline.out" "INSERT, SWIPE" 60; then
   cat "$swipe" >&3
-  wait_exit 60
+  term_wait_exit 60
   if [[ $rc -eq 1 ]]; then pass; else fail "--once 12.51: expected exit 1, got $rc"; fi
   if grep -q "^result: declined" "$work/decline.out"; then pass; else fail "--once 12.51: no declined result: $(tail -n 3 "$work/decline.out")"; fi
 else
   fail "--once 12.51: no card prompt: $(tail -n 5 "$work/decline.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 no_card_data "--once 12.51" "$work/printer.bin" "$work/decline.out" "$work/decline.err"
 
 # --- SIGTERM at the card prompt: the prompt is answered CANCEL, the sale ends cancelled -
 "$tender" --config "$work/tender.json" --once 3.00 </dev/null >"$work/stop.out" 2>"$work/stop.err" &
 term_pid=$!
-if wait_for "$work/stop.out" "INSERT, SWIPE" 60; then
+if term_wait_for "$work/stop.out" "INSERT, SWIPE" 60; then
   kill -TERM "$term_pid"
-  wait_exit 30
+  term_wait_exit 30
   if [[ $rc -eq 1 ]]; then pass; else fail "SIGTERM at the card prompt: expected exit 1, got $rc"; fi
   if grep -q "^result: cancelled" "$work/stop.out"; then pass; else fail "SIGTERM at the card prompt: $(tail -n 3 "$work/stop.out")"; fi
 else
   fail "SIGTERM at the card prompt: no card prompt: $(tail -n 5 "$work/stop.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 
 # --- the idle loop: s, 5 0 0 ENTER, swipe, then c (CANCEL) quits ----------------------
 "$tender" --config "$work/tender.json" <"$work/keys.fifo" >"$work/idle.out" 2>"$work/idle.err" &
 term_pid=$!
-if wait_for "$work/idle.out" "WELCOME" 60; then
+if term_wait_for "$work/idle.out" "WELCOME" 60; then
   printf 's500\n' >&4
-  if wait_for "$work/idle.out" "INSERT, SWIPE" 30; then
+  if term_wait_for "$work/idle.out" "INSERT, SWIPE" 30; then
     cat "$swipe" >&3
-    if wait_for "$work/idle.out" "APPROVED" 60; then pass; else fail "idle loop: the sale was not approved: $(tail -n 8 "$work/idle.out")"; fi
+    if term_wait_for "$work/idle.out" "APPROVED" 60; then pass; else fail "idle loop: the sale was not approved: $(tail -n 8 "$work/idle.out")"; fi
   else
     fail "idle loop: s + amount did not start a sale: $(tail -n 8 "$work/idle.out")"
   fi
@@ -259,38 +226,38 @@ if wait_for "$work/idle.out" "WELCOME" 60; then
   done
   if [[ $(grep -c "WELCOME" "$work/idle.out") -ge 2 ]]; then pass; else fail "idle loop: no idle screen after the sale"; fi
   printf 'c' >&4
-  wait_exit 20
+  term_wait_exit 20
   if [[ $rc -eq 0 ]]; then pass; else fail "idle loop: CANCEL at idle: exit $rc"; fi
 else
   fail "idle loop: no idle screen: $(tail -n 5 "$work/idle.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 no_card_data "idle loop" "$work/printer.bin" "$work/idle.out" "$work/idle.err"
 
 # --- stdin at its end (a service manager's /dev/null): the terminal waits for SIGTERM ----
 "$tender" --config "$work/tender.json" </dev/null >"$work/eof.out" 2>"$work/eof.err" &
 term_pid=$!
-if wait_for "$work/eof.out" "WELCOME" 60; then
+if term_wait_for "$work/eof.out" "WELCOME" 60; then
   sleep 2  # the old terminal quit at once on EOF; this one must still be there
   if kill -0 "$term_pid" 2>/dev/null; then pass; else fail "stdin at EOF: the terminal quit without SIGTERM"; fi
   kill -TERM "$term_pid" 2>/dev/null || true
-  wait_exit 20
+  term_wait_exit 20
   if [[ $rc -eq 0 ]]; then pass; else fail "stdin at EOF: SIGTERM: exit $rc"; fi
 else
   fail "stdin at EOF: no idle screen: $(tail -n 5 "$work/eof.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 
 # --- SIGTERM at idle: a clean stop ----------------------------------------------------
 "$tender" --config "$work/tender.json" <"$work/keys.fifo" >"$work/term.out" 2>"$work/term.err" &
 term_pid=$!
-if wait_for "$work/term.out" "WELCOME" 60; then
+if term_wait_for "$work/term.out" "WELCOME" 60; then
   kill -TERM "$term_pid"
-  wait_exit 20
+  term_wait_exit 20
   if [[ $rc -eq 0 ]]; then pass; else fail "SIGTERM at idle: exit $rc"; fi
 else
   fail "SIGTERM: no idle screen: $(tail -n 5 "$work/term.err")"
-  wait_exit 1
+  term_wait_exit 1
 fi
 
 # --- the curses display in tmux: F1, amount, ENTER, swipe, APPROVED, Esc quits ---------

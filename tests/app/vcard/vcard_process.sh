@@ -22,6 +22,7 @@
 # checked-in recording SWIPE_RECORDING byte for byte (which msr_test checks on its own).
 # LONG_BYTES: the size of a long where tender runs (4 on armhf), which sets its input_event layout.
 set -euo pipefail
+. "$(dirname "$0")/../../lib/process.sh"
 usage="usage: vcard_process.sh TENDER_VCARD TENDER TENDER_HOSTSIM TENDER_SWIPE PRINT_LISTENER SWIPE_RECORDING CAPK_FILE [LONG_BYTES]"
 vcard=${1:?$usage}
 tender=${2:?$usage}
@@ -36,11 +37,9 @@ long_bytes=${8:-$(($(getconf LONG_BIT) / 8))}
 failures=0; passes=0
 pass() { passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-in_ci() { [[ -n "${CI:-}" && "${CI}" != "false" && "${CI}" != "0" ]]; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vcard_process.XXXXXX")
 pids=()          # everything started in the background, stopped at exit
-pcscd_pid=""     # a pcscd started here: its whole process group is stopped
 sock=""          # a tmux server started here
 cleanup() {
   local p
@@ -48,39 +47,12 @@ cleanup() {
   for p in "${pids[@]}"; do
     if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
   done
-  if [[ -n "$pcscd_pid" ]]; then
-    kill -TERM -- "-$pcscd_pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pcscd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pcscd_pid" 2>/dev/null || true
-  fi
+  stop_pcscd
   exec 5>&- 6>&- 7>&- 8>&- 9>&- 2>/dev/null || true
   [[ -n "${KEEP_WORK:-}" ]] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
-# wait_for FILE TEXT SECONDS [PID]: until FILE holds TEXT; gives up early when PID has exited.
-wait_for() {
-  local file=$1 text=$2 tenths=$(($3 * 10)) pid=${4:-}
-  for ((i = 0; i < tenths; i++)); do
-    grep -qF -- "$text" "$file" 2>/dev/null && return 0
-    [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null && { grep -qF -- "$text" "$file" 2>/dev/null; return; }
-    sleep 0.1
-  done
-  return 1
-}
-# wait_exit PID SECONDS: sets rc to its exit code, or 124 after killing it at the deadline.
-wait_exit() {
-  local pid=$1 tenths=$(($2 * 10))
-  rc=0
-  for ((i = 0; i < tenths; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    rc=124
-    return
-  fi
-  wait "$pid" || rc=$?
-}
 # The full PANs of the cards used here and the recorded track: never outside the processes.
 no_card_data() {
   local name=$1; shift
@@ -203,41 +175,16 @@ skip_or_fail() {
   [[ $failures -eq 0 ]]
   exit
 }
-pcscd_bin=""
-for p in /usr/sbin/pcscd /usr/local/sbin/pcscd /sbin/pcscd /usr/bin/pcscd; do [[ -x $p ]] && { pcscd_bin=$p; break; }; done
-command -v pcsc_scan >/dev/null || skip_or_fail "pcsc_scan is not installed (scripts/setup installs pcsc-tools)"
-# One pcscd serves the machine and vpcd's ports are fixed: take turns with the PC/SC suites.
-: >>/tmp/tender-pcscd.lock 2>/dev/null || true  # read-only is enough for flock (another user's file)
-exec 9</tmp/tender-pcscd.lock
-flock -w 120 9 || { fail "another test held /tmp/tender-pcscd.lock too long"; exit 1; }
-if ! timeout 10 pcsc_scan -r >/dev/null 2>&1; then
-  [[ -n "$pcscd_bin" ]] || skip_or_fail "pcscd is not installed (scripts/setup installs pcscd)"
-  [[ -r /etc/reader.conf.d/vpcd ]] || skip_or_fail "vpcd is not configured: /etc/reader.conf.d/vpcd missing (scripts/setup installs vsmartcard-vpcd)"
-  [[ $(id -u) -eq 0 ]] || skip_or_fail "no pcscd running and starting one needs root (it creates /run/pcscd)"
-  setsid "$pcscd_bin" --foreground --auto-exit </dev/null >"$work/pcscd.log" 2>&1 &
-  pcscd_pid=$!
-fi
-reader=""
-for ((i = 0; i < 100; i++)); do
-  reader=$(timeout 10 pcsc_scan -r 2>/dev/null | sed -nE 's/^[0-9]+: (Virtual PCD .* 00)$/\1/p' | head -n 1) || true
-  [[ -n "$reader" ]] && break
-  sleep 0.1
-done
-if [[ -z "$reader" ]]; then
-  fail "pcscd lists no vpcd reader: $(timeout 10 pcsc_scan -r 2>&1 | head -n 5) $(tail -c 2000 "$work/pcscd.log" 2>/dev/null)"
-  exit 1
-fi
+pcsc_reader || skip_or_fail "$pcsc_why"
 pass
 
 # --- the host simulator and the printer ---------------------------------------------
-mkdir -p "$work/sim" "$work/state"
-"$sim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!; pids+=("$sim_pid")
+mkdir -p "$work/state"
+start_hostsim "$sim"
+pids+=("$sim_pid")
 "$listener" "$work/printed.bin" >"$work/printer.out" 2>"$work/printer.err" &
 printer_pid=$!; pids+=("$printer_pid")
-wait_for "$work/sim.out" "listening on" 60 "$sim_pid" || { fail "tender-hostsim did not start: $(head -c 2000 "$work/sim.err")"; exit 1; }
 wait_for "$work/printer.out" "listening on" 20 "$printer_pid" || { fail "print_listener did not start"; exit 1; }
-sim_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/sim.out")
 printer_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/printer.out")
 
 # --- the recorded swipe, written by tender-swipe in tender's input_event layout ---------
@@ -262,34 +209,12 @@ exec 6<>"$work/msr.fifo"   # held open: the reader never sees the stream end bet
 exec 7<>"$work/keys.fifo"  # tender's keypad (the lines display reads stdin)
 exec 8<>"$work/cmd.fifo"   # tender-vcard's commands
 
-export TENDER_TEST_AURORA_SECRET=tender-test-secret
-# The published test device key (A0 A1 ... BF), given as a merchant gives a key.
-export TENDER_TEST_DEVICE_KEY=A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF
-# X9.24-1 A.4: the IPEK of the published test BDK for KSN FFFF9876543210E00000; the
-# simulator derives it again from the BDK to check the PIN block.
-export TENDER_TEST_IPEK=6AC292FAA1315B4D858AB3A3D7D5933A
-cat >"$work/tender.json" <<EOF
-{
-  "terminal_id": "TENDER01",
-  "merchant": {"name": "TENDER TEST STORE", "address": ["1 TEST STREET"], "merchant_id": "MID0001"},
-  "currency": "USD",
-  "state_dir": "$work/state",
-  "device_key": "env:TENDER_TEST_DEVICE_KEY",
-  "host": {"kind": "aurora", "url": "https://127.0.0.1:$sim_port", "ca_file": "$work/sim/ca.pem",
-           "server_name": "localhost", "timeout_ms": 10000,
-           "aurora": {"client_id": "tender-test", "client_secret_env": "TENDER_TEST_AURORA_SECRET",
-                      "payment_processor_id": "proc-1"}},
-  "engine": {"host_timeout_ms": 15000, "prompt_timeout_ms": 60000},
-  "emv": {"terminal_file": "$terminal_file", "capk_file": "$capk"},
-  "devices": {
-    "card_reader": {"pcsc": "$reader"},
-    "msr": {"evdev": "$work/msr.fifo", "inter_char_timeout_ms": 100},
-    "pin_pad": {"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_TEST_IPEK"},
-    "printer": {"tcp": "127.0.0.1:$printer_port"},
-    "display": {"kind": "lines", "size": "4x20"}
-  }
-}
-EOF
+terminal_json "$work/state" "env:TENDER_TEST_DEVICE_KEY" "$(aurora_host_json 10000)" \
+  '{"host_timeout_ms": 15000, "prompt_timeout_ms": 60000}' \
+  '{"card_reader": {"pcsc": "'"$reader"'"}, "msr": {"evdev": "'"$work/msr.fifo"'", "inter_char_timeout_ms": 100},
+    "pin_pad": '"$TEST_PIN_PAD_JSON"', "printer": {"tcp": "127.0.0.1:'"$printer_port"'"},
+    "display": {"kind": "lines", "size": "4x20"}}' \
+  '"emv": {"terminal_file": "'"$terminal_file"'", "capk_file": "'"$capk"'"}' >"$work/tender.json"
 
 "$vcard" --insert visa_online_pin <"$work/cmd.fifo" >"$work/vcard.out" 2>"$work/vcard.err" &
 vcard_pid=$!; pids+=("$vcard_pid")
@@ -352,13 +277,10 @@ check_receipt chip_swapped "$offset" "541333******0011" "23.45"
 # comes back by itself, and the card serves a sale again.
 if [[ -n "$pcscd_pid" ]]; then
   connected_before=$(grep -c "^connected vpcd" "$work/vcard.out" || true)
-  kill -TERM -- "-$pcscd_pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pcscd_pid" 2>/dev/null || break; sleep 0.1; done
-  wait "$pcscd_pid" 2>/dev/null || true
+  stop_pcscd
   wait_for "$work/vcard.out" "disconnected vpcd 127.0.0.1:35963 closed the connection" 20 "$vcard_pid" \
     && pass || fail "pcscd stopped: no disconnected line: $(cat "$work/vcard.out")"
-  setsid "$pcscd_bin" --foreground --auto-exit </dev/null >>"$work/pcscd.log" 2>&1 &
-  pcscd_pid=$!
+  start_pcscd
   for ((i = 0; i < 300; i++)); do
     [[ $(grep -c "^connected vpcd" "$work/vcard.out" || true) -gt $connected_before ]] && break
     sleep 0.1
