@@ -1,5 +1,8 @@
 #include "net/http/server.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -11,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 #include <cerrno>
 #include <map>
 #include <optional>
@@ -29,6 +33,8 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::string_view kLog = "net.http.server";
+// Descriptors held back from connections (see pause_accepting).
+constexpr std::size_t kReserveDescriptors = 4;
 // How long a refused request's remaining bytes are read and dropped before closing.
 constexpr std::chrono::milliseconds kLinger{2000};
 
@@ -210,6 +216,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         tls(std::move(tls_context)),
         acceptor(context),
         accept_timer(context) {}
+  ~Impl() { release_reserve(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   asio::io_context& io;
   ServerOptions options;
@@ -219,6 +228,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer accept_timer;  // the pause after an accept that ran out of descriptors
   bool paused = false;
   std::size_t pauses_in_streak = 0;
+  std::vector<int> reserve;  // descriptors on /dev/null, given back while accepting pauses
   std::uint16_t port = 0;
   std::map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::uint64_t next_id = 0;
@@ -246,8 +256,10 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
   // Out of descriptors (or kernel memory): accept fails at once for as long as that lasts,
   // so retrying at once spins a core. Wait instead; the connections waiting meanwhile stay in
-  // the listen backlog and are taken when a descriptor frees up. (A reserve descriptor, closed
-  // to accept-and-drop, would refuse them instead; the connection cap already sheds load.)
+  // the listen backlog and are taken when a descriptor frees up. (Accepting them only to close
+  // them would refuse them; the connection cap already sheds load.) While paused, the reserve
+  // descriptors are given back, so the process still has a few for its own needs (SQLite's
+  // rollback journal at a commit, a log file); they are taken again before the next try.
   void pause_accepting(error_code why) {
     ++stats.accept_pauses;
     if (!paused) {
@@ -257,11 +269,26 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
                 " ms at a time until it succeeds");
     }
     ++pauses_in_streak;
+    release_reserve();
     accept_timer.expires_after(options.accept_backoff);
     accept_timer.async_wait([self = shared_from_this()](error_code ec) {
       if (ec || self->stopped) return;
+      self->take_reserve();
       self->accept();
     });
+  }
+
+  void take_reserve() {
+    while (reserve.size() < kReserveDescriptors) {
+      const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return;  // still out: the accept that follows pauses again
+      reserve.push_back(fd);
+    }
+  }
+
+  void release_reserve() {
+    for (const int fd : reserve) ::close(fd);
+    reserve.clear();
   }
 
   static bool out_of_resources(error_code ec) {
@@ -298,6 +325,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     stopped = true;
     error_code ignored;
     accept_timer.cancel();
+    release_reserve();
     acceptor.close(ignored);
     auto all = connections;
     for (auto& [id, c] : all) c->close();
@@ -324,6 +352,7 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, ServerOptio
   const auto local = impl->acceptor.local_endpoint(ec);
   if (ec) return make_error(Errc::io_error, "cannot read the listening port: " + ec.message());
   impl->port = local.port();
+  impl->take_reserve();
   impl->accept();
   log::info(kLog, "listening on 127.0.0.1:", impl->port);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

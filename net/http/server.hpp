@@ -39,7 +39,8 @@ struct ServerOptions {
   std::size_t max_connections = 1024;
   // When accept fails for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM),
   // the next try waits this long: the pending connections stay in the listen backlog until
-  // a connection closes, instead of the loop retrying at once and spinning a core.
+  // a connection closes, instead of the loop retrying at once and spinning a core. A few
+  // descriptors are held in reserve and given back to the process while it waits.
   std::chrono::milliseconds accept_backoff{100};
 };
 

@@ -43,7 +43,7 @@ start_sim() {
   pid=$!
   local line="" i
   for ((i = 0; i < 600; i++)); do  # 60 s: the first start makes keys, under ASan
-    line=$(head -n 1 "$work/$name.out")
+    line=$(head -n 1 "$work/$name.out" 2>/dev/null)
     [[ -n "$line" ]] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
