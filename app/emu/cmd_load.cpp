@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -121,16 +122,28 @@ class VirtualTerminal {
   VirtualTerminal(const Plan& plan, std::size_t index) : plan_(plan) { tally_.index = index; }
 
   TerminalTally run(std::latch& ready, std::latch& go) {
-    auto booted = boot();
+    // Asio throws when the process is out of descriptors (an io_context's epoll): that is
+    // this terminal's error, and the fleet must not wait for it at the latch.
+    Result<void> booted = ok();
+    try {
+      booted = boot();
+    } catch (const std::exception& e) {
+      booted = make_error(Errc::io_error, e.what());
+    }
     ready.count_down();
     go.wait();
     if (!booted) {
       ++tally_.errors["boot"];
-      log::warn("emu.load", "terminal ", tally_.index, ": ", booted.error().describe());
+      log::warn("emu.load", "terminal ", tally_.index + 1, ": ", booted.error().describe());
       return std::move(tally_);
     }
-    for (std::size_t i = 0; i < plan_.sales; ++i) {
-      if (!sale(i)) break;  // a terminal stuck in a sale makes no more
+    try {
+      for (std::size_t i = 0; i < plan_.sales; ++i) {
+        if (!sale(i)) break;  // a terminal stuck in a sale makes no more
+      }
+    } catch (const std::exception& e) {
+      ++tally_.errors["exception"];
+      log::warn("emu.load", "terminal ", tally_.index + 1, ": ", log::scrub(e.what()));
     }
     read_journal();
     counter_.reset();  // the counter's pending prompt may hold the engine's handler
@@ -243,6 +256,20 @@ class VirtualTerminal {
   std::unique_ptr<EmuTerminal> terminal_;
 };
 
+// Each terminal holds its io_context (epoll, its wakeup and timer descriptors), its
+// connection, its journal (SQLite: the database and its rollback journal) and, with the
+// built-in simulator, the server's side of the connection: raise the
+// soft descriptor limit to fit the fleet when the hard limit allows (1,000 terminals do not fit
+// the usual 1,024).
+void raise_descriptor_limit(std::size_t terminals) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const auto want = static_cast<rlim_t>(8 * terminals + 64);
+  if (limit.rlim_cur >= want) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min(want, limit.rlim_max);
+  (void)::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 long peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -256,6 +283,7 @@ int load_command(const std::vector<std::string>& args) {
   if (const auto* why = std::get_if<std::string>(&parsed)) return usage(*why);
   const LoadOptions& options = std::get<LoadOptions>(parsed);
 
+  raise_descriptor_limit(options.terminals);
   Plan plan;
   plan.sales = options.sales;
   FleetReport report;
@@ -270,6 +298,10 @@ int load_command(const std::vector<std::string>& args) {
       return kExitBadInput;
     }
     settings.emplace(std::move(*loaded));
+    if (settings->host.currency != usd()) {
+      std::cerr << "tender-emu: " << options.config_file.string() << ": host.currency: the load's amounts are in USD\n";
+      return kExitBadInput;
+    }
     plan.configured = &settings->host;
     plan.kind = settings->host.kind;
     report.host = std::string(to_string(plan.kind)) + " at https://" + settings->host.api.host + ":" +
