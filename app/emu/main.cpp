@@ -9,6 +9,9 @@
 //       simulator (another host kind, host_behaviour steps) is skipped, with the reason.
 //       Exit 0 when none failed (skips allowed), 1 when one failed; 2 for bad arguments,
 //       an unreadable scenario file or configuration.
+//   tender-emu load --terminals N --sales M [--config FILE | --host KIND] [--state-dir DIR] [--json]
+//       A fleet of N virtual terminals, M sales each: sales/s, latency, errors, peak RSS
+//       (app/emu/cmd_load.hpp).
 //   tender-emu emv run ... | emv cards
 //       The EMV kernel against a virtual test card (app/emu/cmd_emv.cpp).
 //   tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]
@@ -29,6 +32,7 @@
 
 #include "app/config/settings.hpp"
 #include "app/emu/cmd_emv.hpp"
+#include "app/emu/cmd_load.hpp"
 #include "app/emu/emu_host.hpp"
 #include "app/emu/interactive.hpp"
 #include "app/emu/report.hpp"
@@ -48,6 +52,7 @@ constexpr int kExitBadInput = 2;
 constexpr std::string_view kUsage =
     "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
     "       tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]\n"
+    "       tender-emu load --terminals N --sales M [--config FILE | --host aurora|fullstack|connexpay] [--state-dir DIR] [--json]\n"
     "       tender-emu emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]\n"
     "       tender-emu emv cards\n"
     "       tender-emu --help | --version\n";
@@ -162,6 +167,7 @@ int main(int argc, char** argv) {
   // The engine's and adapters' own log lines would drown the report; warnings and errors stay.
   tender::log::set_level(tender::log::Level::warn);
   if (!args.empty() && args[0] == "run") return run_command({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "load") return load_command({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "emv") return tender::ctl::emv_command({args.begin() + 1, args.end()});
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << kUsage;

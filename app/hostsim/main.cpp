@@ -1,7 +1,7 @@
 // tender-hostsim: the host simulator (net/hostsim) behind the HTTPS server (net/http) on
 // 127.0.0.1, with the DUKPT PIN verifier and the test cards' issuer (app/hostsim).
 //
-//   tender-hostsim [--port N] [--state-dir DIR]
+//   tender-hostsim [--port N] [--state-dir DIR] [--max-connections N] [--verbose]
 //
 // --port 0 (the default) picks a free port. When the server is ready, exactly one line
 // "listening on 127.0.0.1:N" goes to stdout. With --state-dir the test PKI (DIR/ca.pem,
@@ -9,11 +9,19 @@
 // DIR/hostsim.db (SQLite), restored on start. Without it the state is in memory and the
 // certificates go to a temporary directory, removed on exit (stderr says where ca.pem is).
 // SIGINT/SIGTERM stop it (exit 0). Bad arguments: exit 2 with one line on stderr; a
-// start-up failure: exit 1 with one line. Logs (stderr) carry method, path and status,
-// never a body, a PAN, track data or a PIN block.
+// start-up failure: exit 1 with one line. It holds a fleet: at most --max-connections
+// (default 1024) open connections, one over it closed at once; the descriptor limit is raised
+// to fit them when the hard limit allows; when descriptors run out anyway, accepting pauses
+// (net/http/server.hpp). Logs (stderr): a summary line (requests by status class, peak
+// connections, refused) every minute with traffic and at exit; one line per request (method,
+// path, status) only with --verbose. Never a body, a PAN, track data or a PIN block.
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <functional>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -29,6 +37,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "app/hostsim/verifiers.hpp"
 #include "common/log.hpp"
@@ -48,14 +57,23 @@ namespace test_pki = tender::net::tls::test_pki;
 
 constexpr std::string_view kComponent = "hostsim";
 constexpr std::string_view kUsage =
-    "usage: tender-hostsim [--port N] [--state-dir DIR]\n"
+    "usage: tender-hostsim [--port N] [--state-dir DIR] [--max-connections N] [--verbose]\n"
     "       tender-hostsim --help | --version";
 constexpr int kExitFailure = 1;
 constexpr int kExitBadArguments = 2;
 
+constexpr std::size_t kDefaultMaxConnections = 1024;
+constexpr std::size_t kMaxConnectionsLimit = 1'000'000;
+// Descriptors beyond the connections: the listener, SQLite, stdio, the PKI files.
+constexpr rlim_t kSpareDescriptors = 64;
+// How often the summary line is written while requests arrive.
+constexpr std::chrono::seconds kSummaryEvery{60};
+
 struct Options {
   std::uint16_t port = 0;
   std::optional<fs::path> state_dir;
+  std::size_t max_connections = kDefaultMaxConnections;
+  bool verbose = false;
   bool help = false;
   bool version = false;
 };
@@ -75,6 +93,7 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
 std::variant<Options, BadArguments> parse_arguments(const std::vector<std::string_view>& args) {
   Options options;
   bool port_seen = false;
+  bool max_seen = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -85,7 +104,13 @@ std::variant<Options, BadArguments> parse_arguments(const std::vector<std::strin
       options.version = true;
       continue;
     }
-    if (arg != "--port" && arg != "--state-dir") return BadArguments{"unknown argument " + std::string(arg)};
+    if (arg == "--verbose" || arg == "-v") {
+      options.verbose = true;
+      continue;
+    }
+    if (arg != "--port" && arg != "--state-dir" && arg != "--max-connections") {
+      return BadArguments{"unknown argument " + std::string(arg)};
+    }
     if (i + 1 >= args.size()) return BadArguments{std::string(arg) + " needs a value"};
     const std::string_view value = args[++i];
     if (arg == "--port") {
@@ -94,6 +119,16 @@ std::variant<Options, BadArguments> parse_arguments(const std::vector<std::strin
       const auto port = parse_port(value);
       if (!port) return BadArguments{"--port must be a number from 0 to 65535"};
       options.port = *port;
+    } else if (arg == "--max-connections") {
+      if (max_seen) return BadArguments{"--max-connections given twice"};
+      max_seen = true;
+      std::size_t count = 0;
+      const auto* end = value.data() + value.size();
+      const auto [ptr, ec] = std::from_chars(value.data(), end, count);
+      if (value.empty() || ec != std::errc{} || ptr != end || count == 0 || count > kMaxConnectionsLimit) {
+        return BadArguments{"--max-connections must be a number from 1 to 1000000"};
+      }
+      options.max_connections = count;
     } else {
       if (options.state_dir) return BadArguments{"--state-dir given twice"};
       if (value.empty()) return BadArguments{"--state-dir must not be empty"};
@@ -145,6 +180,57 @@ std::string_view describe(const http::ServerAction& action) {
   return "?";
 }
 
+// What the simulator answered, by status class: the summary line's counts.
+struct Tally {
+  std::size_t requests = 0;
+  std::size_t ok = 0;           // 1xx-3xx
+  std::size_t client_error = 0; // 4xx
+  std::size_t server_error = 0; // 5xx
+  std::size_t unanswered = 0;   // closed or left without an answer (scripted behaviour)
+
+  void count(const http::ServerAction& action) {
+    ++requests;
+    const bool answers = action.kind == http::ServerAction::Kind::respond || action.kind == http::ServerAction::Kind::delay;
+    if (!answers) {
+      ++unanswered;
+    } else if (action.response.status >= 500) {
+      ++server_error;
+    } else if (action.response.status >= 400) {
+      ++client_error;
+    } else {
+      ++ok;
+    }
+  }
+
+  [[nodiscard]] std::string summary(const http::ServerStats& server) const {
+    return std::to_string(requests) + " requests (" + std::to_string(ok) + " ok, " + std::to_string(client_error) +
+           " 4xx, " + std::to_string(server_error) + " 5xx, " + std::to_string(unanswered) + " unanswered); " +
+           std::to_string(server.connections_accepted) + " connections, peak " + std::to_string(server.peak_connections) +
+           " open, " + std::to_string(server.connections_refused) + " refused over the cap, " +
+           std::to_string(server.accept_pauses) + " accept pauses";
+  }
+};
+
+// A fleet needs more descriptors than the usual soft limit (1024): raise it to fit the
+// connection cap when the hard limit allows. When it does not, the accept loop pauses at the
+// limit instead (net/http/server.hpp).
+void raise_descriptor_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(max_connections) + kSpareDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < want) {
+    const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? want : std::min(want, limit.rlim_max);
+    if (raised > limit.rlim_cur) {
+      limit.rlim_cur = raised;
+      (void)::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (raised < want) {
+      tender::log::warn(kComponent, "descriptor limit ", raised, " is below --max-connections ", max_connections,
+                        " + ", kSpareDescriptors, ": accepting pauses when it is reached");
+    }
+  }
+}
+
 int run(const Options& options) {
   // Certificates: the state directory's, or a temporary directory's.
   std::optional<TempDir> temp = options.state_dir ? std::nullopt : TempDir::create();
@@ -184,27 +270,52 @@ int run(const Options& options) {
   http::ServerOptions server_options;
   server_options.port = options.port;
   server_options.tls = std::move(*tls);
+  server_options.max_connections = options.max_connections;
+  Tally tally;
   auto server = http::Server::create(
-      io, std::move(server_options), [&simulator](http::Request request, http::ServerReply reply) {
+      io, std::move(server_options), [&](http::Request request, http::ServerReply reply) {
         http::ServerAction action = simulator.handle(request);
+        tally.count(action);
         // Method, path (no query) and status only: never a body or a header value.
-        tender::log::info(kComponent, http::to_string(request.method), ' ', request.path(), " -> ",
-                          action.response.status, ' ', describe(action));
+        if (options.verbose) {
+          tender::log::info(kComponent, http::to_string(request.method), ' ', request.path(), " -> ",
+                            action.response.status, ' ', describe(action));
+        }
         reply(std::move(action));
       });
   if (!server) return fail("cannot listen", server.error());
+  raise_descriptor_limit(options.max_connections);  // before the first accept (io.run)
+
+  // The summary line: every kSummaryEvery while requests arrive, and once at exit.
+  boost::asio::steady_timer summary_timer(io);
+  std::size_t summarized = 0;
+  std::function<void()> schedule_summary = [&] {
+    summary_timer.expires_after(kSummaryEvery);
+    summary_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (tally.requests != summarized) {
+        summarized = tally.requests;
+        tender::log::info(kComponent, tally.summary((*server)->stats()));
+      }
+      schedule_summary();
+    });
+  };
+  schedule_summary();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     tender::log::info(kComponent, "signal ", signal_number, ": stopping");
+    summary_timer.cancel();
     (*server)->stop();
     io.stop();
   });
 
   std::cout << "listening on 127.0.0.1:" << (*server)->port() << std::endl;
   io.run();
+  const auto stats = (*server)->stats();
   (*server)->stop();
+  tender::log::info(kComponent, tally.summary(stats));
   return EXIT_SUCCESS;
 }
 

@@ -1,5 +1,8 @@
 #include "net/http/server.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -9,7 +12,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <array>
+#include <vector>
+#include <cerrno>
 #include <map>
 #include <optional>
 
@@ -27,6 +33,8 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::string_view kLog = "net.http.server";
+// Descriptors held back from connections (see pause_accepting).
+constexpr std::size_t kReserveDescriptors = 4;
 // How long a refused request's remaining bytes are read and dropped before closing.
 constexpr std::chrono::milliseconds kLinger{2000};
 
@@ -202,13 +210,25 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(asio::io_context& context, ServerOptions opts, ServerHandler h, std::shared_ptr<tls::Context> tls_context)
-      : io(context), options(std::move(opts)), handler(std::move(h)), tls(std::move(tls_context)), acceptor(context) {}
+      : io(context),
+        options(std::move(opts)),
+        handler(std::move(h)),
+        tls(std::move(tls_context)),
+        acceptor(context),
+        accept_timer(context) {}
+  ~Impl() { release_reserve(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   asio::io_context& io;
   ServerOptions options;
   ServerHandler handler;
   std::shared_ptr<tls::Context> tls;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;  // the pause after an accept that ran out of descriptors
+  bool paused = false;
+  std::size_t pauses_in_streak = 0;
+  std::vector<int> reserve;  // descriptors on /dev/null, given back while accepting pauses
   std::uint16_t port = 0;
   std::map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::uint64_t next_id = 0;
@@ -217,31 +237,95 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
   void accept() {
     acceptor.async_accept([self = shared_from_this()](error_code ec, tcp::socket socket) {
-      if (self->stopped) return;
-      if (!ec) {
-        error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        auto stream = tls::Stream::make(std::move(socket), self->tls);
-        if (stream) {
-          ++self->stats.connections_accepted;
-          auto id = ++self->next_id;
-          auto connection = std::make_shared<Connection>(self, id, std::move(*stream), self->io);
-          self->connections.emplace(id, connection);
-          connection->start();
-        } else {
-          log::warn(kLog, stream.error().describe());
-        }
-      } else if (ec == asio::error::operation_aborted) {
-        return;
+      if (self->stopped || ec == asio::error::operation_aborted) return;
+      if (ec) {
+        if (out_of_resources(ec)) return self->pause_accepting(ec);
+        // accept(2): errors already pending on the new connection (reset, protocol) are
+        // that connection's; the next one is taken at once.
+        log::debug(kLog, "accept: ", ec.message());
+        return self->accept();
       }
+      if (self->paused) {
+        self->paused = false;
+        log::info(kLog, "accepting again after ", self->pauses_in_streak, " pause(s)");
+      }
+      self->admit(std::move(socket));
       self->accept();
     });
+  }
+
+  // Out of descriptors (or kernel memory): accept fails at once for as long as that lasts,
+  // so retrying at once spins a core. Wait instead; the connections waiting meanwhile stay in
+  // the listen backlog and are taken when a descriptor frees up. (Accepting them only to close
+  // them would refuse them; the connection cap already sheds load.) While paused, the reserve
+  // descriptors are given back, so the process still has a few for its own needs (SQLite's
+  // rollback journal at a commit, a log file); they are taken again before the next try.
+  void pause_accepting(error_code why) {
+    ++stats.accept_pauses;
+    if (!paused) {
+      paused = true;
+      pauses_in_streak = 0;
+      log::warn(kLog, "accept: ", why.message(), "; pausing ", options.accept_backoff.count(),
+                " ms at a time until it succeeds");
+    }
+    ++pauses_in_streak;
+    release_reserve();
+    accept_timer.expires_after(options.accept_backoff);
+    accept_timer.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec || self->stopped) return;
+      self->take_reserve();
+      self->accept();
+    });
+  }
+
+  void take_reserve() {
+    while (reserve.size() < kReserveDescriptors) {
+      const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return;  // still out: the accept that follows pauses again
+      reserve.push_back(fd);
+    }
+  }
+
+  void release_reserve() {
+    for (const int fd : reserve) ::close(fd);
+    reserve.clear();
+  }
+
+  static bool out_of_resources(error_code ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+           ec == error_code(ENFILE, boost::system::system_category());
+  }
+
+  void admit(tcp::socket socket) {
+    error_code ignored;
+    if (connections.size() >= options.max_connections) {
+      // Over the cap: closed before the handshake, so it costs neither TLS nor a timer.
+      if (stats.connections_refused++ == 0) {
+        log::warn(kLog, "connection cap (", options.max_connections, ") reached: closing new connections");
+      }
+      socket.close(ignored);
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto stream = tls::Stream::make(std::move(socket), tls);
+    if (!stream) {
+      log::warn(kLog, stream.error().describe());
+      return;
+    }
+    ++stats.connections_accepted;
+    auto id = ++next_id;
+    auto connection = std::make_shared<Connection>(weak_from_this(), id, std::move(*stream), io);
+    connections.emplace(id, connection);
+    stats.peak_connections = std::max(stats.peak_connections, connections.size());
+    connection->start();
   }
 
   void stop() {
     if (stopped) return;
     stopped = true;
     error_code ignored;
+    accept_timer.cancel();
+    release_reserve();
     acceptor.close(ignored);
     auto all = connections;
     for (auto& [id, c] : all) c->close();
@@ -268,13 +352,18 @@ Result<std::unique_ptr<Server>> Server::create(asio::io_context& io, ServerOptio
   const auto local = impl->acceptor.local_endpoint(ec);
   if (ec) return make_error(Errc::io_error, "cannot read the listening port: " + ec.message());
   impl->port = local.port();
+  impl->take_reserve();
   impl->accept();
   log::info(kLog, "listening on 127.0.0.1:", impl->port);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 std::uint16_t Server::port() const noexcept { return impl_->port; }
-ServerStats Server::stats() const { return impl_->stats; }
+ServerStats Server::stats() const {
+  ServerStats s = impl_->stats;
+  s.connections_open = impl_->connections.size();
+  return s;
+}
 void Server::stop() { impl_->stop(); }
 
 }  // namespace tender::net::http

@@ -30,7 +30,7 @@ check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "
 started=$SECONDS
 
 # --- the hostsim, on loopback, its test CA in its state folder ------------------------------
-"$hostsim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
+"$hostsim" --port 0 --state-dir "$work/sim" --verbose >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 line=""
 for _ in $(seq 1 600); do  # 60 s: the first start makes keys, under ASan

@@ -77,7 +77,7 @@ one_sale "$emu --host aurora"
 echo "emu_interactive: sale approved in the interactive emulator (built-in host simulator)"
 
 [[ -n "$hostsim" ]] || exit 0
-"$hostsim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
+"$hostsim" --port 0 --state-dir "$work/sim" --verbose >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 line=""
 for _ in $(seq 1 400); do  # 40 s: the first start makes keys, under ASan

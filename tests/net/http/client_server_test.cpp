@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "net/http/client.hpp"
 #include "net/http/server.hpp"
@@ -28,8 +29,9 @@ Response text(int status, std::string body) {
 class Loopback : public ::testing::Test {
  protected:
   void start_server(ServerHandler handler, std::chrono::milliseconds read_timeout = 30s,
-                    std::size_t max_request = 1024 * 1024) {
+                    std::size_t max_request = 1024 * 1024, std::size_t max_connections = 1024) {
     ServerOptions options;
+    options.max_connections = max_connections;
     options.tls.cert_chain_pem = pki().server.cert_pem;
     options.tls.key_pem = SecretString(pki().server.key_pem.reveal());
     options.read_timeout = read_timeout;
@@ -251,6 +253,27 @@ TEST_F(Loopback, RefusedConnectionIsAnIoError) {
   auto r = send(get("/"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::io_error);
+}
+
+TEST_F(Loopback, ConnectionOverTheCapIsClosedAtOnceAndCounted) {
+  start_server(echo_path(), 30s, 1024 * 1024, /*max_connections=*/1);
+  start_client();
+  // An idle peer takes the only place (it never starts its handshake).
+  boost::asio::ip::tcp::socket idle(io_);
+  idle.connect({boost::asio::ip::make_address_v4("127.0.0.1"), server_->port()});
+  ASSERT_TRUE(testing::run_until(io_, [&] { return server_->stats().connections_open == 1; }));
+  auto refused = send(get("/over"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::io_error);
+  EXPECT_GE(server_->stats().connections_refused, 1U);
+  EXPECT_EQ(server_->stats().peak_connections, 1U);
+  // The place frees up when the idle peer goes: the next request is served.
+  idle.close();
+  ASSERT_TRUE(testing::run_until(io_, [&] { return server_->stats().connections_open == 0; }));
+  auto served = send(get("/after"));
+  ASSERT_TRUE(served) << served.error().describe();
+  EXPECT_EQ(served->status, 200);
+  EXPECT_EQ(server_->stats().connections_accepted, 2U);
 }
 
 }  // namespace
