@@ -471,7 +471,8 @@ class ScenarioRun {
       case StepKind::expect_host_request: {
         if (terminal_) settle_down();
         const std::string& path = step.path;
-        const Json& subset = step.json;
+        static const Json kAnyBody = Json::object();
+        const Json& subset = step.json.is_null() ? kAnyBody : step.json;
         const std::string& method = step.method;
         std::int64_t found = 0;
         const auto counted = for_each_request([&](const HostRequest& r) {

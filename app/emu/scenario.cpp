@@ -443,6 +443,7 @@ Result<Scenario> parse_scenario(std::string_view text, std::string file) {
   }
   if (!named) return make_error(Errc::malformed, "name: a non-empty string is required");
   if (steps == nullptr) return make_error(Errc::malformed, "steps: a non-empty list is required");
+  s.steps.reserve(steps->size());  // exactly: a scenario of a thousand sales is thousands of steps
   std::size_t index = 0;
   for (const auto& step : *steps) {
     auto parsed = parse_step(step, ++index);

@@ -56,7 +56,9 @@ struct Step {
   std::vector<std::string> texts;     // expect_receipt
   std::string path;                   // expect_host_request: the path
   std::string method;                 // expect_host_request: the method; empty: any
-  nlohmann::json json = nlohmann::json::object();  // expect_host_request: the body subset; {}: any
+  // expect_host_request: the body subset; null (none given, and no allocation in each of a
+  // long scenario's steps) or {}: any body.
+  nlohmann::json json;
   std::optional<std::int64_t> count;  // expect_host_request: exactly this many match; none: at least one
   std::int64_t number = 0;            // expect_queue; advance_clock (seconds); host_behaviour's *N
   SettlementCheck settlement;         // expect_settlement
