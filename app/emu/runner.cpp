@@ -9,7 +9,7 @@
 #include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
 #include "app/engine/engine.hpp"
-#include "app/terminal/settlement_report.hpp"
+#include "app/emu/settlement_check.hpp"
 #include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 
@@ -328,7 +328,7 @@ class ScenarioRun {
               fail(step.index, "settle", r.error().message);
               return;
             }
-            settlement_ = settled(*r);
+            settlement_ = settled_batch(terminal_->journal(), *r);
           });
         } else {
           terminal_->engine().flush_queue([&done](QueueReport) { done = true; });
@@ -495,61 +495,13 @@ class ScenarioRun {
     return true;
   }
 
-  // What the last settlement closed: the journal's batch as the settlement report counts it.
-  struct Settled {
-    bool accepted = false;
-    std::size_t transactions = 0;
-    SettlementSummary summary;
-  };
-
-  // The batch the host just answered for: the rows now carrying its id when it was
-  // accepted, else those still open.
-  Settled settled(const SettleReport& report) {
-    Settled out{report.accepted, report.transactions, {}};
-    std::vector<JournalEntry> rows;
-    if (report.accepted) {
-      if (auto all = terminal_->journal().list(); all) {
-        std::copy_if(all->begin(), all->end(), std::back_inserter(rows),
-                     [&](const JournalEntry& e) { return e.batch == report.batch; });
-      }
-    } else if (auto open = terminal_->journal().open_batch(); open) {
-      rows = std::move(*open);
-    }
-    out.summary = summarize(rows, usd());
-    return out;
-  }
-
   void check_settlement(const Step& step) {
     const std::string kind(to_string(step.kind));
     if (!settlement_) {
       fail(step.index, kind, "no settlement ended in this scenario before this step");
       return;
     }
-    const SettlementCheck& want = step.settlement;
-    const Settled& got = *settlement_;
-    if (want.accepted && *want.accepted != got.accepted) {
-      fail(step.index, kind, std::string("expected the batch ") + (*want.accepted ? "accepted" : "refused") + ", it was " +
-                                 (got.accepted ? "accepted" : "refused"));
-    }
-    if (want.transactions && static_cast<std::size_t>(*want.transactions) != got.transactions) {
-      fail(step.index, kind, "expected " + std::to_string(*want.transactions) + " transactions, got " + std::to_string(got.transactions));
-    }
-    for (const SettlementKindCheck& k : want.kinds) {
-      std::size_t count = 0;
-      Money total{0, usd()};
-      for (const SettlementGroup& g : got.summary.by_kind) {
-        if (g.kind != k.kind) continue;
-        count = g.count;
-        total = g.total;
-      }
-      const std::string name(to_string(k.kind));
-      if (k.count && static_cast<std::size_t>(*k.count) != count) {
-        fail(step.index, kind, name + " count expected " + std::to_string(*k.count) + ", got " + std::to_string(count));
-      }
-      if (k.total && *k.total != total) {
-        fail(step.index, kind, name + " total expected " + k.total->format() + ", got " + total.format());
-      }
-    }
+    for (const std::string& what : settlement_mismatches(step.settlement, *settlement_)) fail(step.index, kind, what);
   }
 
   EmuHost* host_;
@@ -558,7 +510,7 @@ class ScenarioRun {
   fs::path state_;
   ScenarioFiles& files_;
   std::size_t receipts_written_ = 0;  // of counter_.printed, those already in receipts.txt
-  std::optional<Settled> settlement_;
+  std::optional<SettledBatch> settlement_;  // what the last settle step closed
   std::optional<HostSettings> configured_;  // the configured host, with the scenario's deadline
   HostLog host_log_;                        // declared before the terminal: it outlives it
   ScenarioResult result_;
