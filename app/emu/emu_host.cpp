@@ -187,6 +187,13 @@ std::vector<HostRequest> EmuHost::requests() const {
   return impl_->log;
 }
 
+std::vector<HostRequest> EmuHost::take_requests() {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<HostRequest> taken;
+  taken.swap(impl_->log);
+  return taken;
+}
+
 void EmuHost::clear_requests() {
   std::lock_guard lock(impl_->mutex);
   impl_->log.clear();

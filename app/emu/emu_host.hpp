@@ -61,6 +61,9 @@ class EmuHost {
   Result<void> other_terminal_sale(net::host::HostKind kind, const Money& amount);
 
   [[nodiscard]] std::vector<HostRequest> requests() const;
+  // What was recorded since the last take, which the host then forgets: a long run's
+  // report streams it to host.log instead of the host holding every body to the end.
+  [[nodiscard]] std::vector<HostRequest> take_requests();
   void clear_requests();
 
   struct Impl;

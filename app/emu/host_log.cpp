@@ -22,12 +22,12 @@ std::size_t HostLog::sent(const net::http::Request& request) {
   entry.path = std::string(request.path());
   entry.body = masked_body(request.body);
   entries_.push_back(std::move(entry));
-  return entries_.size() - 1;
+  return taken_ + entries_.size() - 1;
 }
 
 void HostLog::answered(std::size_t at, const Result<net::http::Response>& response) {
-  if (at >= entries_.size()) return;
-  HostRequest& entry = entries_[at];
+  if (at < taken_ || at - taken_ >= entries_.size()) return;
+  HostRequest& entry = entries_[at - taken_];
   if (response) {
     entry.status = response->status;
     entry.response = masked_body(response->body);
@@ -40,6 +40,16 @@ void HostLog::power_off() {
   for (HostRequest& entry : entries_) {
     if (!entry.status && !entry.error) entry.error = "no answer before the terminal went off";
   }
+}
+
+std::vector<HostRequest> HostLog::take_finished() {
+  std::vector<HostRequest> finished;
+  while (!entries_.empty() && (entries_.front().status || entries_.front().error)) {
+    finished.push_back(std::move(entries_.front()));
+    entries_.pop_front();
+    ++taken_;
+  }
+  return finished;
 }
 
 void LoggingTransport::async_send(net::http::Request request, std::chrono::milliseconds deadline,

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <vector>
 
 #include "app/emu/emu_host.hpp"
@@ -23,10 +24,16 @@ class HostLog {
   // The terminal went off (a power cut, the end of the scenario): what is still unanswered
   // says so, since the answer, if any, will never be seen.
   void power_off();
-  [[nodiscard]] const std::vector<HostRequest>& entries() const noexcept { return entries_; }
+  // The exchanges still held: every one since the last take_finished(), in order.
+  [[nodiscard]] const std::deque<HostRequest>& entries() const noexcept { return entries_; }
+  // Hands over the leading exchanges that have ended (answered, failed or cut off) and
+  // forgets them, so a long run streams its log to host.log instead of holding it; one still
+  // waiting for its answer keeps itself and those after it, so the order is kept.
+  [[nodiscard]] std::vector<HostRequest> take_finished();
 
  private:
-  std::vector<HostRequest> entries_;
+  std::deque<HostRequest> entries_;
+  std::size_t taken_ = 0;  // how many were handed over: sent()'s places count from the start
 };
 
 // A Transport that logs every exchange of the one it wraps into a HostLog. The log must

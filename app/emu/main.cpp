@@ -5,10 +5,13 @@
 //       terminal against the built-in host simulator (HTTPS on 127.0.0.1) or, with --config,
 //       the host of that terminal configuration (a processor's test host, a tender-hostsim),
 //       and writes DIR/junit.xml, DIR/summary.txt and per scenario receipts.txt, host.log
-//       (masked) and display.log. Under --config a scenario that needs the built-in
-//       simulator (another host kind, host_behaviour steps) is skipped, with the reason.
-//       Exit 0 when none failed (skips allowed), 1 when one failed; 2 for bad arguments,
-//       an unreadable scenario file or configuration.
+//       (masked) and display.log, each as the run goes. Under --config a scenario that needs
+//       the built-in simulator (another host kind, host_behaviour steps) is skipped, with the
+//       reason. A scenario file that cannot be read or parsed is an <error> test case naming
+//       the step (or the JSON position) and the run goes on with the others.
+//       Exit 0 when none failed (skips allowed), 1 when one failed, 3 when a scenario file
+//       could not be read or parsed (whatever else failed); 2 for bad arguments or an
+//       unreadable configuration (nothing runs).
 //   tender-emu load --terminals N --sales M [--config FILE | --host KIND] [--state-dir DIR] [--json]
 //       A fleet of N virtual terminals, M sales each: sales/s, latency, errors, peak RSS
 //       (app/emu/cmd_load.hpp).
@@ -48,6 +51,7 @@ using namespace tender::app::emu;
 
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitScenarioError = 3;  // run: a scenario file did not read or parse
 
 constexpr std::string_view kUsage =
     "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
@@ -93,16 +97,6 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) return usage("no scenario files given");
-  std::vector<Scenario> scenarios;
-  for (const auto& f : files) {
-    auto s = load_scenario(f.string());
-    if (!s) {
-      // The parser names the step and field, never a value; the scrub is the second line.
-      std::cerr << "tender-emu: " << tender::log::scrub(s.error().message) << "\n";
-      return kExitBadInput;
-    }
-    scenarios.push_back(std::move(*s));
-  }
   RunnerOptions options;
   options.state_dir = state_dir;
   // --config: the configuration's host (its host block only: the merchant, policies and
@@ -132,32 +126,51 @@ int run_command(const std::vector<std::string>& args) {
     builtin = std::move(*host);
   }
   Runner runner(builtin.get(), options);
-  std::vector<ScenarioResult> results;
-  const auto started = std::chrono::steady_clock::now();
-  for (const auto& s : scenarios) {
-    results.push_back(runner.run(s));
-    const auto& r = results.back();
-    std::cout << (r.skipped ? result_line(r) : (r.passed ? "PASS " : "FAIL ") + r.host + " " + r.name) << "\n";
-    for (const auto& f : r.failures) std::cout << "     " << f << "\n";
-    std::cout.flush();
+  auto report = ReportWriter::open(report_dir, RunInfo{utc_timestamp(), host_name(), 0});
+  if (!report) {
+    std::cerr << "tender-emu: report: " << report.error().message << "\n";
+    return kExitFailed;
   }
-  if (auto w = write_report(report_dir, results); !w) {
+  const auto started = std::chrono::steady_clock::now();
+  // One file at a time, its result on disk before the next is read: the run holds no more
+  // than the scenario running.
+  for (const auto& f : files) {
+    ScenarioResult r;
+    if (auto s = load_scenario(f.string()); !s) {
+      // The parser names the step and field, never a value; the scrub is the second line.
+      r = file_error(f.string(), tender::log::scrub(s.error().message));
+    } else if (runner.skip_reason(*s)) {
+      r = runner.run(*s, nullptr);
+    } else if (auto out = report->files_for(*s); !out) {
+      std::cerr << "tender-emu: report: " << out.error().message << "\n";
+      return kExitFailed;
+    } else {
+      r = runner.run(*s, &*out);
+    }
+    std::cout << (r.skipped || r.error ? result_line(r) : (r.passed ? "PASS " : "FAIL ") + r.host + " " + r.name) << "\n";
+    for (const auto& failure : r.failures) std::cout << "     " << failure << "\n";
+    std::cout.flush();
+    if (auto w = report->add(r); !w) {
+      std::cerr << "tender-emu: report: " << w.error().message << "\n";
+      return kExitFailed;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (auto w = report->finish(seconds); !w) {
     std::cerr << "tender-emu: report: " << w.error().message << "\n";
     return kExitFailed;
   }
-  const std::string summary = summary_text(results);
-  std::cout << summary.substr(summary.rfind('\n', summary.size() - 2) + 1);
+  std::cout << counts_line(report->counts()) << "\n";
   // What a load run reports (README: the emulator's figures): transactions per second over
   // the whole run and the process's peak resident memory.
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::size_t transactions = 0;
-  for (const auto& r : results) transactions += r.transactions;
+  const std::size_t transactions = report->transactions();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::cout << transactions << " transactions in " << std::fixed << std::setprecision(2) << seconds << " s ("
-            << (seconds > 0 ? static_cast<double>(transactions) / seconds : 0.0) << "/s), peak RSS "
-            << usage.ru_maxrss / 1024 << " MiB\n";
-  return count(results).failed == 0 ? 0 : kExitFailed;
+            << (seconds > 0 ? static_cast<double>(transactions) / seconds : 0.0) << "/s), peak RSS " << std::setprecision(1)
+            << static_cast<double>(usage.ru_maxrss) / 1024.0 << " MiB\n";
+  if (report->counts().errors > 0) return kExitScenarioError;
+  return report->counts().failed == 0 ? 0 : kExitFailed;
 }
 
 }  // namespace

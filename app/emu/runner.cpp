@@ -9,6 +9,7 @@
 #include "app/terminal/screens.hpp"
 #include "app/emu/terminal.hpp"
 #include "app/engine/engine.hpp"
+#include "app/emu/settlement_check.hpp"
 #include "app/sim/test_terminal.hpp"
 #include "common/log.hpp"
 
@@ -92,14 +93,15 @@ constexpr std::chrono::milliseconds kGuardOverDeadline{5000};
 
 class ScenarioRun {
  public:
-  ScenarioRun(EmuHost* host, const RunnerOptions& options, const Scenario& scenario, fs::path state)
-      : host_(host), options_(options), scenario_(scenario), state_(std::move(state)) {
+  ScenarioRun(EmuHost* host, const RunnerOptions& options, const Scenario& scenario, fs::path state, ScenarioFiles& files)
+      : host_(host), options_(options), scenario_(scenario), state_(std::move(state)), files_(files) {
     result_.name = scenario.name;
     result_.file = scenario.file;
     result_.host = std::string(to_string(scenario.host));
+    result_.folder = files.relative();
     counter_.on_screen = [this](Screen s, const ScreenArgs& a) {
       display_ = screen_text(s, a);
-      result_.display.push_back(display_);
+      files_.display(display_);
     };
   }
 
@@ -116,7 +118,9 @@ class ScenarioRun {
       fail(0, "start", t.error().message);
     } else {
       for (const Step& step : scenario_.steps) {
-        if (!do_step(step)) break;  // a step that could not run ends the scenario
+        const bool go_on = do_step(step);
+        spill();
+        if (!go_on) break;  // a step that could not run ends the scenario
       }
     }
     if (auto m = counter_.mismatch()) fail(0, "input", *m);
@@ -125,8 +129,11 @@ class ScenarioRun {
       fail(0, "input", std::to_string(counter_.queued()) + " input step(s) never used by the terminal");
     }
     cut();
-    result_.receipts = counter_.printed;
-    result_.host_log = requests();
+    spill();
+    if (auto closed = files_.close(); !closed) fail(0, "report", closed.error().message);
+    result_.receipts = files_.receipts();
+    result_.host_requests = files_.requests();
+    result_.screens = files_.screens();
     result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result_.passed = result_.failures.empty();
     return std::move(result_);
@@ -138,11 +145,28 @@ class ScenarioRun {
                                log::scrub(what));
   }
 
-  // What the host received in this scenario: the built-in simulator's record, or what the
-  // terminal itself sent to a configured host (that host serves the whole run, so its own
-  // memory holds the other scenarios' requests too).
-  [[nodiscard]] std::vector<HostRequest> requests() const {
-    return host_ != nullptr ? host_->requests() : host_log_.entries();
+  // Hands what is new to the scenario's files and forgets it, so a long scenario holds no
+  // more than its last two receipts and the exchanges still waiting for an answer: the
+  // receipts printed, and what the host received (the built-in simulator's record) or what
+  // the terminal itself sent to a configured host and what came back (that host serves the
+  // whole run, so its own memory holds the other scenarios' requests too).
+  void spill() {
+    auto& printed = counter_.printed;
+    for (std::size_t i = receipts_written_; i < printed.size(); ++i) files_.receipt(printed[i]);
+    constexpr std::size_t kKept = 2;  // expect_receipt reads the last two copies
+    if (printed.size() > kKept) printed.erase(printed.begin(), printed.end() - kKept);
+    auto& escpos = counter_.printed_escpos;
+    if (escpos.size() > kKept) escpos.erase(escpos.begin(), escpos.end() - kKept);
+    receipts_written_ = printed.size();
+    for (const HostRequest& r : host_ != nullptr ? host_->take_requests() : host_log_.take_finished()) files_.host(r);
+  }
+
+  // Every request of this scenario so far: host.log, then what still waits for its answer.
+  Result<void> for_each_request(const std::function<void(const HostRequest&)>& visit) {
+    spill();
+    if (auto r = files_.for_each_request(visit); !r) return r;
+    for (const HostRequest& r : host_log_.entries()) visit(r);
+    return ok();
   }
 
   Result<void> configure() {
@@ -296,10 +320,15 @@ class ScenarioRun {
         }
         bool done = false;
         if (step.kind == StepKind::settle) {
+          settlement_.reset();
           terminal_->engine().settle([this, &done, step](Result<SettleReport> r) {
             done = true;
             last_outcome_ = r && r->accepted ? "approved" : "declined";
-            if (!r) fail(step.index, "settle", r.error().message);
+            if (!r) {
+              fail(step.index, "settle", r.error().message);
+              return;
+            }
+            settlement_ = settled_batch(terminal_->journal(), *r);
           });
         } else {
           terminal_->engine().flush_queue([&done](QueueReport) { done = true; });
@@ -436,14 +465,22 @@ class ScenarioRun {
         }
         return true;
       }
+      case StepKind::expect_settlement:
+        check_settlement(step);
+        return true;
       case StepKind::expect_host_request: {
         if (terminal_) settle_down();
         const std::string& path = step.path;
-        const Json& subset = step.json;
+        static const Json kAnyBody = Json::object();
+        const Json& subset = step.json.is_null() ? kAnyBody : step.json;
         const std::string& method = step.method;
         std::int64_t found = 0;
-        for (const auto& r : requests()) {
+        const auto counted = for_each_request([&](const HostRequest& r) {
           if (path_matches(r.path, path) && (method.empty() || r.method == method) && json_contains(r.body, subset)) ++found;
+        });
+        if (!counted) {
+          fail(step.index, kind, counted.error().message);
+          return true;
         }
         const std::string shown = subset.dump(-1, ' ', false, Json::error_handler_t::replace);
         if (step.count && found != *step.count) {
@@ -458,10 +495,22 @@ class ScenarioRun {
     return true;
   }
 
+  void check_settlement(const Step& step) {
+    const std::string kind(to_string(step.kind));
+    if (!settlement_) {
+      fail(step.index, kind, "no settlement ended in this scenario before this step");
+      return;
+    }
+    for (const std::string& what : settlement_mismatches(step.settlement, *settlement_)) fail(step.index, kind, what);
+  }
+
   EmuHost* host_;
   const RunnerOptions& options_;
   const Scenario& scenario_;
   fs::path state_;
+  ScenarioFiles& files_;
+  std::size_t receipts_written_ = 0;  // of counter_.printed, those already in receipts.txt
+  std::optional<SettledBatch> settlement_;  // what the last settle step closed
   std::optional<HostSettings> configured_;  // the configured host, with the scenario's deadline
   HostLog host_log_;                        // declared before the terminal: it outlives it
   ScenarioResult result_;
@@ -504,9 +553,14 @@ std::optional<std::string> needs_builtin_host(const Scenario& scenario, HostKind
 
 Runner::Runner(EmuHost* host, RunnerOptions options) : host_(host), options_(std::move(options)) {}
 
-ScenarioResult Runner::run(const Scenario& scenario) {
+std::optional<std::string> Runner::skip_reason(const Scenario& scenario) const {
+  if (options_.configured_host == nullptr) return std::nullopt;
+  return needs_builtin_host(scenario, options_.configured_host->kind);
+}
+
+ScenarioResult Runner::run(const Scenario& scenario, ScenarioFiles* files) {
   if (options_.configured_host != nullptr) {
-    if (auto why = needs_builtin_host(scenario, options_.configured_host->kind)) {
+    if (auto why = skip_reason(scenario)) {
       ScenarioResult skipped;
       skipped.name = scenario.name;
       skipped.file = scenario.file;
@@ -524,6 +578,15 @@ ScenarioResult Runner::run(const Scenario& scenario) {
     failed.failures.push_back("start: no host: neither the built-in simulator nor a configured one");
     return failed;
   }
+  if (files == nullptr) {
+    ScenarioResult failed;
+    failed.name = scenario.name;
+    failed.file = scenario.file;
+    failed.host = std::string(to_string(scenario.host));
+    failed.passed = false;
+    failed.failures.push_back("report: no folder for the scenario's files");
+    return failed;
+  }
   fs::path state;
   bool temporary = false;
   std::string folder = fs::path(scenario.file).stem().string();
@@ -537,7 +600,7 @@ ScenarioResult Runner::run(const Scenario& scenario) {
   std::error_code ec;
   fs::remove_all(state, ec);
   fs::create_directories(state, ec);
-  ScenarioResult result = ScenarioRun(host_, options_, scenario, state).run();
+  ScenarioResult result = ScenarioRun(host_, options_, scenario, state, *files).run();
   if (temporary) fs::remove_all(state, ec);
   return result;
 }

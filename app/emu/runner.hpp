@@ -12,6 +12,7 @@
 #include "app/config/settings.hpp"
 #include "app/emu/emu_host.hpp"
 #include "app/emu/scenario.hpp"
+#include "app/emu/scenario_files.hpp"
 
 namespace tender::app::emu {
 
@@ -24,10 +25,17 @@ struct ScenarioResult {
   // A skipped scenario has neither passed nor failed.
   bool skipped = false;
   std::string skipped_because;
+  // Not run either: the file could not be read or parsed (the report's <error>), e.g.
+  // "step 3: unknown step \"sael\"" or "not JSON: syntax error at line 4, column 7".
+  std::optional<std::string> error;
   std::vector<std::string> failures;  // "step N (kind): what differed"; never card data
-  std::vector<std::string> receipts;  // plain text, in print order
-  std::vector<HostRequest> host_log;  // masked
-  std::vector<std::string> display;   // every screen shown, as text
+  // Where its receipts.txt, host.log and display.log went (written as it ran, never held
+  // here): the folder relative to the report's, and how many of each it wrote. Empty when
+  // nothing ran.
+  std::string folder;
+  std::size_t receipts = 0;
+  std::size_t host_requests = 0;
+  std::size_t screens = 0;
   double seconds = 0;
   std::size_t transactions = 0;
 };
@@ -52,7 +60,11 @@ class Runner {
   // `host` is the built-in simulator, shared by all scenarios (each starts with an empty host
   // log and no scripts); null when `options` names a configured host.
   Runner(EmuHost* host, RunnerOptions options);
-  ScenarioResult run(const Scenario& scenario);
+  // Why `scenario` will be skipped under this runner's options, or nothing when it runs.
+  [[nodiscard]] std::optional<std::string> skip_reason(const Scenario& scenario) const;
+  // Runs it, writing its receipts, host log and display log into `files` as they happen;
+  // `files` may be null only for a scenario skip_reason() skips.
+  ScenarioResult run(const Scenario& scenario, ScenarioFiles* files);
 
  private:
   EmuHost* host_;

@@ -19,7 +19,7 @@ namespace {
 using Json = nlohmann::json;
 
 // What each step's value must be: the table is the format's definition.
-enum class Shape { amount, text, boolean, string_list, object, count, last_or_reference };
+enum class Shape { amount, text, boolean, string_list, object, count, last_or_reference, settlement };
 
 struct StepSpec {
   std::string_view name;
@@ -53,6 +53,7 @@ constexpr std::array kSteps{
     StepSpec{"expect_host_request", StepKind::expect_host_request, Shape::object},
     StepSpec{"expect_receipt", StepKind::expect_receipt, Shape::string_list},
     StepSpec{"expect_queue", StepKind::expect_queue, Shape::count},
+    StepSpec{"expect_settlement", StepKind::expect_settlement, Shape::settlement},
 };
 
 // The outcome words of expect_outcome (tests/scenarios/README.md); after a restart the
@@ -165,6 +166,60 @@ Result<void> check_text(const StepSpec& spec, std::size_t index, const std::stri
   }
 }
 
+std::optional<std::int64_t> count_of(const Json& v) {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxQueueCount)) {
+    return static_cast<std::int64_t>(v.get<std::uint64_t>());
+  }
+  if (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= kMaxQueueCount) {
+    return v.get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+// {"accepted": true, "transactions": 3, "sale": {"count": 2, "total": "22.00"}, "refund": {"count": 0}}
+Result<SettlementCheck> parse_settlement(const Json& value, std::size_t index) {
+  constexpr std::string_view kShape =
+      "expect_settlement takes {\"accepted\": true, \"transactions\": N, \"sale\": {\"count\": N, \"total\": \"12.34\"}, ...}";
+  if (!value.is_object() || value.empty()) return bad(index, std::string(kShape));
+  SettlementCheck check;
+  for (const auto& [k, v] : value.items()) {
+    if (k == "accepted") {
+      if (!v.is_boolean()) return bad(index, "expect_settlement: accepted takes true or false");
+      check.accepted = v.get<bool>();
+      continue;
+    }
+    if (k == "transactions") {
+      check.transactions = count_of(v);
+      if (!check.transactions) return bad(index, "expect_settlement: transactions takes a count (a whole number, 0 or more)");
+      continue;
+    }
+    const auto kind = txn_kind_from_string(k);
+    if (!kind) {
+      return bad(index, "expect_settlement: unknown field " + shown_name(k) +
+                            " (accepted, transactions, or a kind: sale, preauth, capture, void, refund, tip_adjust, verify)");
+    }
+    const std::string where = "expect_settlement: " + k;
+    if (!v.is_object() || v.empty()) return bad(index, where + " takes {\"count\": N, \"total\": \"12.34\"}");
+    SettlementKindCheck kc;
+    kc.kind = *kind;
+    for (const auto& [field, fv] : v.items()) {
+      if (field == "count") {
+        kc.count = count_of(fv);
+        if (!kc.count) return bad(index, where + ".count takes a count (a whole number, 0 or more)");
+      } else if (field == "total") {
+        if (fv.is_string()) {
+          if (auto total = Money::parse(fv.get<std::string>(), usd())) kc.total = *total;
+        }
+        if (!kc.total) return bad(index, where + ".total takes an amount as a string, e.g. \"12.34\"");
+      } else {
+        return bad(index, where + ": unknown field " + shown_name(field) + " (count, total)");
+      }
+    }
+    check.kinds.push_back(std::move(kc));
+  }
+  return check;
+}
+
 Result<Step> parse_step(const Json& j, std::size_t index) {
   if (!j.is_object() || j.size() != 1) return bad(index, "a step is an object with exactly one key");
   const auto first = j.begin();
@@ -251,15 +306,18 @@ Result<Step> parse_step(const Json& j, std::size_t index) {
       break;
     }
     case Shape::count:
-      if (value.is_number_unsigned() && value.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMaxQueueCount)) {
-        step.number = static_cast<std::int64_t>(value.get<std::uint64_t>());
-      } else if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() >= 0 &&
-                 value.get<std::int64_t>() <= kMaxQueueCount) {
-        step.number = value.get<std::int64_t>();
+      if (const auto n = count_of(value)) {
+        step.number = *n;
       } else {
         return bad(index, name + " takes a count (a whole number, 0 or more)");
       }
       break;
+    case Shape::settlement: {
+      auto check = parse_settlement(value, index);
+      if (!check) return std::move(check).error();
+      step.settlement = std::move(*check);
+      break;
+    }
   }
   return step;
 }
@@ -311,6 +369,22 @@ Result<ScenarioConfig> parse_config(const Json& c) {
   return out;
 }
 
+// "line L, column C" of the 1-based byte offset `byte` (where the parser stopped).
+std::string text_position(std::string_view text, std::size_t byte) {
+  const std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 }  // namespace
 
 std::string_view to_string(StepKind kind) noexcept {
@@ -330,8 +404,16 @@ std::string shown_name(std::string_view text) {
 }
 
 Result<Scenario> parse_scenario(std::string_view text, std::string file) {
-  const Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return make_error(Errc::malformed, "not a JSON object");
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // The position only: the library's own message quotes the text it stopped at.
+    return make_error(Errc::malformed, "not JSON: syntax error at " + text_position(text, e.byte));
+  } catch (const Json::exception&) {
+    return make_error(Errc::malformed, "not JSON");
+  }
+  if (!j.is_object()) return make_error(Errc::malformed, "not a JSON object");
   Scenario s;
   s.file = std::move(file);
   const Json* steps = nullptr;
@@ -361,6 +443,7 @@ Result<Scenario> parse_scenario(std::string_view text, std::string file) {
   }
   if (!named) return make_error(Errc::malformed, "name: a non-empty string is required");
   if (steps == nullptr) return make_error(Errc::malformed, "steps: a non-empty list is required");
+  s.steps.reserve(steps->size());  // exactly: a scenario of a thousand sales is thousands of steps
   std::size_t index = 0;
   for (const auto& step : *steps) {
     auto parsed = parse_step(step, ++index);

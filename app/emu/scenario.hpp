@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/journal/journal.hpp"
 #include "common/money.hpp"
 #include "common/result.hpp"
 #include "net/host/host_kind.hpp"
@@ -30,9 +31,22 @@ enum class StepKind {
   // the world
   host_behaviour, power_cut, restart, advance_clock, other_terminal_sale,
   // checks
-  expect_display, expect_outcome, expect_host_request, expect_receipt, expect_queue,
+  expect_display, expect_outcome, expect_host_request, expect_receipt, expect_queue, expect_settlement,
 };
 std::string_view to_string(StepKind kind) noexcept;
+
+// expect_settlement: what the last settlement closed, as the terminal's journal counted its
+// batch (the settlement report's figures). Only what is given is checked.
+struct SettlementKindCheck {
+  TxnKind kind = TxnKind::sale;
+  std::optional<std::int64_t> count;
+  std::optional<Money> total;  // what the rows of this kind settle for (approved amounts)
+};
+struct SettlementCheck {
+  std::optional<bool> accepted;
+  std::optional<std::int64_t> transactions;
+  std::vector<SettlementKindCheck> kinds;
+};
 
 struct Step {
   StepKind kind = StepKind::sale;
@@ -42,9 +56,12 @@ struct Step {
   std::vector<std::string> texts;     // expect_receipt
   std::string path;                   // expect_host_request: the path
   std::string method;                 // expect_host_request: the method; empty: any
-  nlohmann::json json = nlohmann::json::object();  // expect_host_request: the body subset; {}: any
+  // expect_host_request: the body subset; null (none given, and no allocation in each of a
+  // long scenario's steps) or {}: any body.
+  nlohmann::json json;
   std::optional<std::int64_t> count;  // expect_host_request: exactly this many match; none: at least one
   std::int64_t number = 0;            // expect_queue; advance_clock (seconds); host_behaviour's *N
+  SettlementCheck settlement;         // expect_settlement
 };
 
 // The scenario's "config" block: overrides of the emulator's terminal configuration.
@@ -72,7 +89,8 @@ struct Scenario {
 // which may be card data, is not shown.
 std::string shown_name(std::string_view text);
 
-// Errc::malformed with "step N: ..." or the field at fault.
+// Errc::malformed with "step N: ..." or the field at fault, or where the JSON stops parsing
+// ("not JSON: syntax error at line L, column C"); the file's text is never quoted.
 Result<Scenario> parse_scenario(std::string_view text, std::string file);
 Result<Scenario> load_scenario(const std::string& path);
 

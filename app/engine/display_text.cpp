@@ -73,6 +73,9 @@ bool printable(std::string_view text) {
 
 }  // namespace
 
+std::span<const std::pair<std::string_view, std::string_view>> display_reason_texts() noexcept { return kReasons; }
+std::span<const std::pair<TxnOutcome, std::string_view>> display_outcome_texts() noexcept { return kOutcomes; }
+
 std::string display_text(TxnOutcome outcome, std::string_view reason, std::string_view host_message,
                          std::string_view auth_code) {
   if ((outcome == TxnOutcome::approved || outcome == TxnOutcome::partially_approved) && !auth_code.empty()) {

@@ -28,6 +28,8 @@ std::string money_text(const std::optional<Money>& m) {
 
 }  // namespace
 
+std::span<const std::pair<Screen, ui::ScreenId>> engine_screens() noexcept { return kScreens; }
+
 std::string amount_text(const Money& amount) { return std::string(amount.currency().alpha) + " " + amount.format(); }
 
 ui::ScreenData pin_screen(int digits, std::string_view prompt, const std::optional<Money>& amount) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include "app/engine/counter.hpp"
@@ -11,6 +13,8 @@
 namespace tender::app {
 
 ui::ScreenData to_ui(Screen screen, const ScreenArgs& args);
+// Every engine screen and the ui screen that draws it (what tender-emu's SCREENS.md lists).
+std::span<const std::pair<Screen, ui::ScreenId>> engine_screens() noexcept;
 // The PED's screen: how many digits are in, the prompt when it is not the plain "ENTER PIN"
 // ("INCORRECT PIN", "LAST TRY"), and the total the cardholder is asked to approve with it.
 ui::ScreenData pin_screen(int digits, std::string_view prompt, const std::optional<Money>& amount);

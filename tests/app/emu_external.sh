@@ -74,12 +74,14 @@ write_config() {  # KIND FILE
 CONFIG
 }
 
-# junit_cases JUNIT: "FILE skipped|ran MESSAGE" per testcase (the message of <skipped/>)
+# junit_cases JUNIT: "FILE skipped|ran MESSAGE" per testcase (the message of <skipped/>; the
+# file from the "scenario: FILE" line of its <system-out>)
 junit_cases() {
   awk '
-    /<testcase / { if (file != "") print file, "ran"; match($0, /file="[^"]*"/); file = substr($0, RSTART + 6, RLENGTH - 7) }
-    /<skipped / { match($0, /message="[^"]*"/); print file, "skipped", substr($0, RSTART + 9, RLENGTH - 10); file = "" }
-    END { if (file != "") print file, "ran" }' "$1" | sort
+    /<testcase / { state = "ran"; msg = ""; file = "" }
+    /<skipped / { match($0, /message="[^"]*"/); state = "skipped"; msg = substr($0, RSTART + 9, RLENGTH - 10) }
+    /<system-out>scenario: / { file = $0; sub(/.*<system-out>scenario: /, "", file) }
+    /<\/testcase>/ { if (state == "skipped") print file, state, msg; else print file, state }' "$1" | sort
 }
 
 mkdir -p "$work/config-state"  # the configuration's own; the runner keeps one per scenario

@@ -145,5 +145,64 @@ TEST(EmuConfigRun, LoggingTransportLogsWhatTheTerminalSentAndReceivedMasked) {
   }
 }
 
+// host.log streams: what has ended is handed over in order and forgotten; one still waiting
+// holds itself and what came after it, and its answer still lands once taken ones are gone.
+TEST(EmuConfigRun, HostLogHandsOverFinishedExchangesInOrder) {
+  FakeTransport inner;
+  HostLog log;
+  LoggingTransport transport(inner, log);
+  net::http::Request request;
+  request.method = net::http::Method::post;
+  for (const char* path : {"/a", "/b", "/c"}) {
+    request.target = path;
+    transport.async_send(request, std::chrono::milliseconds{1000}, [](Result<net::http::Response>) {});
+  }
+  inner.pending[0](net::http::Response{});
+  inner.pending[2](net::http::Response{});
+  auto first = log.take_finished();
+  ASSERT_EQ(first.size(), 1u);  // /c waits behind /b
+  EXPECT_EQ(first[0].path, "/a");
+  EXPECT_EQ(log.entries().size(), 2u);
+  inner.pending[1](make_error(Errc::timeout, "deadline"));
+  auto rest = log.take_finished();
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].path, "/b");
+  EXPECT_EQ(rest[0].error, "timeout: deadline");
+  EXPECT_EQ(rest[1].path, "/c");
+  EXPECT_EQ(rest[1].status, 200);
+  EXPECT_TRUE(log.entries().empty());
+  // A line of host.log reads back as what was written.
+  auto back = parse_host_log_line(host_log_line(rest[0]));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->path, "/b");
+  EXPECT_EQ(back->error, "timeout: deadline");
+  EXPECT_FALSE(parse_host_log_line("not json"));
+}
+
+TEST(EmuConfigRun, JUnitErrorCaseNamesTheStepAndSystemOutTheFiles) {
+  std::vector<ScenarioResult> all = results(false);
+  all[0].folder = "ok";
+  all[0].receipts = 2;
+  all[0].host_requests = 1;
+  all[0].screens = 9;
+  all.push_back(file_error("suite/typo.json", "step 1: unknown step \"sael\""));
+  const std::string xml = junit_xml(all, RunInfo{"2026-12-08T01:45:00", "bench", 3.5});
+  EXPECT_NE(xml.find(R"(<testsuite name="tender-emu" tests="3" failures="1" errors="1" skipped="0" time="3.500" )"
+                     R"(timestamp="2026-12-08T01:45:00" hostname="bench">)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testcase classname="scenario-file" name="typo.json" time="0.000">)"
+                     "\n"
+                     R"(      <error type="malformed" message="step 1: unknown step &quot;sael&quot;">)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("receipts: ok/receipts.txt (2 printed)\nhost log: ok/host.log (1 requests)\n"
+                     "display log: ok/display.log (9 screens)\n"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find(" file="), std::string::npos) << xml;  // not in the Jenkins schema
+  EXPECT_TRUE(summary_text(all).ends_with("ERROR suite/typo.json -- step 1: unknown step \"sael\"\n1 passed, 1 failed, 1 errors\n"));
+}
+
 }  // namespace
 }  // namespace tender::app::emu

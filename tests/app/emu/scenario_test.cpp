@@ -59,7 +59,7 @@ TEST(EmuScenario, EveryTopLevelMemberIsTyped) {
       {R"({"name": "n", "steps": []})", "steps: a non-empty list is required"},
       {R"({"name": "n"})", "steps: a non-empty list is required"},
       {R"([1, 2])", "not a JSON object"},
-      {R"({"name": "n", )", "not a JSON object"},
+      {R"({"name": "n", )", "not JSON: syntax error at line 1, column 15"},
       {R"({"name": "n", "hots": "aurora", "steps": [{"sale": "1.00"}]})", R"(unknown field "hots")"},
   };
   for (const auto& [text, want] : cases) EXPECT_EQ(error_of(text), want) << text;
@@ -234,6 +234,49 @@ TEST(EmuCounter, MismatchNamesTheStepNotTheInput) {
     ASSERT_TRUE(counter.mismatch());
     EXPECT_EQ(*counter.mismatch(), "step 2: no built-in card (not shown: not a plain name)");
   }
+}
+
+// A file that is not JSON is named by where it stops parsing, never by what it holds there
+// (the library's own message quotes the token it stopped at, which may be card data).
+TEST(EmuScenario, NotJsonNamesTheLineAndColumnOnly) {
+  const std::string text = "{ \"name\": \"n\",\n  \"steps\": [ {\"sale\": \"1.00\"}\n    {\"swipe\": \"" + std::string(kPan) + "\"} ] }";
+  EXPECT_EQ(error_of(text), "not JSON: syntax error at line 3, column 5");
+  const std::string unquoted = "{ \"name\": \"n\", \"steps\": [ {\"swipe\": " + std::string(kPan) + "x} ] }";
+  const std::string message = error_of(unquoted);
+  EXPECT_TRUE(message.starts_with("not JSON: syntax error at line 1, column ")) << message;
+  EXPECT_EQ(message.find("411111"), std::string::npos) << message;
+}
+
+TEST(EmuScenario, ExpectSettlementIsTyped) {
+  const auto steps = [](const std::string& check) { return scenario_with(R"("aurora")", R"([{"expect_settlement": )" + check + "}]"); };
+  auto parsed = parse_scenario(
+      steps(R"({"accepted": true, "transactions": 3, "sale": {"count": 2, "total": "22.00"}, "refund": {"count": 0}})"), "t.json");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const SettlementCheck& check = parsed->steps.at(0).settlement;
+  EXPECT_EQ(check.accepted, true);
+  EXPECT_EQ(check.transactions, 3);
+  ASSERT_EQ(check.kinds.size(), 2u);
+  EXPECT_EQ(check.kinds[1].kind, TxnKind::sale);  // nlohmann orders an object's keys
+  EXPECT_EQ(check.kinds[1].count, 2);
+  EXPECT_EQ(check.kinds[1].total, Money::parse("22.00", usd()).value());
+  EXPECT_EQ(check.kinds[0].kind, TxnKind::refund);
+  EXPECT_FALSE(check.kinds[0].total);
+
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"true", "step 1: expect_settlement takes {\"accepted\": true, \"transactions\": N, \"sale\": {\"count\": N, \"total\": \"12.34\"}, ...}"},
+      {"{}", "step 1: expect_settlement takes {\"accepted\": true, \"transactions\": N, \"sale\": {\"count\": N, \"total\": \"12.34\"}, ...}"},
+      {R"({"accepted": "yes"})", "step 1: expect_settlement: accepted takes true or false"},
+      {R"({"transactions": -1})", "step 1: expect_settlement: transactions takes a count (a whole number, 0 or more)"},
+      {R"({"sael": {"count": 1}})",
+       "step 1: expect_settlement: unknown field \"sael\" (accepted, transactions, or a kind: sale, preauth, capture, void, "
+       "refund, tip_adjust, verify)"},
+      {R"({"sale": 2})", "step 1: expect_settlement: sale takes {\"count\": N, \"total\": \"12.34\"}"},
+      {R"({"sale": {"count": "2"}})", "step 1: expect_settlement: sale.count takes a count (a whole number, 0 or more)"},
+      {R"({"sale": {"total": 22}})", "step 1: expect_settlement: sale.total takes an amount as a string, e.g. \"12.34\""},
+      {R"({"sale": {"total": "22.001"}})", "step 1: expect_settlement: sale.total takes an amount as a string, e.g. \"12.34\""},
+      {R"({"sale": {"cnt": 1}})", "step 1: expect_settlement: sale: unknown field \"cnt\" (count, total)"},
+  };
+  for (const auto& [check_text, want] : cases) EXPECT_EQ(error_of(steps(check_text)), want) << check_text;
 }
 
 // The certification suite itself parses under the strict rules.
