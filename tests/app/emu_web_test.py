@@ -3,9 +3,9 @@
 and python3-selenium): a chip sale with PIN, a swipe sale from the card set, a swipe of raw
 track data, a cancel at the card prompt and a referenced refund (after settling the batch), all
 through the page's buttons; the display's outcomes, the receipts and the host messages are read
-off the page.
-The page (its HTML and its text) and the raw event stream never hold a test card's full PAN,
-the raw track data typed in, or the PIN. Screenshots land in OUTDIR, their paths printed.
+off the page. Then the 320x240 display on another host. The page (its HTML and its text) and the
+raw event stream never hold a test card's full PAN, the raw track data typed in, or the PIN.
+Screenshots land in OUTDIR, their paths printed.
 
   usage: emu_web_test.py PATH_TO_TENDER_EMU OUTDIR
 
@@ -75,11 +75,14 @@ def main():
         driver = start_browser()
         run_page(driver, port, outdir)
         check_event_stream(port)
-        # SIGTERM stops the emulator cleanly: exit 0.
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=30)
-        if code != 0:
-            raise Failure(f"tender-emu exited {code} on SIGTERM: {proc.stderr.read()[-2000:]}")
+        stop(proc)
+        # The 320x240 display, on another host: its 40x15 grid on the page, a sale begun and
+        # cancelled.
+        shutil.rmtree(state, ignore_errors=True)
+        proc = subprocess.Popen([emu, "--web", "localhost:0", "--host", "fullstack", "--display", "320x240",
+                                 "--state-dir", state], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run_qvga(driver, read_port(proc), outdir)
+        stop(proc)
         print("emu_web: PASS")
         return 0
     except Failure as e:
@@ -103,6 +106,45 @@ def main():
             proc.kill()
             proc.wait(timeout=10)
         shutil.rmtree(state, ignore_errors=True)
+
+
+def stop(proc):
+    """SIGTERM stops the emulator cleanly: exit 0."""
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(timeout=30)
+    if code != 0:
+        raise Failure(f"tender-emu exited {code} on SIGTERM: {proc.stderr.read()[-2000:]}")
+
+
+def run_qvga(driver, port, outdir):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def rows():
+        return driver.execute_script("return document.getElementById('display').textContent").split("\n")
+
+    def wait_for(what, check):
+        try:
+            WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: check())
+        except TimeoutException:
+            raise Failure(f"320x240: timed out waiting for {what}; the display showed {rows()!r}") from None
+
+    driver.get(f"http://127.0.0.1:{port}/")
+    wait_for("the idle screen", lambda: any("WELCOME" in r for r in rows()))
+    if "size-320x240" not in driver.find_element(By.ID, "display").get_attribute("class"):
+        raise Failure("320x240: the page does not draw a 320x240 display")
+    if len(rows()) != 15 or any(len(r) != 40 for r in rows()):
+        raise Failure(f"320x240: not a 40x15 grid: {rows()!r}")
+    if not any("FULLSTACK" in r for r in rows()):
+        raise Failure("320x240: the idle screen does not name the host chosen")
+    driver.find_element(By.CSS_SELECTOR, 'button[data-key="F1"]').click()
+    wait_for("the amount entry", lambda: any("AMOUNT" in r for r in rows()))
+    driver.find_element(By.CSS_SELECTOR, 'button[data-key="CANCEL"]').click()
+    wait_for("the idle screen again", lambda: any("WELCOME" in r for r in rows()))
+    shot = os.path.join(outdir, "emu_web_320x240.png")
+    driver.save_screenshot(shot)
+    print(f"emu_web: screenshot of the 320x240 display: {shot}")
 
 
 def read_port(proc):
@@ -217,6 +259,8 @@ def run_page(driver, port, outdir):
     key("ENTER")
     display_shows("APPROVED")
     wait_for("the chip sale's receipt", lambda: "476173******0010" in text("receipt"))
+    if "A0000000031010" not in text("receipt"):
+        raise Failure("the receipt on the page is not the printed one (its AID)")
     wait_for("the sale at the host", lambda: "/pay-api/v1/transactions/sale" in text("messages"))
     shot = os.path.join(outdir, "emu_web_chip_sale.png")
     driver.save_screenshot(shot)
