@@ -44,10 +44,15 @@ class CursesFront final : public FrontEnd {
     display_.panel("BUTTONS", {"F1  new sale", "Ent menu", "F2  insert card", "F3  swipe card", "F4  remove card",
                                "Esc at idle: quit", view.status});
     display_.panel("RECEIPT", view.receipt);
+    status_ = view.status;
   }
+
+  // The bench's last word: why it stopped when it could not start.
+  [[nodiscard]] const std::string& status() const noexcept { return status_; }
 
  private:
   ui::CursesDisplay& display_;
+  std::string status_;
 };
 
 }  // namespace
@@ -108,7 +113,8 @@ int run_interactive(const std::vector<std::string>& args) {
     }
     CursesFront front(**display);
     code = run_bench(front, options);
-    display->reset();
+    display->reset();  // the terminal as it was: the reason goes below the shell's prompt
+    if (code != 0) std::cerr << "tender-emu: " << log::scrub(front.status()) << "\n";
   }
   if (temporary) fs::remove_all(state, ec);
   return code;
