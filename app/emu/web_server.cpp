@@ -107,7 +107,9 @@ struct WebServer::Impl : std::enable_shared_from_this<Impl> {
           ec == asio::error::operation_aborted) {
         return close();
       }
-      if (ec) return refuse(400);
+      // Bad HTTP gets its 400; anything else (a deadline closed the socket) just closes.
+      if (ec && ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) return refuse(400);
+      if (ec) return close();
       auto srv = server.lock();
       if (!srv) return close();
       const auto& request = parser->get();

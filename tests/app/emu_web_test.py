@@ -7,7 +7,10 @@ off the page. Then the 320x240 display on another host. The page (its HTML and i
 raw event stream never hold a test card's full PAN, the raw track data typed in, or the PIN.
 Screenshots land in OUTDIR, their paths printed.
 
-  usage: emu_web_test.py PATH_TO_TENDER_EMU OUTDIR
+  usage: emu_web_test.py PATH_TO_TENDER_EMU OUTDIR [PATH_TO_TENDER_HOSTSIM]
+
+With tender-hostsim, a last chip sale on the host of a terminal configuration (--config): its
+host messages on the page carry the host's answers.
 
 Exit 77 (ctest's SKIP_RETURN_CODE) when chromium, chromedriver or selenium is missing, unless
 CI=true, where that is a failure. Every wait is bounded; the emulator and the browser are
@@ -47,10 +50,11 @@ class Failure(Exception):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: emu_web_test.py PATH_TO_TENDER_EMU OUTDIR")
+    if len(sys.argv) not in (3, 4):
+        print("usage: emu_web_test.py PATH_TO_TENDER_EMU OUTDIR [PATH_TO_TENDER_HOSTSIM]")
         return 2
     emu, outdir = sys.argv[1], sys.argv[2]
+    hostsim = sys.argv[3] if len(sys.argv) == 4 else None
     for tool in (CHROMIUM, CHROMEDRIVER):
         if not os.access(tool, os.X_OK):
             return skip_or_fail(f"{tool} is not installed")
@@ -83,6 +87,19 @@ def main():
                                  "--state-dir", state], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         run_qvga(driver, read_port(proc), outdir)
         stop(proc)
+        if hostsim:
+            sim = subprocess.Popen([hostsim, "--port", "0", "--state-dir", os.path.join(state, "sim")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            try:
+                config = write_config(state, read_sim_port(sim))
+                proc = subprocess.Popen([emu, "--web", "127.0.0.1:0", "--config", config, "--state-dir",
+                                         os.path.join(state, "emu")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
+                run_configured(driver, read_port(proc))
+                stop(proc)
+            finally:
+                sim.kill()
+                sim.wait(timeout=10)
         print("emu_web: PASS")
         return 0
     except Failure as e:
@@ -145,6 +162,70 @@ def run_qvga(driver, port, outdir):
     shot = os.path.join(outdir, "emu_web_320x240.png")
     driver.save_screenshot(shot)
     print(f"emu_web: screenshot of the 320x240 display: {shot}")
+
+
+def read_sim_port(sim):
+    end = time.monotonic() + WAIT
+    while time.monotonic() < end:
+        ready, _, _ = select.select([sim.stdout], [], [], 0.5)
+        if ready:
+            m = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)\n", sim.stdout.readline())
+            if not m:
+                break
+            return int(m.group(1))
+    raise Failure("tender-hostsim did not start")
+
+
+def write_config(state, port):
+    path = os.path.join(state, "terminal.json")
+    with open(path, "w") as f:
+        f.write(f"""{{ "terminal_id": "TENDER01",
+  "merchant": {{"name": "TENDER TEST STORE", "merchant_id": "MID0001"}},
+  "currency": "USD", "state_dir": "{state}/state", "device_key": "test",
+  "host": {{"kind": "aurora", "url": "https://127.0.0.1:{port}", "ca_file": "{state}/sim/ca.pem",
+           "server_name": "localhost",
+           "aurora": {{"client_id": "tender-test", "client_secret": "tender-test-secret",
+                      "payment_processor_id": "proc-1"}}}} }}""")
+    return path
+
+
+def run_configured(driver, port):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def text(element_id):
+        return driver.find_element(By.ID, element_id).text
+
+    def wait_for(what, check):
+        try:
+            WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: check())
+        except TimeoutException:
+            raise Failure(f"configured host: timed out waiting for {what}; the display showed {text('display')!r}") from None
+
+    def key(*names):
+        for name in names:
+            driver.find_element(By.CSS_SELECTOR, f'button[data-key="{name}"]').click()
+
+    driver.get(f"http://127.0.0.1:{port}/")
+    wait_for("the idle screen", lambda: "WELCOME" in text("display") and "CONFIGURED" in text("host"))
+    key("F1", "2", "5", "0", "0")
+    wait_for("the amount", lambda: "USD 25.00" in text("display"))
+    key("ENTER")
+    wait_for("the card prompt", lambda: "INSERT" in text("display"))
+    driver.find_element(By.ID, "insert-visa_online_pin").click()
+    wait_for("the PIN prompt", lambda: "ENTER PIN" in text("display"))
+    key(*PIN)
+    wait_for("four asterisks", lambda: text("pin-mask") == "****")
+    key("ENTER")
+    wait_for("the approval", lambda: "APPROVED" in text("display"))
+    # The terminal's own log of the exchange: the request and the host's answer.
+    wait_for("the sale and its answer", lambda: "POST /pay-api/v1/transactions/sale -> 200" in text("messages"))
+    html = driver.page_source
+    for secret in PANS:
+        if secret in html:
+            raise Failure("configured host: a clear PAN on the page")
+    print("emu_web: chip sale on a configured host (tender-hostsim) approved, its answer on the page")
 
 
 def read_port(proc):

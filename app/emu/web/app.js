@@ -6,7 +6,7 @@
 
 const $ = (id) => document.getElementById(id);
 let queue = Promise.resolve();
-let lastMessages = -1;
+let lastMessages = "";
 let lastCards = "";
 
 function send(input) {
@@ -45,8 +45,11 @@ function renderCards(state) {
 }
 
 function renderMessages(state) {
-  if (state.messages_total === lastMessages) return;
-  lastMessages = state.messages_total;
+  // A new message, or the newest one answered (a configured host's answers come later).
+  const newest = state.messages.length ? state.messages[state.messages.length - 1] : null;
+  const signature = state.messages_total + ":" + JSON.stringify(newest);
+  if (signature === lastMessages) return;
+  lastMessages = signature;
   $("message-count").textContent = String(state.messages_total);
   const list = $("messages");
   list.replaceChildren();

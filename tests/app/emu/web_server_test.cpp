@@ -107,9 +107,13 @@ TEST_F(WebServerTest, ServesThePageWithAPolicyThatLoadsNothingFromElsewhere) {
   EXPECT_EQ(get(server->port(), "/nothing-here").rfind("HTTP/1.1 404", 0), 0u);
 }
 
-TEST_F(WebServerTest, RefusesAForeignHost) {
+TEST_F(WebServerTest, RefusesAForeignHostAndWhatIsNotHttp) {
   EXPECT_EQ(get(server->port(), "/", "attacker.example").rfind("HTTP/1.1 403", 0), 0u);
   EXPECT_EQ(get(server->port(), "/", "127.0.0.1.attacker.example:80").rfind("HTTP/1.1 403", 0), 0u);
+  EXPECT_EQ(request(server->port(), "HELLO THERE\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(request(server->port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX: " + std::string(5000, 'x') + "\r\n\r\n")
+                .rfind("HTTP/1.1 431", 0),
+            0u);
 }
 
 TEST_F(WebServerTest, HandsJsonInputsOverAndRefusesTheRest) {
