@@ -117,44 +117,17 @@ class WebFront final : public FrontEnd {
     return state_;
   }
 
-  // {"key": "ENTER"} | {"card": "insert"|"swipe", "name": CARD} | {"card": "swipe", "tracks": RAW}
-  // | {"card": "remove"}. The messages never repeat what was sent (it may be track data).
   Result<void> input(std::string_view body) {
-    const Json in = Json::parse(body, nullptr, false);
-    if (in.is_discarded() || !in.is_object()) return make_error(Errc::malformed, "the input is not a JSON object");
-    const auto text = [&](const char* field) -> std::optional<std::string> {
-      const auto it = in.find(field);
-      if (it == in.end() || !it->is_string()) return std::nullopt;
-      return it->get<std::string>();
-    };
-    if (auto name = text("key")) {
-      const auto key = ui::key_from_name(*name);
-      if (!key) return make_error(Errc::invalid_argument, "no such key");
-      std::lock_guard lock(mutex_);
-      keys_.push_back(*key);
-      cv_.notify_all();
-      return ok();
-    }
-    const auto card = text("card");
-    if (!card) return make_error(Errc::invalid_argument, "the input names neither a key nor a card action");
-    CardAction action;
-    if (*card == "remove") {
-      action.kind = CardAction::Kind::remove;
-    } else if (*card == "insert" || *card == "swipe") {
-      action.kind = *card == "insert" ? CardAction::Kind::insert : CardAction::Kind::swipe;
-      auto name = text("name");
-      auto tracks = action.kind == CardAction::Kind::swipe ? text("tracks") : std::nullopt;
-      if (name.has_value() == tracks.has_value()) return make_error(Errc::invalid_argument, "give a card name or tracks");
-      if (tracks && (tracks->empty() || tracks->size() > kMaxTrackText)) {
-        return make_error(Errc::invalid_argument, "track data must be 1 to 256 characters");
-      }
-      action.card = name ? std::move(*name) : std::move(*tracks);
-    } else {
-      return make_error(Errc::invalid_argument, "card must be insert, swipe or remove");
-    }
+    auto parsed = parse_page_input(body);
+    if (!parsed) return std::move(parsed).error();
     std::lock_guard lock(mutex_);
-    cards_.push_back(std::move(action));
-    cv_.notify_all();  // the bench takes it on its next turn (it waits for keys at most 50 ms)
+    if (const auto* key = std::get_if<ui::Key>(&*parsed)) {
+      keys_.push_back(*key);
+    } else {
+      // The bench takes it on its next turn (it waits for keys 50 ms at most).
+      cards_.push_back(std::get<CardAction>(std::move(*parsed)));
+    }
+    cv_.notify_all();
     return ok();
   }
 
@@ -212,6 +185,38 @@ class StopSignals {
 };
 
 }  // namespace
+
+Result<PageInput> parse_page_input(std::string_view body) {
+  const Json in = Json::parse(body, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) return make_error(Errc::malformed, "the input is not a JSON object");
+  const auto text = [&](const char* field) -> std::optional<std::string> {
+    const auto it = in.find(field);
+    if (it == in.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  if (auto name = text("key")) {
+    const auto key = ui::key_from_name(*name);
+    if (!key) return make_error(Errc::invalid_argument, "no such key");
+    return PageInput{*key};
+  }
+  const auto card = text("card");
+  if (!card) return make_error(Errc::invalid_argument, "the input names neither a key nor a card action");
+  CardAction action;
+  if (*card == "remove") {
+    action.kind = CardAction::Kind::remove;
+    return PageInput{std::move(action)};
+  }
+  if (*card != "insert" && *card != "swipe") return make_error(Errc::invalid_argument, "card must be insert, swipe or remove");
+  action.kind = *card == "insert" ? CardAction::Kind::insert : CardAction::Kind::swipe;
+  auto name = text("name");
+  auto tracks = action.kind == CardAction::Kind::swipe ? text("tracks") : std::nullopt;
+  if (name.has_value() == tracks.has_value()) return make_error(Errc::invalid_argument, "give a card name or tracks");
+  if (tracks && (tracks->empty() || tracks->size() > kMaxTrackText)) {
+    return make_error(Errc::invalid_argument, "track data must be 1 to 256 characters");
+  }
+  action.card = name ? std::move(*name) : std::move(*tracks);
+  return PageInput{std::move(action)};
+}
 
 Result<WebAddress> parse_web_address(std::string_view text) {
   WebAddress out;

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "app/emu/bench.hpp"
 #include "common/result.hpp"
+#include "ui/keypad.hpp"
 #include "ui/screen.hpp"
 
 namespace tender::app::emu {
@@ -23,6 +25,13 @@ struct WebAddress {
 // "[ADDR:]PORT" ("8080", "127.0.0.1:8080", "localhost:0", "[::1]:8080"); Errc::invalid_argument
 // for anything else, a non-loopback address included.
 Result<WebAddress> parse_web_address(std::string_view text);
+
+// One input from the page (POST /input's body): {"key": "ENTER"} (ui::key_from_name's names),
+// {"card": "insert"|"swipe", "name": CARD}, {"card": "swipe", "tracks": RAW} (1 to 256
+// characters) or {"card": "remove"}. Errc::malformed or invalid_argument otherwise, with a
+// message that never repeats what was sent (it may be track data).
+using PageInput = std::variant<ui::Key, CardAction>;
+Result<PageInput> parse_page_input(std::string_view body);
 
 // Serves the page and runs the terminal until SIGINT or SIGTERM. Prints
 // "listening on http://ADDR:PORT/" on stdout once the page can be loaded.

@@ -1,6 +1,7 @@
 // tender-emu --web's server over a real loopback socket: the page's files, the refusals (a
 // foreign Host, a non-JSON input, a bad input, an unknown path), the input hand-over and the
-// event stream's first and next events; and the --web address parser's loopback-only rule.
+// event stream's first and next events; the --web address parser's loopback-only rule; the
+// page's inputs, whose refusals never repeat what was sent.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -171,6 +173,37 @@ TEST(WebAddress, TakesLoopbackAddressesAndPorts) {
     auto a = parse_web_address(bad);
     ASSERT_FALSE(a) << bad;
     EXPECT_EQ(a.error().code, Errc::invalid_argument) << bad;
+  }
+}
+
+TEST(PageInput, TakesKeysAndCardActions) {
+  auto enter = parse_page_input(R"({"key":"ENTER"})");
+  ASSERT_TRUE(enter);
+  EXPECT_EQ(std::get<ui::Key>(*enter), ui::Key::enter);
+  auto insert = parse_page_input(R"({"card":"insert","name":"visa_online_pin"})");
+  ASSERT_TRUE(insert);
+  EXPECT_EQ(std::get<CardAction>(*insert).kind, CardAction::Kind::insert);
+  EXPECT_EQ(std::get<CardAction>(*insert).card, "visa_online_pin");
+  auto swipe = parse_page_input(R"({"card":"swipe","tracks":";4111111111111111=30121010000000000000?"})");
+  ASSERT_TRUE(swipe);
+  EXPECT_EQ(std::get<CardAction>(*swipe).card, ";4111111111111111=30121010000000000000?");
+  auto remove = parse_page_input(R"({"card":"remove"})");
+  ASSERT_TRUE(remove);
+  EXPECT_EQ(std::get<CardAction>(*remove).kind, CardAction::Kind::remove);
+}
+
+TEST(PageInput, RefusesTheRestWithoutRepeatingIt) {
+  const std::string tracks = ";4111111111111111=30121010000000000000?";
+  for (const std::string& bad :
+       {std::string("not json ") + tracks, std::string("[\"") + tracks + "\"]", std::string(R"({"key":"PANIC"})"),
+        R"({"key":")" + tracks + R"("})", std::string(R"({"card":"insert","tracks":")") + tracks + R"("})",
+        R"({"card":"swipe","name":"visa_sda","tracks":")" + tracks + R"("})", std::string(R"({"card":"swipe","tracks":""})"),
+        R"({"card":"swipe","tracks":")" + std::string(257, '1') + R"("})", std::string(R"({"card":"eat"})"),
+        std::string(R"({"card":"swipe"})"), std::string(R"({"nothing":1})")}) {
+    auto parsed = parse_page_input(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().message.find("4111111111111111"), std::string::npos) << parsed.error().message;
+    EXPECT_EQ(parsed.error().message.find("1111111111"), std::string::npos) << parsed.error().message;
   }
 }
 
