@@ -21,6 +21,9 @@
 //       Interactive: the display, a keypad and the card set in a terminal UI. With no
 //       --config the host simulator runs in-process on 127.0.0.1; with one, the terminal
 //       configuration's host (e.g. an acquirer's test host, or a tender-hostsim) is used.
+//   tender-emu --web [ADDR:]PORT [--host ... | --config FILE] [--display ...] [--state-dir DIR]
+//       The same, as a page in a browser (app/emu/web_front.hpp), served on loopback only
+//       (127.0.0.1, ::1 or localhost; port 0: a free one) until SIGINT or SIGTERM.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -56,6 +59,8 @@ constexpr int kExitScenarioError = 3;  // run: a scenario file did not read or p
 constexpr std::string_view kUsage =
     "usage: tender-emu run PATH... [--config FILE] [--report-dir DIR] [--state-dir DIR]\n"
     "       tender-emu [--host aurora|fullstack|connexpay | --config FILE] [--display 4x20|320x240] [--state-dir DIR]\n"
+    "       tender-emu --web [ADDR:]PORT [--host ...|--config FILE] [--display ...] [--state-dir DIR]\n"
+    "           (the same in a browser; ADDR: 127.0.0.1 (default), ::1 or localhost only)\n"
     "       tender-emu load --terminals N --sales M [--config FILE | --host aurora|fullstack|connexpay] [--state-dir DIR] [--json]\n"
     "       tender-emu emv run --card PROFILE.json|NAME|--trace TRACE.json --amount 12.34 [--online approve|decline|unreachable] [--pin 1234] [--verbose]\n"
     "       tender-emu emv cards\n"
