@@ -137,7 +137,7 @@ class Bench {
       const auto& entries = host_log_.entries();
       const bool answered = !entries.empty() && (entries.back().status || entries.back().error);
       if (entries.size() != view_.messages.size() || answered != last_answered_) {
-        view_.messages = entries;
+        view_.messages.assign(entries.begin(), entries.end());
         last_answered_ = answered;
         changed_ = true;
       }
