@@ -5,7 +5,6 @@
 #include "app/emu/web_front.hpp"
 
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -16,6 +15,7 @@
 
 #include "app/emu/web_server.hpp"
 #include "common/log.hpp"
+#include "common/port.hpp"
 
 namespace tender::app::emu {
 namespace {
@@ -239,12 +239,9 @@ Result<WebAddress> parse_web_address(std::string_view text) {
     return make_error(Errc::invalid_argument,
                       "the page is served on loopback only (127.0.0.1, ::1 or localhost), not " + std::string(host));
   }
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535) {
-    return make_error(Errc::invalid_argument, "the port must be a number from 0 to 65535");
-  }
-  out.port = static_cast<std::uint16_t>(value);
+  const auto value = parse_port(port, 0);
+  if (!value) return make_error(Errc::invalid_argument, "the port must be a number from 0 to 65535");
+  out.port = *value;
   return out;
 }
 

@@ -41,6 +41,7 @@
 
 #include "app/hostsim/verifiers.hpp"
 #include "common/log.hpp"
+#include "common/port.hpp"
 #include "common/version.hpp"
 #include "net/hostsim/clock.hpp"
 #include "net/hostsim/host_simulator.hpp"
@@ -82,14 +83,6 @@ struct BadArguments {
   std::string message;
 };
 
-std::optional<std::uint16_t> parse_port(std::string_view text) {
-  unsigned value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || value > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(value);
-}
-
 std::variant<Options, BadArguments> parse_arguments(const std::vector<std::string_view>& args) {
   Options options;
   bool port_seen = false;
@@ -116,7 +109,7 @@ std::variant<Options, BadArguments> parse_arguments(const std::vector<std::strin
     if (arg == "--port") {
       if (port_seen) return BadArguments{"--port given twice"};
       port_seen = true;
-      const auto port = parse_port(value);
+      const auto port = tender::parse_port(value, 0);
       if (!port) return BadArguments{"--port must be a number from 0 to 65535"};
       options.port = *port;
     } else if (arg == "--max-connections") {

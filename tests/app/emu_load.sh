@@ -8,15 +8,15 @@
 # Every wait is bounded; the hostsim is stopped on any exit (trap).
 #   usage: emu_load.sh path/to/tender-emu path/to/tender-hostsim
 set -uo pipefail
+. "$(dirname "$0")/../lib/process.sh"
 emu=${1:?usage: emu_load.sh TENDER_EMU TENDER_HOSTSIM}
 hostsim=${2:?usage: emu_load.sh TENDER_EMU TENDER_HOSTSIM}
 for tool in jq sqlite3; do
   command -v "$tool" >/dev/null || { echo "emu_load: $tool is not installed (scripts/setup installs it)"; exit 1; }
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu_load.XXXXXX")
-sim_pid=""
 cleanup() {
-  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
+  if [[ -n "${sim_pid:-}" ]] && kill -0 "$sim_pid" 2>/dev/null; then
     kill -TERM "$sim_pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$sim_pid" 2>/dev/null
@@ -28,20 +28,8 @@ trap cleanup EXIT
 pass=0 fail=0
 check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
 
-"$hostsim" --port 0 --state-dir "$work/sim" >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-line=""
-for _ in $(seq 1 600); do  # 60 s: the first start makes keys, under ASan
-  line=$(head -n 1 "$work/sim.out" 2>/dev/null)
-  [[ -n "$line" ]] && break
-  kill -0 "$sim_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-  echo "emu_load: tender-hostsim did not start: $(head -c 2000 "$work/sim.err")"
-  exit 1
-fi
-port=${BASH_REMATCH[1]}
+start_hostsim "$hostsim"
+port=$sim_port
 
 cat >"$work/aurora.json" <<CONFIG
 { "terminal_id": "TENDER01",
