@@ -8,20 +8,15 @@
 # terminal's sales. Every wait is bounded; the hostsim is stopped on any exit (trap).
 #   usage: emu_external.sh path/to/tender-emu path/to/tender-hostsim path/to/tests
 set -uo pipefail
+. "$(dirname "$0")/../lib/process.sh"
 emu=${1:?usage: emu_external.sh TENDER_EMU TENDER_HOSTSIM TESTS_DIR}
 hostsim=${2:?usage: emu_external.sh TENDER_EMU TENDER_HOSTSIM TESTS_DIR}
 tests=${3:?usage: emu_external.sh TENDER_EMU TENDER_HOSTSIM TESTS_DIR}
 command -v jq >/dev/null || { echo "emu_external: jq is not installed (scripts/setup installs it)"; exit 1; }
 suite=$tests/scenarios
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu_external.XXXXXX")
-sim_pid=""
 cleanup() {
-  if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill -TERM "$sim_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$sim_pid" 2>/dev/null
-    wait "$sim_pid" 2>/dev/null
-  fi
+  stop_hostsim
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,20 +25,8 @@ check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "
 started=$SECONDS
 
 # --- the hostsim, on loopback, its test CA in its state folder ------------------------------
-"$hostsim" --port 0 --state-dir "$work/sim" --verbose >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-line=""
-for _ in $(seq 1 600); do  # 60 s: the first start makes keys, under ASan
-  line=$(head -n 1 "$work/sim.out" 2>/dev/null)
-  [[ -n "$line" ]] && break
-  kill -0 "$sim_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-  echo "emu_external: tender-hostsim did not start: $(head -c 2000 "$work/sim.err")"
-  exit 1
-fi
-port=${BASH_REMATCH[1]}
+HOSTSIM_START_SECONDS=60 start_hostsim "$hostsim" 0 --verbose
+port=$sim_port
 echo "emu_external: tender-hostsim on 127.0.0.1:$port after $((SECONDS - started)) s"
 
 # --- what to expect, from the files themselves ------------------------------------------------

@@ -16,19 +16,14 @@ for tool in jq sqlite3; do
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu_load.XXXXXX")
 cleanup() {
-  if [[ -n "${sim_pid:-}" ]] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill -TERM "$sim_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$sim_pid" 2>/dev/null
-    wait "$sim_pid" 2>/dev/null
-  fi
+  stop_hostsim
   rm -rf "$work"
 }
 trap cleanup EXIT
 pass=0 fail=0
 check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi; }
 
-start_hostsim "$hostsim"
+HOSTSIM_START_SECONDS=60 start_hostsim "$hostsim"
 port=$sim_port
 
 cat >"$work/aurora.json" <<CONFIG

@@ -6,6 +6,7 @@
 # a clean stop on SIGTERM, exit 2 with one stderr line for bad arguments, and no card
 # data in the logs. Every wait is bounded; every simulator started is killed (trap).
 set -uo pipefail
+. "$(dirname "$0")/../lib/process.sh"
 bin=${1:?usage: hostsim_cli_test.sh PATH_TO_TENDER_HOSTSIM}
 failures=0; passes=0
 pass() { passes=$((passes + 1)); }
@@ -29,18 +30,11 @@ start_sim() {
   : >"$work/$name.out"
   "$bin" "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pid=$!
-  local line="" i
-  for ((i = 0; i < 600; i++)); do  # 60 s: the first start makes keys, under ASan
-    line=$(head -n 1 "$work/$name.out")
-    [[ -n "$line" ]] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-    fail "$name: no listening line (got '$line'); stderr: $(head -c 2000 "$work/$name.err")"
+  if ! wait_listening "$work/$name.out" "$pid" 60; then  # the first start makes keys, under ASan
+    fail "$name: no listening line (got '$listen_line'); stderr: $(head -c 2000 "$work/$name.err")"
     return 1
   fi
-  port=${BASH_REMATCH[1]}
+  port=$listen_port
   if [[ "$port" -eq 0 ]]; then fail "$name: printed port 0"; return 1; fi
   pass
 }

@@ -12,6 +12,7 @@
 # Loopback only; every wait is bounded; every process started is killed on exit (trap).
 #   usage: hostsim_fleet.sh PATH_TO_TENDER_HOSTSIM
 set -uo pipefail
+. "$(dirname "$0")/../lib/process.sh"
 bin=${1:?usage: hostsim_fleet.sh PATH_TO_TENDER_HOSTSIM}
 command -v python3 >/dev/null || { echo "hostsim_fleet: python3 is not installed (scripts/setup installs it)"; exit 1; }
 failures=0; passes=0
@@ -41,18 +42,11 @@ start_sim() {
     (ulimit -n "$limit" && exec "$bin" --port 0 --state-dir "$work/$name" "$@") >"$work/$name.out" 2>"$work/$name.err" &
   fi
   pid=$!
-  local line="" i
-  for ((i = 0; i < 600; i++)); do  # 60 s: the first start makes keys, under ASan
-    line=$(head -n 1 "$work/$name.out" 2>/dev/null)
-    [[ -n "$line" ]] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-    fail "$name: no listening line (got '$line'); stderr: $(head -c 2000 "$work/$name.err")"
+  if ! wait_listening "$work/$name.out" "$pid" 60; then  # the first start makes keys, under ASan
+    fail "$name: no listening line (got '$listen_line'); stderr: $(head -c 2000 "$work/$name.err")"
     return 1
   fi
-  port=${BASH_REMATCH[1]}
+  port=$listen_port
 }
 
 # stop_sim NAME: SIGTERM, bounded wait, exit 0 expected.

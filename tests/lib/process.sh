@@ -12,33 +12,48 @@ export TENDER_TEST_DEVICE_KEY=A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8
 export TENDER_TEST_IPEK=6AC292FAA1315B4D858AB3A3D7D5933A
 TEST_PIN_PAD_JSON='{"kind": "soft", "ksn": "FFFF9876543210E00000", "initial_key_env": "TENDER_TEST_IPEK"}'
 
-# start_hostsim SIM [PORT]: tender-hostsim on 127.0.0.1:PORT (0: any free port) with its
-# state in $work/sim (its CA: $work/sim/ca.pem), stdout and stderr in $work/sim.out and
-# $work/sim.err (appended, so a restart keeps the earlier lines). Sets sim_pid and
-# sim_port; when it does not come up, prints one FAIL line and exits 1.
-start_hostsim() {
-  local sim=$1 port=${2:-0} line=""
-  mkdir -p "$work/sim"
-  : >"$work/sim.out"
-  "$sim" --port "$port" --state-dir "$work/sim" >"$work/sim.out" 2>>"$work/sim.err" &
-  sim_pid=$!
-  for ((i = 0; i < 400; i++)); do  # 40 s: the first start makes keys, under ASan or qemu
-    line=$(head -n 1 "$work/sim.out" 2>/dev/null || true)
-    [[ -n "$line" ]] && break
-    kill -0 "$sim_pid" 2>/dev/null || break
+# wait_listening OUT PID SECONDS: until the first line of OUT (a server's stdout) says
+# "listening on 127.0.0.1:PORT" (the simulator's first start makes keys: slow under ASan or
+# qemu); gives up early when PID has exited. Sets listen_port; otherwise returns 1 with
+# listen_line set to what the line was.
+wait_listening() {
+  local out=$1 pid=$2 tenths=$(($3 * 10)) i
+  listen_line=""
+  for ((i = 0; i < tenths; i++)); do
+    listen_line=$(head -n 1 "$out" 2>/dev/null || true)  # the file may not exist yet
+    [[ -n "$listen_line" ]] && break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  if [[ ! "$line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]]; then
-    echo "FAIL: tender-hostsim did not start (got '$line'): $(head -c 2000 "$work/sim.err")"
-    exit 1
-  fi
-  sim_port=${BASH_REMATCH[1]}
+  [[ "$listen_line" =~ ^listening\ on\ 127\.0\.0\.1:([0-9]+)$ ]] || return 1
+  listen_port=${BASH_REMATCH[1]}
 }
 
-# stop_hostsim: SIGTERM, and waits for it.
+# start_hostsim SIM [PORT [ARGS...]]: tender-hostsim on 127.0.0.1:PORT (0: any free port)
+# with its state in $work/sim (its CA: $work/sim/ca.pem) and ARGS (e.g. --verbose), stdout
+# and stderr in $work/sim.out and $work/sim.err (appended, so a restart keeps the earlier
+# lines). It has HOSTSIM_START_SECONDS (default 40) to say it listens. Sets sim_pid and
+# sim_port; when it does not come up, prints one FAIL line and exits 1.
+start_hostsim() {
+  local sim=$1 port=${2:-0}
+  shift $(($# < 2 ? $# : 2))
+  mkdir -p "$work/sim"
+  : >"$work/sim.out"
+  "$sim" --port "$port" --state-dir "$work/sim" "$@" >"$work/sim.out" 2>>"$work/sim.err" &
+  sim_pid=$!
+  if ! wait_listening "$work/sim.out" "$sim_pid" "${HOSTSIM_START_SECONDS:-40}"; then
+    echo "FAIL: tender-hostsim did not start (got '$listen_line'): $(head -c 2000 "$work/sim.err")"
+    exit 1
+  fi
+  sim_port=$listen_port
+}
+
+# stop_hostsim: SIGTERM, at most 10 s for it to go, then SIGKILL.
 stop_hostsim() {
   [[ -n "${sim_pid:-}" ]] || return 0
   kill -TERM "$sim_pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$sim_pid" 2>/dev/null || true
   wait "$sim_pid" 2>/dev/null || true
   sim_pid=""
 }

@@ -106,8 +106,8 @@ no_card_data "tender-swipe errors" "$work/err"
 # A vpcd that is not there: a free port (the listener's, once it has gone).
 "$listener" "$work/probe.bin" >"$work/probe.out" 2>&1 &
 probe_pid=$!; pids+=("$probe_pid")
-wait_for "$work/probe.out" "listening on" 20 "$probe_pid" || true
-free_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/probe.out")
+free_port=""
+wait_listening "$work/probe.out" "$probe_pid" 20 && free_port=$listen_port
 kill -TERM "$probe_pid"; wait_exit "$probe_pid" 10
 mkfifo "$work/cmd1.fifo"
 exec 5<>"$work/cmd1.fifo"
@@ -184,8 +184,8 @@ start_hostsim "$sim"
 pids+=("$sim_pid")
 "$listener" "$work/printed.bin" >"$work/printer.out" 2>"$work/printer.err" &
 printer_pid=$!; pids+=("$printer_pid")
-wait_for "$work/printer.out" "listening on" 20 "$printer_pid" || { fail "print_listener did not start"; exit 1; }
-printer_port=$(sed -nE 's/^listening on 127\.0\.0\.1:([0-9]+)$/\1/p' "$work/printer.out")
+wait_listening "$work/printer.out" "$printer_pid" 20 || { fail "print_listener did not start"; exit 1; }
+printer_port=$listen_port
 
 # --- the recorded swipe, written by tender-swipe in tender's input_event layout ---------
 # The Visa test number with a made-up name: tests/data/msr's track.
